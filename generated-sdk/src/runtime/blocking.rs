@@ -1,0 +1,98 @@
+//! Synchronous wrappers: a private current-thread Tokio runtime drives the
+//! async send path.
+
+use std::fmt;
+use std::future::IntoFuture;
+use std::time::Duration;
+
+use super::error::Error;
+use super::request::{self, Operation};
+use super::retry::RetryConfig;
+
+/// The Tokio runtime owned by a blocking client.
+pub struct BlockingRuntime(tokio::runtime::Runtime);
+
+impl BlockingRuntime {
+    pub(crate) fn new() -> Result<Self, Error> {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map(Self)
+            .map_err(|e| Error::Config(format!("cannot start the blocking runtime: {e}")))
+    }
+}
+
+impl fmt::Debug for BlockingRuntime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BlockingRuntime")
+    }
+}
+
+/// A call ready to be sent: set per-call options, then [`send`](Self::send) it.
+///
+/// Must not be used from within an async runtime.
+#[must_use = "a request does nothing until it is sent"]
+pub struct Request<'c, O> {
+    inner: request::Request<'c, O>,
+    runtime: &'c BlockingRuntime,
+}
+
+impl<O: fmt::Debug> fmt::Debug for Request<'_, O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+impl<'c, O> Request<'c, O> {
+    pub(crate) fn new(inner: request::Request<'c, O>, runtime: &'c BlockingRuntime) -> Self {
+        Self { inner, runtime }
+    }
+
+    /// The operation's parameters (for generated optional-parameter setters).
+    pub(crate) fn operation_mut(&mut self) -> &mut O {
+        self.inner.operation_mut()
+    }
+
+    /// Overrides the retry configuration for this call.
+    pub fn retries(self, config: RetryConfig) -> Self {
+        Self {
+            inner: self.inner.retries(config),
+            ..self
+        }
+    }
+
+    /// Overrides the timeout of each attempt for this call.
+    pub fn timeout(self, timeout: Duration) -> Self {
+        Self {
+            inner: self.inner.timeout(timeout),
+            ..self
+        }
+    }
+
+    /// Overrides the server URL for this call.
+    pub fn server_url(self, url: impl Into<String>) -> Self {
+        Self {
+            inner: self.inner.server_url(url),
+            ..self
+        }
+    }
+
+    /// Adds (or replaces) a header for this call; see the async `Request::header`.
+    pub fn header(self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        Self {
+            inner: self.inner.header(name, value),
+            ..self
+        }
+    }
+}
+
+impl<O: Operation> Request<'_, O> {
+    /// Sends the request and waits for the result.
+    ///
+    /// # Errors
+    ///
+    /// As for awaiting the async request.
+    pub fn send(self) -> Result<O::Output, Error> {
+        self.runtime.0.block_on(self.inner.into_future())
+    }
+}

@@ -1,0 +1,33 @@
+//! Static runtime shared by every operation of the generated crate.
+//!
+//! This directory is copied verbatim from the generator's `templates/runtime/`;
+//! it knows nothing about the API it serves. Everything API-specific flows in
+//! through [`ApiConfig`], [`Prepared`] and the [`Operation`] trait.
+
+// Not every API uses every helper (query styles, basic auth, number checks...)
+// or re-export.
+#![allow(dead_code, unused_imports)]
+
+mod builder;
+mod error;
+mod hook;
+pub(crate) mod nullable;
+pub(crate) mod params;
+mod request;
+mod retry;
+mod transport;
+pub(crate) mod validate;
+
+#[cfg(feature = "blocking")]
+pub(crate) mod blocking;
+
+pub use self::builder::{
+    ApiConfig, ApiKeyLocation, ClientBuilder, Credential, FromCore, Secret, SecurityScheme,
+};
+pub use self::error::{ApiError, DecodeError, Error, ResponseError};
+pub use self::hook::{Hook, HookContext};
+pub use self::nullable::Nullable;
+pub use self::request::{encode_path_segment, Body, CallOptions, Operation, Prepared, Request};
+pub use self::retry::{Backoff, RetryConfig, RetryStrategy, StatusMatch};
+pub use self::transport::{ClientCore, Response};
+pub use self::validate::{Loc, Number, Rule, ValidationError};

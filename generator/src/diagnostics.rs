@@ -1,0 +1,86 @@
+//! Errors and warnings, each naming the file, the place inside the document
+//! (a JSON pointer such as `#/paths/~1machine_tokens/post`) and the reason.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// Why the generator stopped. Nothing is written when this is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file could not be read.
+    #[error("{file}: cannot read the file: {source}")]
+    Read {
+        /// The document's path.
+        file: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The text is not valid YAML or JSON.
+    #[error("{file}:{line}:{column}: not valid {format}: {reason}")]
+    Syntax {
+        /// The document's path.
+        file: PathBuf,
+        /// `YAML` or `JSON`.
+        format: &'static str,
+        /// 1-based line, 0 when the parser gave none.
+        line: usize,
+        /// 1-based column, 0 when the parser gave none.
+        column: usize,
+        /// The parser's message.
+        reason: String,
+    },
+    /// The document parsed but is not something the generator can take.
+    #[error("{file}: {pointer}: {reason}")]
+    Invalid {
+        /// The document's path.
+        file: PathBuf,
+        /// JSON pointer to the offending node, `#` for the root.
+        pointer: String,
+        /// What is wrong, in a maintainer's words.
+        reason: String,
+    },
+    /// The emitter produced something that is not valid Rust: a generator
+    /// bug, reported rather than written.
+    #[error("{file}: {reason}")]
+    Emit {
+        /// The generated file, relative to the crate root.
+        file: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// Writing the generated crate failed.
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        /// The file or folder being written.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+}
+
+/// A construct the generator represented with a documented fallback.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// JSON pointer to the construct.
+    pub pointer: String,
+    /// What was done instead, and why.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.pointer, self.message)
+    }
+}
+
+/// Escapes one reference token of a JSON pointer (RFC 6901): `~` and `/`.
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Appends `token` to `pointer`, escaping it.
+pub fn child(pointer: &str, token: &str) -> String {
+    format!("{pointer}/{}", escape_token(token))
+}

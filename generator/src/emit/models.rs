@@ -1,0 +1,547 @@
+//! `src/models/`: one file per named type.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::doc::{doc_attrs, sanitize};
+use super::rust::{self, collect_named, field_type, ident, type_tokens, uses_map, Scope};
+use super::validate::{self, constraint_notes};
+use crate::ir::{
+    Api, Enum, EnumRepr, EnumValue, Field, NamedType, OneOf, Presence, Primitive, Struct, TypeKind,
+    TypeRef,
+};
+
+/// The tokens of one model file.
+pub fn model_file(api: &Api, ty: &NamedType) -> TokenStream {
+    let docs = doc_attrs(&type_docs(ty));
+    let name = ident(&ty.name);
+    match &ty.kind {
+        TypeKind::Struct(s) => struct_file(api, ty, s, docs),
+        TypeKind::Enum(e) => enum_file(&name, e, docs),
+        TypeKind::OneOf(o) => one_of_file(api, ty, o, docs),
+        TypeKind::Map(value) => alias_file(&name, &TypeRef::Map(Box::new(value.clone())), docs),
+        TypeKind::List(item) => alias_file(&name, &TypeRef::List(Box::new(item.clone())), docs),
+        TypeKind::Alias(target) => alias_file(&name, target, docs),
+        TypeKind::FreeForm => quote! {
+            #docs
+            pub type #name = serde_json::Map<String, serde_json::Value>;
+        },
+    }
+}
+
+fn type_docs(ty: &NamedType) -> String {
+    let mut text = match &ty.description {
+        Some(description) => sanitize(description),
+        None => format!(
+            "The `{}` schema.",
+            ty.pointer.rsplit('/').next().unwrap_or(&ty.name)
+        ),
+    };
+    if matches!(ty.kind, TypeKind::FreeForm) {
+        text.push_str("\n\nA free-form JSON object: every key and value is kept.");
+    }
+    text
+}
+
+fn imports(types: &BTreeSet<&str>, own: &str) -> TokenStream {
+    let names: Vec<_> = types
+        .iter()
+        .filter(|n| **n != own)
+        .map(|n| ident(n))
+        .collect();
+    match names.as_slice() {
+        [] => quote!(),
+        [one] => quote!(use super::#one;),
+        many => quote!(use super::{#(#many),*};),
+    }
+}
+
+fn alias_file(name: &proc_macro2::Ident, target: &TypeRef, docs: TokenStream) -> TokenStream {
+    let mut named = BTreeSet::new();
+    collect_named(target, &mut named);
+    let imports = imports(&named, &name.to_string());
+    let map_import = uses_map(target).then(|| {
+        quote!(
+            use std::collections::BTreeMap;
+        )
+    });
+    let target = type_tokens(target, Scope::Models);
+    quote! {
+        #map_import
+        #imports
+        #docs
+        pub type #name = #target;
+    }
+}
+
+fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> TokenStream {
+    let name = ident(&ty.name);
+    let mut named = BTreeSet::new();
+    for field in &s.fields {
+        collect_named(&field.ty, &mut named);
+    }
+    let imports = imports(&named, &ty.name);
+    let map_import = s.fields.iter().any(|f| uses_map(&f.ty)).then(|| {
+        quote!(
+            use std::collections::BTreeMap;
+        )
+    });
+    let nullable_import = s
+        .fields
+        .iter()
+        .any(|f| f.presence == Presence::OptionalNullable)
+        .then(|| {
+            quote!(
+                use crate::Nullable;
+            )
+        });
+
+    let fields = s.fields.iter().map(|f| {
+        let docs = doc_attrs(&field_docs(f));
+        let field = ident(&f.rust_name);
+        let ty = field_type(&f.ty, f.presence, f.boxed, Scope::Models);
+        let rename = (f.wire_name != f.rust_name).then(|| {
+            let wire = &f.wire_name;
+            quote!(#[serde(rename = #wire)])
+        });
+        let presence = match f.presence {
+            Presence::Required | Presence::Nullable => quote!(),
+            Presence::Optional => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+            Presence::OptionalNullable => quote! {
+                #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::runtime::nullable::deserialize_some")]
+            },
+        };
+        quote! { #docs #rename #presence pub #field: #ty, }
+    });
+
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| matches!(f.presence, Presence::Required | Presence::Nullable))
+        .collect();
+    let params = required.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let (ty, _) = setter_input(f);
+        quote!(#field: #ty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        if matches!(f.presence, Presence::Required | Presence::Nullable) {
+            let (_, value) = setter_input(f);
+            // Shorthand where the value is the argument itself (clippy's
+            // `redundant_field_names`).
+            if field == value.to_string() {
+                quote!(#field)
+            } else {
+                quote!(#field: #value)
+            }
+        } else {
+            quote!(#field: None)
+        }
+    });
+    let many_args = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let setters = s
+        .fields
+        .iter()
+        .filter(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable))
+        .map(|f| {
+            let field = ident(&f.rust_name);
+            let (ty, value) = setter_input(f);
+            let wrapped = match f.presence {
+                Presence::OptionalNullable => quote!(Some(#value)),
+                _ => quote!(Some(#value)),
+            };
+            let doc = doc_attrs(&format!(
+                "Sets `{}`.{}",
+                f.wire_name,
+                f.description
+                    .as_deref()
+                    .map(|d| format!("\n\n{}", sanitize(d)))
+                    .unwrap_or_default()
+            ));
+            quote! {
+                #doc
+                pub fn #field(mut self, #field: #ty) -> Self {
+                    self.#field = #wrapped;
+                    self
+                }
+            }
+        });
+    let new_doc = doc_attrs(&format!(
+        "Creates a `{}` from its required fields; optional fields start absent.",
+        ty.name
+    ));
+    let validation = validate::struct_validation(api, s);
+    let validation_imports = validate::imports(&validation);
+    let body = validation.body;
+    let loc = if validation.uses_loc {
+        quote!(loc)
+    } else {
+        quote!(_loc)
+    };
+    quote! {
+        #map_import
+        use serde::{Deserialize, Serialize};
+
+        #nullable_import
+        #validation_imports
+        #imports
+
+        #docs
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #new_doc
+            #many_args
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
+            }
+
+            #(#setters)*
+
+            /// Checks every constraint the API description sets on this value
+            /// and the values inside it; the client calls it before sending.
+            pub fn validate(&self) -> Result<(), ValidationError> {
+                self.validate_at(&Loc::Root)
+            }
+
+            pub(crate) fn validate_at(&self, #loc: &Loc<'_>) -> Result<(), ValidationError> {
+                #body
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The argument type a constructor or setter takes for a field, and the
+/// expression that turns the argument (named like the field) into the
+/// field's value.
+fn setter_input(f: &Field) -> (TokenStream, TokenStream) {
+    let field = ident(&f.rust_name);
+    let inner = type_tokens(&f.ty, Scope::Models);
+    let is_string = f.ty == TypeRef::Primitive(Primitive::String);
+    let boxed = |value: TokenStream| {
+        if f.boxed {
+            quote!(Box::new(#value))
+        } else {
+            value
+        }
+    };
+    match f.presence {
+        Presence::Required if is_string => (quote!(impl Into<String>), quote!(#field.into())),
+        Presence::Required => (inner, boxed(quote!(#field))),
+        Presence::Optional if is_string => (quote!(impl Into<String>), quote!(#field.into())),
+        Presence::Optional => (inner, boxed(quote!(#field))),
+        Presence::Nullable if f.boxed => (quote!(Option<#inner>), quote!(#field.map(Box::new))),
+        Presence::Nullable => (quote!(Option<#inner>), quote!(#field)),
+        Presence::OptionalNullable if f.boxed => (
+            quote!(impl Into<Nullable<Box<#inner>>>),
+            quote!(#field.into()),
+        ),
+        Presence::OptionalNullable => (quote!(impl Into<Nullable<#inner>>), quote!(#field.into())),
+    }
+}
+
+/// A field's rustdoc: the description, then its constraints and default.
+pub fn field_docs(f: &Field) -> String {
+    let mut parts = Vec::new();
+    if let Some(description) = &f.description {
+        parts.push(sanitize(description));
+    }
+    let mut notes = constraint_notes(&f.constraints);
+    if let Some(default) = &f.default {
+        notes.push(format!(
+            "Default: `{default}` (applied by the server when the field is not sent)."
+        ));
+    }
+    match f.presence {
+        Presence::OptionalNullable => notes
+            .push("May be absent (`None`, not sent) or `null` (`Some(Nullable::Null)`).".into()),
+        Presence::Nullable => notes.push("May be `null` (`None`).".into()),
+        Presence::Required | Presence::Optional => {}
+    }
+    if f.read_only {
+        notes.push("Read-only: set by the server.".into());
+    }
+    if f.write_only {
+        notes.push("Write-only: never returned by the server.".into());
+    }
+    if f.deprecated {
+        notes.push("Deprecated.".into());
+    }
+    if !notes.is_empty() {
+        parts.push(notes.join("\n"));
+    }
+    if parts.is_empty() {
+        format!("The `{}` field.", f.wire_name)
+    } else {
+        parts.join("\n\n")
+    }
+}
+
+fn enum_file(name: &proc_macro2::Ident, e: &Enum, docs: TokenStream) -> TokenStream {
+    let unknown = ident(&e.unknown_variant);
+    let variants = e.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let doc = match &v.value {
+            EnumValue::String(s) => format!("`{s}`"),
+            EnumValue::Integer(i) => format!("`{i}`"),
+        };
+        quote!(#[doc = #doc] #variant,)
+    });
+    match e.repr {
+        EnumRepr::String => {
+            let arms_to = e.variants.iter().map(|v| {
+                let variant = ident(&v.rust_name);
+                let EnumValue::String(value) = &v.value else {
+                    return quote!();
+                };
+                quote!(Self::#variant => #value,)
+            });
+            let arms_from = e.variants.iter().map(|v| {
+                let variant = ident(&v.rust_name);
+                let EnumValue::String(value) = &v.value else {
+                    return quote!();
+                };
+                quote!(#value => Self::#variant,)
+            });
+            quote! {
+                use std::fmt;
+
+                use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+                #docs
+                #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+                pub enum #name {
+                    #(#variants)*
+                    /// A value this version of the SDK does not know, kept as received.
+                    #unknown(String),
+                }
+
+                impl #name {
+                    /// The value as it is sent on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(#arms_to)*
+                            Self::#unknown(value) => value,
+                        }
+                    }
+                }
+
+                impl From<String> for #name {
+                    fn from(value: String) -> Self {
+                        match value.as_str() {
+                            #(#arms_from)*
+                            _ => Self::#unknown(value),
+                        }
+                    }
+                }
+
+                impl From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        Self::from(value.to_owned())
+                    }
+                }
+
+                impl fmt::Display for #name {
+                    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+
+                impl Serialize for #name {
+                    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        String::deserialize(deserializer).map(Self::from)
+                    }
+                }
+            }
+        }
+        EnumRepr::Integer => {
+            let arms_to = e.variants.iter().map(|v| {
+                let variant = ident(&v.rust_name);
+                let EnumValue::Integer(value) = &v.value else {
+                    return quote!();
+                };
+                quote!(Self::#variant => #value,)
+            });
+            let arms_from = e.variants.iter().map(|v| {
+                let variant = ident(&v.rust_name);
+                let EnumValue::Integer(value) = &v.value else {
+                    return quote!();
+                };
+                quote!(#value => Self::#variant,)
+            });
+            quote! {
+                use std::fmt;
+
+                use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+                #docs
+                #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+                pub enum #name {
+                    #(#variants)*
+                    /// A value this version of the SDK does not know, kept as received.
+                    #unknown(i64),
+                }
+
+                impl #name {
+                    /// The value as it is sent on the wire.
+                    pub fn as_i64(self) -> i64 {
+                        match self {
+                            #(#arms_to)*
+                            Self::#unknown(value) => value,
+                        }
+                    }
+                }
+
+                impl From<i64> for #name {
+                    fn from(value: i64) -> Self {
+                        match value {
+                            #(#arms_from)*
+                            _ => Self::#unknown(value),
+                        }
+                    }
+                }
+
+                impl fmt::Display for #name {
+                    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        write!(f, "{}", self.as_i64())
+                    }
+                }
+
+                impl Serialize for #name {
+                    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_i64(self.as_i64())
+                    }
+                }
+
+                impl<'de> Deserialize<'de> for #name {
+                    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        i64::deserialize(deserializer).map(Self::from)
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn one_of_file(api: &Api, ty: &NamedType, o: &OneOf, docs: TokenStream) -> TokenStream {
+    let name = ident(&ty.name);
+    let unknown = ident(&o.unknown_variant);
+    let mut named = BTreeSet::new();
+    for v in &o.variants {
+        collect_named(&v.ty, &mut named);
+    }
+    let imports = imports(&named, &ty.name);
+    let map_import = o.variants.iter().any(|v| uses_map(&v.ty)).then(|| {
+        quote!(
+            use std::collections::BTreeMap;
+        )
+    });
+    let variants = o.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let inner = type_tokens(&v.ty, Scope::Models);
+        let inner = if v.boxed { quote!(Box<#inner>) } else { inner };
+        let doc = match &v.ty {
+            TypeRef::Named(target) => format!("A [`{target}`]."),
+            _ => "A value of this shape.".to_owned(),
+        };
+        quote!(#[doc = #doc] #variant(#inner),)
+    });
+    let validate_arms = o.variants.iter().filter_map(|v| match &v.ty {
+        TypeRef::Named(target) if rust::has_validate(api, target) => {
+            let variant = ident(&v.rust_name);
+            Some(quote!(Self::#variant(value) => value.validate_at(loc),))
+        }
+        _ => None,
+    });
+    let validate_arms: Vec<_> = validate_arms.collect();
+    let loc = if validate_arms.is_empty() {
+        quote!(_loc)
+    } else {
+        quote!(loc)
+    };
+    let (derive_de, deserialize_impl) = match &o.discriminator {
+        None => (quote!(Deserialize,), quote!()),
+        Some(property) => (quote!(), tagged_deserialize(&name, property, o)),
+    };
+    let untagged_doc = doc_attrs("A value that matches none of the alternatives known to this version of the SDK, kept as received.");
+    let de_import = if o.discriminator.is_some() {
+        quote!(
+            use serde::{Deserialize, Deserializer, Serialize};
+        )
+    } else {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    };
+    quote! {
+        #map_import
+        #de_import
+
+        use crate::runtime::validate::Loc;
+        use crate::ValidationError;
+        #imports
+
+        #docs
+        #[derive(Clone, Debug, PartialEq, Serialize, #derive_de)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+            #untagged_doc
+            #unknown(serde_json::Value),
+        }
+
+        impl #name {
+            /// Checks every constraint the API description sets on the value.
+            pub fn validate(&self) -> Result<(), ValidationError> {
+                self.validate_at(&Loc::Root)
+            }
+
+            pub(crate) fn validate_at(&self, #loc: &Loc<'_>) -> Result<(), ValidationError> {
+                match self {
+                    #(#validate_arms)*
+                    _ => Ok(()),
+                }
+            }
+        }
+
+        #deserialize_impl
+    }
+}
+
+/// Decoding by discriminator: the tag property picks the alternative, and an
+/// unknown tag keeps the value instead of failing.
+fn tagged_deserialize(name: &proc_macro2::Ident, property: &str, o: &OneOf) -> TokenStream {
+    let unknown = ident(&o.unknown_variant);
+    let arms = o.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
+        let variant = ident(&v.rust_name);
+        let tags = &v.tags;
+        let wrap = if v.boxed { quote!(|v| Self::#variant(Box::new(v))) } else { quote!(Self::#variant) };
+        quote!(Some(#(#tags)|*) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom),)
+    });
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => Ok(Self::#unknown(value)),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Retry policies as `RetryConfig` expressions usable in a `static`
+//! (they need `Backoff`, `Cow`, `Duration`, `RetryConfig`, `RetryStrategy`
+//! and `StatusMatch` in scope).
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use crate::ir::{RetryPolicy, StatusMatch};
+
+/// A `RetryConfig` expression usable in a `static`.
+pub fn retry_config(policy: &RetryPolicy) -> TokenStream {
+    let statuses = policy.status_codes.iter().map(|status| match status {
+        StatusMatch::Exact(code) => {
+            let code = Literal::u16_unsuffixed(*code);
+            quote!(StatusMatch::Exact(#code))
+        }
+        StatusMatch::Range(class) => {
+            let class = Literal::u8_unsuffixed(*class);
+            quote!(StatusMatch::Range(#class))
+        }
+        // `default` means every status; as a retry rule, every error class.
+        StatusMatch::Default => quote!(StatusMatch::Range(4), StatusMatch::Range(5)),
+    });
+    let connection = policy.retry_connection_errors;
+    match &policy.backoff {
+        None => quote!(RetryConfig::none()),
+        Some(b) => {
+            let initial = Literal::u64_unsuffixed(b.initial_interval_ms);
+            let max_interval = Literal::u64_unsuffixed(b.max_interval_ms);
+            let max_elapsed = Literal::u64_unsuffixed(b.max_elapsed_time_ms);
+            let exponent = Literal::f64_unsuffixed(b.exponent);
+            quote! {
+                RetryConfig {
+                    strategy: RetryStrategy::Backoff(Backoff::new(
+                        Duration::from_millis(#initial),
+                        Duration::from_millis(#max_interval),
+                        Duration::from_millis(#max_elapsed),
+                        #exponent,
+                    )),
+                    status_codes: Cow::Borrowed(&[#(#statuses),*]),
+                    retry_connection_errors: #connection,
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! Small helpers shared by the Rust emitters: identifiers, type tokens,
+//! literals and formatting.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::{Api, Presence, Primitive, TypeKind, TypeRef};
+
+/// An identifier; lowering has made every name valid.
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// How a file refers to named types.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Inside `models`: siblings by bare name (imported with `use super::X`).
+    Models,
+    /// Elsewhere: through the module, `models::X`.
+    Outside,
+}
+
+/// The Rust type of a value of type `ty`.
+pub fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            match scope {
+                Scope::Models => quote!(#name),
+                Scope::Outside => quote!(models::#name),
+            }
+        }
+        TypeRef::Primitive(primitive) => primitive_tokens(*primitive),
+        TypeRef::List(item) => {
+            let item = type_tokens(item, scope);
+            quote!(Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = type_tokens(value, scope);
+            quote!(BTreeMap<String, #value>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(inner, scope);
+            quote!(Option<#inner>)
+        }
+        TypeRef::Any => quote!(serde_json::Value),
+    }
+}
+
+fn primitive_tokens(primitive: Primitive) -> TokenStream {
+    match primitive {
+        Primitive::String => quote!(String),
+        Primitive::Binary => quote!(Vec<u8>),
+        Primitive::I32 => quote!(i32),
+        Primitive::I64 => quote!(i64),
+        Primitive::F32 => quote!(f32),
+        Primitive::F64 => quote!(f64),
+        Primitive::Bool => quote!(bool),
+    }
+}
+
+/// The field's type, with its presence and boxing.
+pub fn field_type(ty: &TypeRef, presence: Presence, boxed: bool, scope: Scope) -> TokenStream {
+    let inner = type_tokens(ty, scope);
+    let inner = if boxed { quote!(Box<#inner>) } else { inner };
+    match presence {
+        Presence::Required => inner,
+        Presence::Optional | Presence::Nullable => quote!(Option<#inner>),
+        Presence::OptionalNullable => quote!(Option<Nullable<#inner>>),
+    }
+}
+
+/// Named types `ty` mentions, for imports.
+pub fn collect_named<'a>(ty: &'a TypeRef, into: &mut BTreeSet<&'a str>) {
+    match ty {
+        TypeRef::Named(name) => {
+            into.insert(name);
+        }
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            collect_named(inner, into)
+        }
+        TypeRef::Primitive(_) | TypeRef::Any => {}
+    }
+}
+
+/// Whether `ty` mentions a map (so the file imports `BTreeMap`).
+pub fn uses_map(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Map(_) => true,
+        TypeRef::List(inner) | TypeRef::Nullable(inner) => uses_map(inner),
+        TypeRef::Named(_) | TypeRef::Primitive(_) | TypeRef::Any => false,
+    }
+}
+
+/// Whether values of the named type have a `validate_at` method.
+pub fn has_validate(api: &Api, name: &str) -> bool {
+    api.types
+        .binary_search_by(|t| t.name.as_str().cmp(name))
+        .ok()
+        .is_some_and(|i| matches!(api.types[i].kind, TypeKind::Struct(_) | TypeKind::OneOf(_)))
+}
+
+/// An integer literal without a type suffix (`30`, `-5`), as a person
+/// would write it; the surrounding code gives it its type.
+pub fn int(value: i64) -> TokenStream {
+    let literal = Literal::u64_unsuffixed(value.unsigned_abs());
+    if value < 0 {
+        quote!(-#literal)
+    } else {
+        quote!(#literal)
+    }
+}
+
+/// A float literal without a type suffix; always finite, as it came from JSON.
+pub fn float(value: f64) -> TokenStream {
+    let literal = Literal::f64_unsuffixed(value.abs());
+    if value < 0.0 {
+        quote!(-#literal)
+    } else {
+        quote!(#literal)
+    }
+}
+
+/// A count literal without a type suffix.
+pub fn count(value: u64) -> TokenStream {
+    let literal = Literal::u64_unsuffixed(value);
+    quote!(#literal)
+}
+
+/// Formats a token stream as a Rust file, with a leading comment.
+pub fn format_file(header: &str, tokens: TokenStream, file: &str) -> Result<String, crate::Error> {
+    let parsed: syn::File = syn::parse2(tokens).map_err(|err| crate::Error::Emit {
+        file: file.to_owned(),
+        reason: format!("the emitted code does not parse as Rust: {err}"),
+    })?;
+    let mut text = String::with_capacity(4096);
+    text.push_str(header);
+    space_items(&prettyplease::unparse(&parsed), &mut text);
+    Ok(text)
+}
+
+/// Copies prettyplease's output into `out` with a blank line between items
+/// (it emits none), as rustfmt keeps them in hand-written code.
+fn space_items(formatted: &str, out: &mut String) {
+    const ITEM_STARTS: &[&str] = &[
+        "///", "//", "#[", "pub ", "pub(", "fn ", "impl", "struct ", "enum ", "static ", "const ",
+        "mod ", "type ", "trait ", "use ",
+    ];
+    let mut previous: Option<&str> = None;
+    for line in formatted.lines() {
+        let trimmed = line.trim_start();
+        let starts_item = ITEM_STARTS.iter().any(|start| trimmed.starts_with(start));
+        if let (Some(prev), true) = (previous, starts_item) {
+            let prev_trimmed = prev.trim_start();
+            let same_indent = prev.len() - prev_trimmed.len() == line.len() - trimmed.len();
+            let closes_block = prev_trimmed == "}" || prev_trimmed == "};";
+            let ends_imports = prev_trimmed.starts_with("use ") && !trimmed.starts_with("use ");
+            let ends_statement_item = prev_trimmed.ends_with(';')
+                && !prev_trimmed.starts_with("use ")
+                && (trimmed.starts_with("///") || trimmed.starts_with("#["));
+            if same_indent && (closes_block || ends_imports || ends_statement_item) {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+}

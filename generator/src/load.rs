@@ -1,0 +1,512 @@
+//! Reads an OpenAPI document into `openapiv3` types.
+//!
+//! The text is first parsed into a JSON value (YAML or JSON, told apart by
+//! content) so that syntax errors carry a line and column. The value is then
+//! normalised: OpenAPI 3.1 constructs that have a 3.0 equivalent are
+//! rewritten into it, because `openapiv3` models 3.0. Last, the value is
+//! parsed into typed form, with errors pointing into the document.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::diagnostics::{child, Error, Warning};
+
+/// A parsed document and what normalising it changed.
+#[derive(Debug)]
+pub struct Document {
+    /// The typed document.
+    pub openapi: openapiv3::OpenAPI,
+    /// Where it came from, for diagnostics.
+    pub file: PathBuf,
+    /// Constructs normalisation had to drop or approximate.
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads and parses the document at `path`.
+pub fn load_file(path: &Path) -> Result<Document, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        file: path.to_owned(),
+        source,
+    })?;
+    load_str(&text, path)
+}
+
+/// Parses a document held in memory; `file` names it in errors.
+pub fn load_str(text: &str, file: &Path) -> Result<Document, Error> {
+    let mut value = parse_value(text, file)?;
+    let mut warnings = Vec::new();
+    check_version(&value, file)?;
+    normalise(&mut value, &mut warnings);
+    let openapi = match serde_path_to_error::deserialize(&value) {
+        Ok(openapi) => openapi,
+        Err(err) => {
+            let (pointer, reason) = locate(&value)
+                .unwrap_or_else(|| (pointer_of("#", err.path()), err.inner().to_string()));
+            return Err(Error::Invalid {
+                file: file.to_owned(),
+                pointer,
+                reason: format!("not a valid OpenAPI document: {reason}"),
+            });
+        }
+    };
+    Ok(Document {
+        openapi,
+        file: file.to_owned(),
+        warnings,
+    })
+}
+
+/// Parses YAML or JSON into a value. JSON is recognised by its first
+/// character, since every JSON document is also YAML but YAML's errors for
+/// JSON are harder to read.
+fn parse_value(text: &str, file: &Path) -> Result<Value, Error> {
+    if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).map_err(|err| Error::Syntax {
+            file: file.to_owned(),
+            format: "JSON",
+            line: err.line(),
+            column: err.column(),
+            reason: err.to_string(),
+        })
+    } else {
+        let syntax = |err: serde_yaml::Error| {
+            let location = err.location();
+            Error::Syntax {
+                file: file.to_owned(),
+                format: "YAML",
+                line: location.as_ref().map_or(0, |l| l.line()),
+                column: location.as_ref().map_or(0, |l| l.column()),
+                reason: err.to_string(),
+            }
+        };
+        serde_yaml::from_str::<Lenient>(text)
+            .map(|v| v.0)
+            .map_err(syntax)
+    }
+}
+
+/// A JSON value read leniently from YAML: integers past 64 bits (real
+/// specs have them) become floats, and non-string keys (`200:`) strings.
+struct Lenient(Value);
+
+impl<'de> serde::Deserialize<'de> for Lenient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LenientVisitor).map(Lenient)
+    }
+}
+
+struct LenientVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LenientVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(u64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(Lenient(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some((Lenient(key), Lenient(value))) = map.next_entry()? {
+            let key = match key {
+                Value::String(key) => key,
+                other => other.to_string(),
+            };
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// NaN and infinities have no JSON form; YAML's `.nan` becomes `null`.
+fn float(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+}
+
+/// Rejects documents that are not OpenAPI 3, saying what they are instead.
+fn check_version(value: &Value, file: &Path) -> Result<(), Error> {
+    let invalid = |pointer: &str, reason: String| Error::Invalid {
+        file: file.to_owned(),
+        pointer: pointer.to_owned(),
+        reason,
+    };
+    let Some(root) = value.as_object() else {
+        return Err(invalid(
+            "#",
+            "the document is not a mapping of keys to values".into(),
+        ));
+    };
+    if let Some(swagger) = root.get("swagger") {
+        return Err(invalid(
+            "#/swagger",
+            format!(
+                "this is a Swagger {} document; only OpenAPI 3.0 and 3.1 are supported \
+                 (convert it to OpenAPI 3 first, e.g. with swagger2openapi)",
+                display_scalar(swagger)
+            ),
+        ));
+    }
+    match root.get("openapi") {
+        None => Err(invalid(
+            "#",
+            "not an OpenAPI document: it has no `openapi` version field".into(),
+        )),
+        Some(Value::String(version)) if version.starts_with("3.") => Ok(()),
+        Some(other) => Err(invalid(
+            "#/openapi",
+            format!(
+                "OpenAPI version {} is not supported; use 3.0 or 3.1",
+                display_scalar(other)
+            ),
+        )),
+    }
+}
+
+fn display_scalar(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Rewrites OpenAPI 3.1 (JSON Schema 2020-12) constructs into their 3.0
+/// form, and numeric limits `openapiv3` cannot hold into ones it can.
+fn normalise(value: &mut Value, warnings: &mut Vec<Warning>) {
+    let Some(root) = value.as_object_mut() else {
+        return;
+    };
+    let is_31 = matches!(root.get("openapi"), Some(Value::String(v)) if v.starts_with("3.1"));
+    if is_31 {
+        root.insert("openapi".into(), Value::String("3.0.3".into()));
+        if root.remove("webhooks").is_some() {
+            warnings.push(Warning {
+                pointer: "#/webhooks".into(),
+                message: "webhooks describe requests the API sends, not ones a client makes; \
+                          they are ignored"
+                    .into(),
+            });
+        }
+        // `jsonSchemaDialect` has no 3.0 meaning.
+        root.remove("jsonSchemaDialect");
+    }
+    walk(value, "#", warnings);
+}
+
+/// Visits every mapping, normalising those that look like schemas.
+fn walk(value: &mut Value, pointer: &str, warnings: &mut Vec<Warning>) {
+    match value {
+        Value::Object(map) => {
+            if looks_like_schema(map) {
+                normalise_schema(map, pointer, warnings);
+            }
+            for (key, child_value) in map.iter_mut() {
+                walk(child_value, &child(pointer, key), warnings);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter_mut().enumerate() {
+                walk(item, &format!("{pointer}/{index}"), warnings);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A mapping is treated as a schema when it has a schema-only keyword. A
+/// property called `type` maps to a mapping, not a string, so it is not
+/// mistaken for the keyword.
+fn looks_like_schema(map: &Map<String, Value>) -> bool {
+    matches!(map.get("type"), Some(Value::String(_) | Value::Array(_)))
+        || map.contains_key("const")
+        || map.contains_key("properties")
+        || map.contains_key("allOf")
+        || map.contains_key("oneOf")
+        || map.contains_key("anyOf")
+}
+
+fn normalise_schema(map: &mut Map<String, Value>, pointer: &str, warnings: &mut Vec<Warning>) {
+    // `type: [string, "null"]` is 3.1's spelling of a nullable string.
+    if let Some(Value::Array(types)) = map.get("type") {
+        let has_null = types.iter().any(|t| t == "null");
+        let others: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+        match others.as_slice() {
+            [single] => {
+                map.insert("type".into(), single.clone());
+            }
+            [] => {
+                map.remove("type");
+            }
+            _ => {
+                map.remove("type");
+                warnings.push(Warning {
+                    pointer: child(pointer, "type"),
+                    message: "a schema of several types is represented as any JSON value".into(),
+                });
+            }
+        }
+        if has_null {
+            map.insert("nullable".into(), Value::Bool(true));
+        }
+    }
+    // `const: x` is a one-value enum.
+    if let Some(constant) = map.remove("const") {
+        map.insert("enum".into(), Value::Array(vec![constant]));
+    }
+    // 3.1 gives exclusive bounds as numbers; 3.0 as flags beside the bound.
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if let Some(limit) = map.get(exclusive).filter(|v| v.is_number()).cloned() {
+            map.insert(bound.into(), limit);
+            map.insert(exclusive.into(), Value::Bool(true));
+        }
+    }
+    // 3.1 lists examples; 3.0 has one.
+    if let Some(Value::Array(examples)) = map.get("examples") {
+        if !map.contains_key("example") {
+            if let Some(first) = examples.first().cloned() {
+                map.insert("example".into(), first);
+            }
+        }
+        map.remove("examples");
+    }
+    if map.get("type") == Some(&Value::String("integer".into())) {
+        clamp_integer_bounds(map, pointer, warnings);
+    }
+}
+
+/// `openapiv3` holds integer bounds as `i64`. A bound past that range (real
+/// specs write `maximum: 18446744073709552000`) cannot be exceeded by any
+/// value the SDK can hold, so it is dropped; a fractional one is rounded
+/// inwards, which keeps exactly the same integers valid.
+fn clamp_integer_bounds(map: &mut Map<String, Value>, pointer: &str, warnings: &mut Vec<Warning>) {
+    for (key, round_up) in [("minimum", true), ("maximum", false)] {
+        let Some(Value::Number(number)) = map.get(key) else {
+            continue;
+        };
+        if number.is_i64() {
+            continue;
+        }
+        let Some(float) = number.as_f64() else {
+            continue;
+        };
+        let rounded = if round_up {
+            float.ceil()
+        } else {
+            float.floor()
+        };
+        // i64::MAX is not exactly representable as f64; `2^63` is the first
+        // float past it.
+        let limit = 9_223_372_036_854_775_808.0_f64;
+        if rounded >= limit || rounded < -limit {
+            map.remove(key);
+            warnings.push(Warning {
+                pointer: child(pointer, key),
+                message: format!(
+                    "{key} {float} is outside the 64-bit integer range; no 64-bit value can \
+                     violate it, so it is not checked"
+                ),
+            });
+        } else {
+            // The range check above makes this conversion exact.
+            map.insert(key.into(), Value::from(rounded as i64));
+        }
+    }
+}
+
+/// Finds the deepest place a document fails to parse. Serde loses the path
+/// inside `openapiv3`'s flattened and untagged types, so operations and
+/// components are parsed again one by one, each on its own.
+fn locate(value: &Value) -> Option<(String, String)> {
+    fn try_parse<'v, T: serde::Deserialize<'v>>(
+        value: &'v Value,
+        base: &str,
+    ) -> Option<(String, String)> {
+        serde_path_to_error::deserialize::<_, T>(value)
+            .err()
+            .map(|err| (pointer_of(base, err.path()), err.inner().to_string()))
+    }
+    const METHODS: &[&str] = &[
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    for (path, item) in value
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let base = child("#/paths", path);
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            if METHODS.contains(&method.as_str()) {
+                if let Some(found) =
+                    try_parse::<openapiv3::Operation>(operation, &child(&base, method))
+                {
+                    return Some(found);
+                }
+            }
+        }
+        if let Some(found) = try_parse::<openapiv3::ReferenceOr<openapiv3::PathItem>>(item, &base) {
+            return Some(found);
+        }
+    }
+    let components = value.get("components");
+    type Parse = fn(&Value, &str) -> Option<(String, String)>;
+    let kinds: [(&str, Parse); 5] = [
+        ("schemas", |v, b| {
+            try_parse::<openapiv3::ReferenceOr<openapiv3::Schema>>(v, b)
+        }),
+        ("responses", |v, b| {
+            try_parse::<openapiv3::ReferenceOr<openapiv3::Response>>(v, b)
+        }),
+        ("parameters", |v, b| {
+            try_parse::<openapiv3::ReferenceOr<openapiv3::Parameter>>(v, b)
+        }),
+        ("requestBodies", |v, b| {
+            try_parse::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(v, b)
+        }),
+        ("securitySchemes", |v, b| {
+            try_parse::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>(v, b)
+        }),
+    ];
+    for (kind, parse) in kinds {
+        let base = format!("#/components/{kind}");
+        for (name, component) in components
+            .and_then(|c| c.get(kind))
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(found) = parse(component, &child(&base, name)) {
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+/// Renders a serde path below `base` as a JSON pointer.
+fn pointer_of(base: &str, path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::from(base);
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer = format!("{pointer}/{index}"),
+            Segment::Map { key } => pointer = child(&pointer, key),
+            Segment::Enum { variant } => pointer = child(&pointer, variant),
+            Segment::Unknown => pointer.push_str("/?"),
+        }
+    }
+    pointer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn normalised(mut value: Value) -> (Value, Vec<Warning>) {
+        let mut warnings = Vec::new();
+        normalise(&mut value, &mut warnings);
+        (value, warnings)
+    }
+
+    #[test]
+    fn openapi_31_constructs_become_30() {
+        let (value, warnings) = normalised(json!({
+            "openapi": "3.1.0",
+            "webhooks": {},
+            "components": {"schemas": {"A": {
+                "type": ["string", "null"],
+                "examples": ["x", "y"],
+                "properties": {"type": {"const": "a"}, "n": {"type": "number", "exclusiveMinimum": 0}}
+            }}}
+        }));
+        let schema = &value["components"]["schemas"]["A"];
+        assert_eq!(value["openapi"], "3.0.3");
+        assert!(value.get("webhooks").is_none());
+        assert_eq!(schema["type"], "string");
+        assert_eq!(schema["nullable"], true);
+        assert_eq!(schema["example"], "x");
+        assert_eq!(schema["properties"]["type"]["enum"], json!(["a"]));
+        assert_eq!(schema["properties"]["n"]["minimum"], 0);
+        assert_eq!(schema["properties"]["n"]["exclusiveMinimum"], true);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+
+    #[test]
+    fn integer_bounds_outside_i64_are_dropped_with_a_warning() {
+        let (value, warnings) = normalised(json!({
+            "openapi": "3.0.3",
+            "s": {"type": "integer", "maximum": 18446744073709552000.0_f64, "minimum": 0.5}
+        }));
+        assert!(value["s"].get("maximum").is_none());
+        assert_eq!(value["s"]["minimum"], 1);
+        assert_eq!(warnings[0].pointer, "#/s/maximum");
+    }
+
+    #[test]
+    fn syntax_errors_carry_line_and_column() {
+        let err = load_str("openapi: 3.0.3\ninfo: [unclosed\n", Path::new("x.yaml")).unwrap_err();
+        let Error::Syntax { line, format, .. } = err else {
+            panic!("expected a syntax error, got {err:?}");
+        };
+        assert_eq!(format, "YAML");
+        assert!(line >= 2, "line {line}");
+    }
+
+    #[test]
+    fn swagger_2_is_named() {
+        let err = load_str("{\"swagger\": \"2.0\"}", Path::new("x.json")).unwrap_err();
+        assert!(err.to_string().contains("Swagger 2.0"), "{err}");
+    }
+
+    #[test]
+    fn typed_errors_point_into_the_document() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 7\n";
+        let err = load_str(text, Path::new("x.yaml")).unwrap_err();
+        assert!(
+            err.to_string().contains("#/paths/~1a/get/responses"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,573 @@
+//! Operations: groups, method names, parameters, bodies and responses.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToUpperCamelCase;
+use openapiv3::{
+    Operation as SpecOperation, Parameter as SpecParameter, ParameterSchemaOrContent, PathStyle,
+    QueryStyle, ReferenceOr, StatusCode,
+};
+
+use super::schema::{Hint, SchemaRef};
+use super::security::parse_status;
+use super::Lowerer;
+use crate::diagnostics::{child, Error};
+use crate::ir::{
+    BodyEncoding, HttpMethod, NamedType, Operation, OperationGroup, ParamLocation, ParamStyle,
+    Parameter, RequestBody, Response, ResponseBody, SecurityScheme, StatusMatch, TypeKind, TypeRef,
+};
+use crate::names::{self, Namespace};
+
+/// Names every operation type must not take: methods and options of the
+/// request builder live beside the parameter setters.
+const RESERVED_PARAMETER_NAMES: &[&str] = &[
+    "body",
+    "header",
+    "into_future",
+    "new",
+    "operation_mut",
+    "retries",
+    "send",
+    "server_url",
+    "timeout",
+];
+
+impl<'a> Lowerer<'a> {
+    /// Lowers every operation and sorts them into groups.
+    pub(crate) fn lower_operations(
+        &mut self,
+        schemes: &[SecurityScheme],
+        root_security: &[Vec<usize>],
+    ) -> Result<Vec<OperationGroup>, Error> {
+        let doc = self.doc;
+        let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+        // Group and operation types share the `apis` namespace of types.
+        // Names the `apis` files import must stay free.
+        let mut api_types = Namespace::with_reserved(&[
+            "BTreeMap",
+            "ClientCore",
+            "Error",
+            "ErrorBody",
+            "Method",
+            "Operation",
+            "Prepared",
+            "Request",
+            "Response",
+            "Self",
+        ]);
+        let mut group_modules = Namespace::with_reserved(&["builder", "mod"]);
+        let mut groups: BTreeMap<String, OperationGroup> = BTreeMap::new();
+        let mut group_methods: BTreeMap<String, Namespace> = BTreeMap::new();
+
+        for (path, item) in doc.paths.iter() {
+            let path_pointer = child("#/paths", path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    return Err(self.invalid(
+                        &path_pointer,
+                        "a path item given by `$ref` is not supported",
+                    ))
+                }
+            };
+            for (method, op) in item.iter() {
+                let pointer = child(&path_pointer, method);
+                let id = match &op.operation_id {
+                    Some(id) => id.clone(),
+                    None => format!("{method} {path}"),
+                };
+                if let Some(first) = seen_ids.insert(id.clone(), pointer.clone()) {
+                    return Err(self.invalid(&child(&pointer, "operationId"), format!("operationId `{id}` is also used by {first}; operationIds must be unique")));
+                }
+                let group_name = group_of(op);
+                if !groups.contains_key(&group_name) {
+                    let wanted = names::snake(&group_name).unwrap_or_else(|| "default".to_owned());
+                    let module = group_modules.claim(&wanted);
+                    let type_name = api_types.claim(
+                        &names::camel(&group_name, "Group").unwrap_or_else(|| "Default".to_owned()),
+                    );
+                    let description = doc
+                        .tags
+                        .iter()
+                        .find(|t| Some(&t.name) == op.tags.first())
+                        .and_then(|t| t.description.clone());
+                    groups.insert(
+                        group_name.clone(),
+                        OperationGroup {
+                            name: group_name.clone(),
+                            module,
+                            type_name,
+                            description,
+                            operations: Vec::new(),
+                        },
+                    );
+                }
+                let methods = group_methods.entry(group_name.clone()).or_default();
+                let wanted_method = op
+                    .extensions
+                    .get("x-speakeasy-name-override")
+                    .and_then(|v| v.as_str())
+                    .and_then(names::snake)
+                    .or_else(|| names::snake(&id))
+                    .ok_or_else(|| self.invalid(&pointer, format!("the operationId `{id}` has no letter or digit to make a method name from")))?;
+                let method_name = methods.claim(&wanted_method);
+                let type_name = api_types
+                    .claim(&names::camel(&id, "Op").unwrap_or_else(|| "Operation".to_owned()));
+                let http_method = http_method(method);
+                let mut operation = self.lower_operation(
+                    op,
+                    &item.parameters,
+                    path,
+                    &pointer,
+                    schemes,
+                    root_security,
+                )?;
+                operation.id = id;
+                operation.method_name = method_name;
+                operation.type_name = type_name;
+                operation.http_method = http_method;
+                if let Some(group) = groups.get_mut(&group_name) {
+                    group.operations.push(operation);
+                }
+            }
+        }
+        Ok(super::sort_groups(groups.into_values().collect()))
+    }
+
+    fn lower_operation(
+        &mut self,
+        op: &'a SpecOperation,
+        path_parameters: &'a [ReferenceOr<SpecParameter>],
+        path: &str,
+        pointer: &str,
+        schemes: &[SecurityScheme],
+        root_security: &[Vec<usize>],
+    ) -> Result<Operation, Error> {
+        let id = op.operation_id.clone().unwrap_or_default();
+        let op_type = names::camel(&id, "Op").unwrap_or_default();
+        let parameters = self.lower_parameters(op, path_parameters, path, pointer, &op_type)?;
+        let body = match &op.request_body {
+            Some(body) => Some(self.lower_request_body(body, pointer, &op_type)?),
+            None => None,
+        };
+        let responses = self.lower_responses(op, pointer, &op_type)?;
+        let security = match &op.security {
+            Some(requirements) => {
+                self.requirements(requirements, schemes, &child(pointer, "security"))?
+            }
+            None => root_security.to_vec(),
+        };
+        let retries = match op.extensions.get("x-speakeasy-retries") {
+            Some(value) => Some(self.retry_policy(value, &child(pointer, "x-speakeasy-retries"))?),
+            None => None,
+        };
+        Ok(Operation {
+            id,
+            method_name: String::new(),
+            type_name: String::new(),
+            pointer: pointer.to_owned(),
+            http_method: HttpMethod::Get,
+            path: path.to_owned(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            parameters,
+            body,
+            responses,
+            security,
+            retries,
+        })
+    }
+
+    fn lower_parameters(
+        &mut self,
+        op: &'a SpecOperation,
+        path_parameters: &'a [ReferenceOr<SpecParameter>],
+        path: &str,
+        pointer: &str,
+        op_type: &str,
+    ) -> Result<Vec<Parameter>, Error> {
+        let components = self.doc.components.as_ref().map(|c| &c.parameters);
+        // Operation parameters override path-level ones with the same name
+        // and location.
+        let mut resolved: Vec<(&'a SpecParameter, String)> = Vec::new();
+        let path_pointer = pointer.rsplit_once('/').map_or(pointer, |(head, _)| head);
+        let sources = path_parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, child(&child(path_pointer, "parameters"), &i.to_string())))
+            .chain(
+                op.parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, child(&child(pointer, "parameters"), &i.to_string()))),
+            );
+        for (parameter, parameter_pointer) in sources {
+            let (parameter, target_pointer) =
+                self.resolve(parameter, components, "parameters", &parameter_pointer)?;
+            let key = (
+                parameter.parameter_data_ref().name.clone(),
+                location_of(parameter),
+            );
+            resolved.retain(|(p, _)| (p.parameter_data_ref().name.clone(), location_of(p)) != key);
+            resolved.push((parameter, target_pointer));
+        }
+
+        let template_names = path_template_names(path);
+        let mut rust_names = Namespace::with_reserved(RESERVED_PARAMETER_NAMES);
+        let mut parameters = Vec::with_capacity(resolved.len());
+        for (parameter, parameter_pointer) in resolved {
+            let data = parameter.parameter_data_ref();
+            let location = location_of(parameter);
+            if location == ParamLocation::Path && !template_names.contains(data.name.as_str()) {
+                return Err(self.invalid(
+                    &parameter_pointer,
+                    format!(
+                        "path parameter `{}` does not appear in the path `{path}`",
+                        data.name
+                    ),
+                ));
+            }
+            let (style, explode_default) = match parameter {
+                SpecParameter::Query { style, .. } => match style {
+                    QueryStyle::Form => (ParamStyle::Form, true),
+                    QueryStyle::SpaceDelimited => (ParamStyle::SpaceDelimited, false),
+                    QueryStyle::PipeDelimited => (ParamStyle::PipeDelimited, false),
+                    QueryStyle::DeepObject => (ParamStyle::DeepObject, true),
+                },
+                SpecParameter::Path { style, .. } => match style {
+                    PathStyle::Simple => (ParamStyle::Simple, false),
+                    PathStyle::Label => (ParamStyle::Label, false),
+                    PathStyle::Matrix => (ParamStyle::Matrix, false),
+                },
+                SpecParameter::Header { .. } => (ParamStyle::Simple, false),
+                SpecParameter::Cookie { .. } => (ParamStyle::Form, true),
+            };
+            let wanted = names::snake(&data.name).ok_or_else(|| {
+                self.invalid(
+                    &parameter_pointer,
+                    format!(
+                        "the parameter name `{}` has no letter or digit to make a Rust name from",
+                        data.name
+                    ),
+                )
+            })?;
+            let hint = Hint::new(
+                format!("{op_type}{}", data.name.to_upper_camel_case()),
+                format!("The `{}` parameter of `{op_type}`.", data.name),
+            );
+            let (shape, schema_example) = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let example = match schema {
+                        ReferenceOr::Item(s) => s.schema_data.example.clone(),
+                        ReferenceOr::Reference { .. } => None,
+                    };
+                    (
+                        self.shape(
+                            SchemaRef::from(schema),
+                            &hint,
+                            &child(&parameter_pointer, "schema"),
+                        )?,
+                        example,
+                    )
+                }
+                ParameterSchemaOrContent::Content(_) => {
+                    self.warn(
+                        &child(&parameter_pointer, "content"),
+                        "a parameter described by `content` is sent as a JSON string",
+                    );
+                    (
+                        super::schema::Shape {
+                            ty: TypeRef::Any,
+                            nullable: false,
+                            constraints: Default::default(),
+                        },
+                        None,
+                    )
+                }
+            };
+            parameters.push(Parameter {
+                wire_name: data.name.clone(),
+                rust_name: rust_names.claim(&wanted),
+                location,
+                style,
+                explode: data.explode.unwrap_or(explode_default),
+                // Path parameters are always required, whatever the spec says.
+                required: data.required || location == ParamLocation::Path,
+                ty: shape.ty,
+                constraints: shape.constraints,
+                description: data.description.clone(),
+                deprecated: data.deprecated.unwrap_or(false),
+                example: data.example.clone().or(schema_example),
+            });
+        }
+        for name in &template_names {
+            if !parameters
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.wire_name == *name)
+            {
+                return Err(self.invalid(pointer, format!("the path `{path}` has a `{{{name}}}` segment but no path parameter `{name}` is declared")));
+            }
+        }
+        Ok(parameters)
+    }
+
+    fn lower_request_body(
+        &mut self,
+        body: &'a ReferenceOr<openapiv3::RequestBody>,
+        pointer: &str,
+        op_type: &str,
+    ) -> Result<RequestBody, Error> {
+        let components = self.doc.components.as_ref().map(|c| &c.request_bodies);
+        let (body, body_pointer) = self.resolve(
+            body,
+            components,
+            "requestBodies",
+            &child(pointer, "requestBody"),
+        )?;
+        let Some((content_type, media)) = preferred_content(&body.content) else {
+            return Err(self.invalid(&body_pointer, "the request body lists no content type"));
+        };
+        let encoding = encoding_of(content_type);
+        let media_pointer = child(&child(&body_pointer, "content"), content_type);
+        let hint = Hint {
+            name: format!("{op_type}RequestBody"),
+            child_prefix: op_type.to_owned(),
+            doc: format!("The body of a `{op_type}` request."),
+        };
+        let ty = match &media.schema {
+            Some(schema) => {
+                self.shape(
+                    SchemaRef::from(schema),
+                    &hint,
+                    &child(&media_pointer, "schema"),
+                )?
+                .ty
+            }
+            None if matches!(encoding, BodyEncoding::Json) => TypeRef::Any,
+            None => TypeRef::Primitive(crate::ir::Primitive::Binary),
+        };
+        // A body whose schema requires properties cannot be left out and
+        // still be valid, whatever `required` says, so it is an argument.
+        let required = body.required
+            || media
+                .schema
+                .as_ref()
+                .is_some_and(|s| self.requires_properties(SchemaRef::from(s)));
+        Ok(RequestBody {
+            content_type: content_type.clone(),
+            encoding,
+            ty,
+            required,
+            description: body.description.clone(),
+        })
+    }
+
+    fn lower_responses(
+        &mut self,
+        op: &'a SpecOperation,
+        pointer: &str,
+        op_type: &str,
+    ) -> Result<Vec<Response>, Error> {
+        let components = self.doc.components.as_ref().map(|c| &c.responses);
+        let responses_pointer = child(pointer, "responses");
+        let mut entries: Vec<(StatusMatch, &'a ReferenceOr<openapiv3::Response>, String)> =
+            Vec::new();
+        for (status, response) in &op.responses.responses {
+            let key = match status {
+                StatusCode::Code(code) => code.to_string(),
+                StatusCode::Range(class) => format!("{class}XX"),
+            };
+            let status = parse_status(&key).ok_or_else(|| {
+                self.invalid(
+                    &child(&responses_pointer, &key),
+                    format!(
+                        "`{key}` is not an HTTP status, a status class like `4XX`, or `default`"
+                    ),
+                )
+            })?;
+            entries.push((status, response, child(&responses_pointer, &key)));
+        }
+        if let Some(default) = &op.responses.default {
+            entries.push((
+                StatusMatch::Default,
+                default,
+                child(&responses_pointer, "default"),
+            ));
+        }
+        entries.sort_by_key(|(status, _, _)| *status);
+
+        let mut responses = Vec::with_capacity(entries.len());
+        for (status, response, entry_pointer) in entries {
+            let (response, response_pointer) =
+                self.resolve(response, components, "responses", &entry_pointer)?;
+            let success = is_success(status);
+            let body = match preferred_content(&response.content) {
+                None => None,
+                Some((content_type, media)) => {
+                    let encoding = encoding_of(content_type);
+                    let media_pointer = child(&child(&response_pointer, "content"), content_type);
+                    let hint = match status {
+                        _ if success => format!("{op_type}ResponseBody"),
+                        StatusMatch::Exact(code) => format!("{op_type}{code}ResponseBody"),
+                        StatusMatch::Range(class) => format!("{op_type}{class}XXResponseBody"),
+                        StatusMatch::Default => format!("{op_type}DefaultResponseBody"),
+                    };
+                    let ty = match &media.schema {
+                        Some(schema) => {
+                            let hint = Hint {
+                                name: hint.clone(),
+                                child_prefix: op_type.to_owned(),
+                                doc: format!(
+                                    "The body of a `{op_type}` response ({}).",
+                                    status_text(status)
+                                ),
+                            };
+                            self.shape(
+                                SchemaRef::from(schema),
+                                &hint,
+                                &child(&media_pointer, "schema"),
+                            )?
+                            .ty
+                        }
+                        None if encoding == BodyEncoding::Json => TypeRef::Any,
+                        None => TypeRef::Primitive(crate::ir::Primitive::Binary),
+                    };
+                    let ty = if !success && encoding == BodyEncoding::Json {
+                        self.error_type(ty, &hint, &media_pointer)
+                    } else {
+                        ty
+                    };
+                    Some(ResponseBody {
+                        content_type: content_type.clone(),
+                        encoding,
+                        ty,
+                    })
+                }
+            };
+            responses.push(Response {
+                status,
+                description: response.description.clone(),
+                body,
+            });
+        }
+        Ok(responses)
+    }
+
+    /// Registers a documented error body as a variant of `ErrorBody`. A body
+    /// that is not a named type gets a named alias, so the variant has a name.
+    fn error_type(&mut self, ty: TypeRef, hint: &str, pointer: &str) -> TypeRef {
+        let name = match ty {
+            TypeRef::Named(name) => name,
+            other => {
+                let name = self.type_names.claim(hint);
+                let module = names::snake(&name).unwrap_or_else(|| "error_body".to_owned());
+                let module = self.module_names.claim(&module);
+                self.push_type(NamedType {
+                    name: name.clone(),
+                    module,
+                    pointer: pointer.to_owned(),
+                    description: None,
+                    example: None,
+                    kind: TypeKind::Alias(other),
+                });
+                name
+            }
+        };
+        self.error_types.insert(name.clone());
+        TypeRef::Named(name)
+    }
+}
+
+fn status_text(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Exact(code) => code.to_string(),
+        StatusMatch::Range(class) => format!("{class}XX"),
+        StatusMatch::Default => "default".to_owned(),
+    }
+}
+
+/// `x-speakeasy-group`, else the first tag, else `default`.
+fn group_of(op: &SpecOperation) -> String {
+    op.extensions
+        .get("x-speakeasy-group")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+        .or_else(|| op.tags.first().cloned())
+        .filter(|g| names::snake(g).is_some())
+        .unwrap_or_else(|| "default".to_owned())
+}
+
+fn http_method(method: &str) -> HttpMethod {
+    match method {
+        "put" => HttpMethod::Put,
+        "post" => HttpMethod::Post,
+        "delete" => HttpMethod::Delete,
+        "options" => HttpMethod::Options,
+        "head" => HttpMethod::Head,
+        "patch" => HttpMethod::Patch,
+        "trace" => HttpMethod::Trace,
+        _ => HttpMethod::Get,
+    }
+}
+
+fn location_of(parameter: &SpecParameter) -> ParamLocation {
+    match parameter {
+        SpecParameter::Query { .. } => ParamLocation::Query,
+        SpecParameter::Header { .. } => ParamLocation::Header,
+        SpecParameter::Path { .. } => ParamLocation::Path,
+        SpecParameter::Cookie { .. } => ParamLocation::Cookie,
+    }
+}
+
+/// The `{name}` segments of a path template.
+fn path_template_names(path: &str) -> BTreeSet<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
+fn is_success(status: StatusMatch) -> bool {
+    match status {
+        StatusMatch::Exact(code) => (200..300).contains(&code),
+        StatusMatch::Range(class) => class == 2,
+        StatusMatch::Default => false,
+    }
+}
+
+/// The media type the client sends or prefers to receive: JSON first, then
+/// forms, then bytes, then text, then whatever is listed first.
+fn preferred_content(content: &openapiv3::Content) -> Option<(&String, &openapiv3::MediaType)> {
+    let rank = |media_type: &str| match encoding_of(media_type) {
+        BodyEncoding::Json => 0,
+        BodyEncoding::Multipart => 1,
+        BodyEncoding::Form => 2,
+        BodyEncoding::Binary => 3,
+        BodyEncoding::Text => 4,
+    };
+    content
+        .iter()
+        .min_by_key(|(media_type, _)| rank(media_type))
+}
+
+/// How a media type is encoded.
+fn encoding_of(media_type: &str) -> BodyEncoding {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
+        BodyEncoding::Json
+    } else if essence == "multipart/form-data" {
+        BodyEncoding::Multipart
+    } else if essence == "application/x-www-form-urlencoded" {
+        BodyEncoding::Form
+    } else if essence.starts_with("text/") {
+        BodyEncoding::Text
+    } else {
+        BodyEncoding::Binary
+    }
+}

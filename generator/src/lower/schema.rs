@@ -1,0 +1,851 @@
+//! Schemas: what a schema is where it is used ([`Shape`]), and the named
+//! types that component and inline schemas become.
+
+use heck::ToUpperCamelCase;
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::Lowerer;
+use crate::diagnostics::{child, Error};
+use crate::ir::{
+    Bound, Constraints, Enum, EnumRepr, EnumValue, EnumVariant, Field, NamedType, OneOf, Presence,
+    Primitive, Struct, TypeKind, TypeRef, Variant,
+};
+use crate::names::{self, Namespace};
+
+/// What a schema is where it is used: its type, whether `null` is allowed,
+/// and the checks that apply to the value in that place.
+#[derive(Clone, Debug)]
+pub(crate) struct Shape {
+    pub ty: TypeRef,
+    pub nullable: bool,
+    pub constraints: Constraints,
+}
+
+/// How to name an inline schema that needs a name.
+#[derive(Clone, Debug)]
+pub(crate) struct Hint {
+    /// The name to claim, e.g. `CreateMachineTokenRequestBody`.
+    pub name: String,
+    /// What its inline children are named after (`{prefix}{Property}`);
+    /// the seeds name a body's children after the operation.
+    pub child_prefix: String,
+    /// Its docs when the schema has no description.
+    pub doc: String,
+}
+
+impl Hint {
+    /// A hint whose children are named after it.
+    pub fn new(name: String, doc: String) -> Self {
+        Hint {
+            child_prefix: name.clone(),
+            name,
+            doc,
+        }
+    }
+}
+
+/// A schema as it stands in the document: a reference or inline.
+#[derive(Clone, Copy)]
+pub(crate) enum SchemaRef<'s> {
+    Ref(&'s str),
+    Inline(&'s Schema),
+}
+
+impl<'s> From<&'s ReferenceOr<Schema>> for SchemaRef<'s> {
+    fn from(schema: &'s ReferenceOr<Schema>) -> Self {
+        match schema {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+        }
+    }
+}
+
+impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaRef<'s> {
+    fn from(schema: &'s ReferenceOr<Box<Schema>>) -> Self {
+        match schema {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+        }
+    }
+}
+
+/// An object's properties, from a typed or an untyped schema.
+struct ObjectParts<'s> {
+    properties: Vec<(&'s String, SchemaRef<'s>)>,
+    required: Vec<&'s String>,
+    additional: Option<&'s AdditionalProperties>,
+}
+
+/// What an inline schema turns into.
+enum Class<'s> {
+    Object(ObjectParts<'s>),
+    StringEnum(Vec<String>),
+    IntegerEnum(Vec<i64>),
+    List(Option<SchemaRef<'s>>),
+    Composite {
+        members: Vec<SchemaRef<'s>>,
+        all: bool,
+    },
+    Primitive(Primitive),
+    Any,
+}
+
+impl<'a> Lowerer<'a> {
+    /// Lowers the component schema `key`'s value into the named type `name`.
+    pub(crate) fn lower_component(
+        &mut self,
+        name: &str,
+        schema: &'a ReferenceOr<Schema>,
+        pointer: &str,
+    ) -> Result<(), Error> {
+        match schema {
+            ReferenceOr::Reference { reference } => {
+                let target = self.schema_ref_name(reference, pointer)?;
+                self.push_named(
+                    name,
+                    pointer,
+                    None,
+                    None,
+                    TypeKind::Alias(TypeRef::Named(target)),
+                );
+                Ok(())
+            }
+            ReferenceOr::Item(schema) => {
+                let hint = Hint::new(
+                    name.to_owned(),
+                    format!(
+                        "The `{}` schema.",
+                        pointer.rsplit('/').next().unwrap_or(name)
+                    ),
+                );
+                self.lower_named(&hint, schema, pointer)
+            }
+        }
+    }
+
+    /// The Rust name of the component schema a `$ref` points at.
+    fn schema_ref_name(&self, reference: &str, pointer: &str) -> Result<String, Error> {
+        let key = self.ref_key(reference, "schemas", pointer)?;
+        self.component_types.get(&key).cloned().ok_or_else(|| {
+            self.invalid(
+                &child(pointer, "$ref"),
+                format!("`{reference}` points at a schema that does not exist"),
+            )
+        })
+    }
+
+    /// The schema a `$ref` points at, following components that are
+    /// themselves references.
+    fn schema_target(&self, reference: &str, pointer: &str) -> Result<(&'a Schema, String), Error> {
+        let components = self.doc.components.as_ref().map(|c| &c.schemas);
+        let mut key = self.ref_key(reference, "schemas", pointer)?;
+        // A chain longer than the number of schemas must revisit one.
+        for _ in 0..=components.map_or(0, IndexMap::len) {
+            let target_pointer = child("#/components/schemas", &key);
+            match components.and_then(|c| c.get(&key)) {
+                Some(ReferenceOr::Item(schema)) => return Ok((schema, target_pointer)),
+                Some(ReferenceOr::Reference { reference: next }) => {
+                    key = self.ref_key(next, "schemas", &target_pointer)?;
+                }
+                None => {
+                    return Err(self.invalid(
+                        &child(pointer, "$ref"),
+                        format!("`{reference}` points at a schema that does not exist"),
+                    ))
+                }
+            }
+        }
+        Err(self.invalid(
+            pointer,
+            format!("`{reference}` starts a cycle of schemas that only refer to each other"),
+        ))
+    }
+
+    /// Drops a `pattern` the Rust `regex` crate cannot compile (look-around,
+    /// back-references), with a warning: the generated check would never run.
+    fn vet_pattern(&mut self, constraints: &mut Constraints, pointer: &str) {
+        if let Some(pattern) = &constraints.pattern {
+            if let Err(err) = regex::Regex::new(pattern) {
+                let message =
+                    format!("the pattern cannot be checked in Rust and is not validated: {err}");
+                self.warn(
+                    &child(pointer, "pattern"),
+                    message.lines().next().unwrap_or_default(),
+                );
+                constraints.pattern = None;
+            }
+        }
+    }
+
+    /// What `schema` is where it stands. Inline schemas that need a name get
+    /// `name_hint` (or a numbered variant of it).
+    pub(crate) fn shape(
+        &mut self,
+        schema: SchemaRef<'a>,
+        hint: &Hint,
+        pointer: &str,
+    ) -> Result<Shape, Error> {
+        let schema = match schema {
+            SchemaRef::Ref(reference) => {
+                let name = self.schema_ref_name(reference, pointer)?;
+                let (target, _) = self.schema_target(reference, pointer)?;
+                // A field that refers to a scalar component carries that
+                // component's checks: the alias itself cannot validate.
+                let mut constraints = match classify(target) {
+                    Class::Primitive(_) | Class::List(_) => constraints_of(target),
+                    _ => Constraints::default(),
+                };
+                self.vet_pattern(&mut constraints, pointer);
+                return Ok(Shape {
+                    ty: TypeRef::Named(name),
+                    nullable: target.schema_data.nullable,
+                    constraints,
+                });
+            }
+            SchemaRef::Inline(schema) => schema,
+        };
+        let nullable = schema.schema_data.nullable;
+        match classify(schema) {
+            Class::Primitive(primitive) => {
+                let mut constraints = constraints_of(schema);
+                self.vet_pattern(&mut constraints, pointer);
+                Ok(Shape {
+                    ty: TypeRef::Primitive(primitive),
+                    nullable,
+                    constraints,
+                })
+            }
+            Class::Any => Ok(Shape {
+                ty: TypeRef::Any,
+                nullable,
+                constraints: Constraints::default(),
+            }),
+            Class::List(items) => {
+                let item = match items {
+                    Some(items) => self.shape(items, hint, &child(pointer, "items"))?,
+                    None => Shape {
+                        ty: TypeRef::Any,
+                        nullable: false,
+                        constraints: Constraints::default(),
+                    },
+                };
+                let mut constraints = constraints_of(schema);
+                if !item.constraints.is_empty() {
+                    constraints.items = Some(Box::new(item.constraints));
+                }
+                let item_ty = if item.nullable {
+                    TypeRef::Nullable(Box::new(item.ty))
+                } else {
+                    item.ty
+                };
+                Ok(Shape {
+                    ty: TypeRef::List(Box::new(item_ty)),
+                    nullable,
+                    constraints,
+                })
+            }
+            Class::Object(parts) if parts.properties.is_empty() => match parts.additional {
+                Some(AdditionalProperties::Schema(values)) => {
+                    let value_hint = Hint::new(
+                        format!("{}Value", hint.name),
+                        format!("A value of [`{}`]'s map.", hint.name),
+                    );
+                    let value = self.shape(
+                        SchemaRef::from(values.as_ref()),
+                        &value_hint,
+                        &child(pointer, "additionalProperties"),
+                    )?;
+                    let value_ty = if value.nullable {
+                        TypeRef::Nullable(Box::new(value.ty))
+                    } else {
+                        value.ty
+                    };
+                    Ok(Shape {
+                        ty: TypeRef::Map(Box::new(value_ty)),
+                        nullable,
+                        constraints: Constraints::default(),
+                    })
+                }
+                _ => self.named_shape(schema, hint, pointer, nullable),
+            },
+            Class::Composite { members, .. } => {
+                // `allOf: [$ref]`, `oneOf: [X, {type: null}]` and the like are
+                // the member itself, possibly nullable.
+                let (non_null, had_null) = without_null_members(&members);
+                if let [only] = non_null.as_slice() {
+                    let mut shape = self.shape(*only, hint, pointer)?;
+                    shape.nullable |= nullable || had_null;
+                    return Ok(shape);
+                }
+                self.named_shape(schema, hint, pointer, nullable || had_null)
+            }
+            Class::Object(_) | Class::StringEnum(_) | Class::IntegerEnum(_) => {
+                self.named_shape(schema, hint, pointer, nullable)
+            }
+        }
+    }
+
+    fn named_shape(
+        &mut self,
+        schema: &'a Schema,
+        hint: &Hint,
+        pointer: &str,
+        nullable: bool,
+    ) -> Result<Shape, Error> {
+        let name = self.type_names.claim(&hint.name);
+        let named_hint = Hint {
+            name: name.clone(),
+            child_prefix: hint.child_prefix.clone(),
+            doc: hint.doc.clone(),
+        };
+        self.lower_named(&named_hint, schema, pointer)?;
+        Ok(Shape {
+            ty: TypeRef::Named(name),
+            nullable,
+            constraints: Constraints::default(),
+        })
+    }
+
+    /// Builds the named type `hint.name` (already claimed) from `schema`.
+    fn lower_named(&mut self, hint: &Hint, schema: &'a Schema, pointer: &str) -> Result<(), Error> {
+        let name = hint.name.as_str();
+        let data = &schema.schema_data;
+        let description = Some(
+            data.description
+                .clone()
+                .or_else(|| data.title.clone())
+                .unwrap_or_else(|| hint.doc.clone()),
+        );
+        let kind = match classify(schema) {
+            Class::Object(parts) if parts.properties.is_empty() => match parts.additional {
+                Some(AdditionalProperties::Schema(_)) => {
+                    let shape = self.shape(SchemaRef::Inline(schema), hint, pointer)?;
+                    match shape.ty {
+                        TypeRef::Map(value) => TypeKind::Map(*value),
+                        other => TypeKind::Alias(other),
+                    }
+                }
+                _ => TypeKind::FreeForm,
+            },
+            Class::Object(parts) => TypeKind::Struct(self.lower_struct(hint, &parts, pointer)?),
+            Class::StringEnum(values) => TypeKind::Enum(enum_of(
+                values.into_iter().map(EnumValue::String).collect(),
+                EnumRepr::String,
+            )),
+            Class::IntegerEnum(values) => TypeKind::Enum(enum_of(
+                values.into_iter().map(EnumValue::Integer).collect(),
+                EnumRepr::Integer,
+            )),
+            Class::List(_) => match self
+                .shape(
+                    SchemaRef::Inline(schema),
+                    &Hint::new(format!("{name}Item"), format!("An item of [`{name}`].")),
+                    pointer,
+                )?
+                .ty
+            {
+                TypeRef::List(item) => TypeKind::List(*item),
+                other => TypeKind::Alias(other),
+            },
+            Class::Composite { members, all: true } => {
+                self.lower_all_of(hint, schema, &members, pointer)?
+            }
+            Class::Composite {
+                members,
+                all: false,
+            } => {
+                let (non_null, _) = without_null_members(&members);
+                if let [only] = non_null.as_slice() {
+                    TypeKind::Alias(
+                        self.shape(
+                            *only,
+                            &Hint::new(format!("{name}Value"), format!("The value of [`{name}`].")),
+                            pointer,
+                        )?
+                        .ty,
+                    )
+                } else {
+                    TypeKind::OneOf(self.lower_one_of(name, schema, &non_null, pointer)?)
+                }
+            }
+            Class::Primitive(primitive) => TypeKind::Alias(TypeRef::Primitive(primitive)),
+            Class::Any => TypeKind::Alias(TypeRef::Any),
+        };
+        self.push_named(name, pointer, description, data.example.clone(), kind);
+        Ok(())
+    }
+
+    fn push_named(
+        &mut self,
+        name: &str,
+        pointer: &str,
+        description: Option<String>,
+        example: Option<Value>,
+        kind: TypeKind,
+    ) {
+        let module = names::snake(name).unwrap_or_else(|| "model".to_owned());
+        let module = self.module_names.claim(&module);
+        self.push_type(NamedType {
+            name: name.to_owned(),
+            module,
+            pointer: pointer.to_owned(),
+            description,
+            example,
+            kind,
+        });
+    }
+
+    fn lower_struct(
+        &mut self,
+        parent: &Hint,
+        parts: &ObjectParts<'a>,
+        pointer: &str,
+    ) -> Result<Struct, Error> {
+        if matches!(parts.additional, Some(AdditionalProperties::Schema(_))) {
+            self.warn(
+                &child(pointer, "additionalProperties"),
+                "properties beyond the listed ones are not kept in the struct; they are ignored when decoding",
+            );
+        }
+        // Methods generated on every struct; a field must not shadow them.
+        let mut field_names = Namespace::with_reserved(&["new", "validate", "validate_at"]);
+        let mut fields = Vec::with_capacity(parts.properties.len());
+        for (wire_name, schema) in &parts.properties {
+            let field_pointer = child(&child(pointer, "properties"), wire_name);
+            let snake = names::snake(wire_name).ok_or_else(|| {
+                self.invalid(&field_pointer, format!("the property name `{wire_name}` has no letter or digit to make a Rust name from"))
+            })?;
+            let rust_name = field_names.claim(&snake);
+            let hint = Hint::new(
+                format!("{}{}", parent.child_prefix, wire_name.to_upper_camel_case()),
+                format!("The `{wire_name}` field of [`{}`].", parent.name),
+            );
+            let shape = self.shape(*schema, &hint, &field_pointer)?;
+            let required = parts.required.contains(wire_name);
+            let presence = match (required, shape.nullable) {
+                (true, false) => Presence::Required,
+                (false, false) => Presence::Optional,
+                (true, true) => Presence::Nullable,
+                (false, true) => Presence::OptionalNullable,
+            };
+            let data = match schema {
+                SchemaRef::Inline(schema) => Some(&schema.schema_data),
+                SchemaRef::Ref(_) => None,
+            };
+            fields.push(Field {
+                wire_name: (*wire_name).clone(),
+                rust_name,
+                ty: shape.ty,
+                presence,
+                boxed: false,
+                constraints: shape.constraints,
+                default: data.and_then(|d| d.default.clone()),
+                description: data.and_then(|d| d.description.clone().or_else(|| d.title.clone())),
+                example: data.and_then(|d| d.example.clone()),
+                read_only: data.is_some_and(|d| d.read_only),
+                write_only: data.is_some_and(|d| d.write_only),
+                deprecated: data.is_some_and(|d| d.deprecated),
+            });
+        }
+        Ok(Struct { fields })
+    }
+
+    /// `allOf`: the properties of every member (following references) merged
+    /// into one struct; a later member's definition of a property wins.
+    fn lower_all_of(
+        &mut self,
+        hint: &Hint,
+        schema: &'a Schema,
+        members: &[SchemaRef<'a>],
+        pointer: &str,
+    ) -> Result<TypeKind, Error> {
+        let mut properties: IndexMap<&'a String, SchemaRef<'a>> = IndexMap::new();
+        let mut required: Vec<&'a String> = Vec::new();
+        let mut pending: Vec<(SchemaRef<'a>, String, usize)> = members
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, m)| (*m, child(&child(pointer, "allOf"), &i.to_string()), 0))
+            .collect();
+        // The schema's own properties, beside `allOf`, come last.
+        if let Class::Object(own) = object_parts_of(schema) {
+            for (key, value) in own.properties {
+                properties.insert(key, value);
+            }
+            required.extend(own.required);
+        }
+        let mut merged: Vec<(SchemaRef<'a>, String)> = Vec::new();
+        while let Some((member, member_pointer, depth)) = pending.pop() {
+            if depth > 64 {
+                return Err(
+                    self.invalid(&member_pointer, "`allOf` members refer back to each other")
+                );
+            }
+            let (target, target_pointer) = match member {
+                SchemaRef::Ref(reference) => self.schema_target(reference, &member_pointer)?,
+                SchemaRef::Inline(schema) => (schema, member_pointer.clone()),
+            };
+            match classify(target) {
+                Class::Object(parts) => {
+                    merged.push((SchemaRef::Inline(target), target_pointer));
+                    for (key, value) in parts.properties {
+                        properties.insert(key, value);
+                    }
+                    required.extend(parts.required);
+                }
+                Class::Composite {
+                    members: inner,
+                    all: true,
+                } => {
+                    for (i, inner_member) in inner.iter().enumerate().rev() {
+                        pending.push((
+                            *inner_member,
+                            child(&child(&target_pointer, "allOf"), &i.to_string()),
+                            depth + 1,
+                        ));
+                    }
+                }
+                _ => {
+                    self.warn(&member_pointer, "an `allOf` member that is not an object cannot be merged; the type is kept as JSON");
+                    return Ok(TypeKind::Alias(TypeRef::Any));
+                }
+            }
+        }
+        let parts = ObjectParts {
+            properties: properties.into_iter().collect(),
+            required,
+            additional: None,
+        };
+        Ok(TypeKind::Struct(self.lower_struct(hint, &parts, pointer)?))
+    }
+
+    fn lower_one_of(
+        &mut self,
+        name: &str,
+        schema: &'a Schema,
+        members: &[SchemaRef<'a>],
+        pointer: &str,
+    ) -> Result<OneOf, Error> {
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let keyword = match &schema.schema_kind {
+            SchemaKind::AnyOf { .. } => "anyOf",
+            _ => "oneOf",
+        };
+        let mut variant_names = Namespace::default();
+        let mut variants = Vec::with_capacity(members.len());
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = child(&child(pointer, keyword), &index.to_string());
+            let member_hint = Hint::new(
+                format!("{name}{}", index + 1),
+                format!("Alternative {} of [`{name}`].", index + 1),
+            );
+            let shape = self.shape(*member, &member_hint, &member_pointer)?;
+            let wanted = match &shape.ty {
+                TypeRef::Named(target) => target.clone(),
+                other => variant_label(other).to_owned(),
+            };
+            let mut tags = Vec::new();
+            if let (Some(discriminator), SchemaRef::Ref(reference)) = (discriminator, member) {
+                let key = self.ref_key(reference, "schemas", &member_pointer)?;
+                for (tag, target) in &discriminator.mapping {
+                    let target_key = if target.starts_with('#') {
+                        self.ref_key(target, "schemas", &member_pointer)?
+                    } else {
+                        target.clone()
+                    };
+                    if target_key == key {
+                        tags.push(tag.clone());
+                    }
+                }
+                if tags.is_empty() {
+                    tags.push(key);
+                }
+            }
+            let ty = if shape.nullable {
+                TypeRef::Nullable(Box::new(shape.ty))
+            } else {
+                shape.ty
+            };
+            variants.push(Variant {
+                rust_name: variant_names.claim(&wanted),
+                tags,
+                ty,
+                boxed: false,
+            });
+        }
+        let unknown_variant = variant_names.claim("Unknown");
+        Ok(OneOf {
+            variants,
+            discriminator: discriminator.map(|d| d.property_name.clone()),
+            unknown_variant,
+        })
+    }
+}
+
+/// The variant name for an alternative that is not a named type.
+fn variant_label(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::Primitive(Primitive::String) => "String",
+        TypeRef::Primitive(Primitive::Binary) => "Bytes",
+        TypeRef::Primitive(Primitive::I32 | Primitive::I64) => "Integer",
+        TypeRef::Primitive(Primitive::F32 | Primitive::F64) => "Number",
+        TypeRef::Primitive(Primitive::Bool) => "Boolean",
+        TypeRef::List(_) => "List",
+        TypeRef::Map(_) => "Map",
+        TypeRef::Named(_) | TypeRef::Nullable(_) | TypeRef::Any => "Value",
+    }
+}
+
+fn enum_of(values: Vec<EnumValue>, repr: EnumRepr) -> Enum {
+    let mut variant_names = Namespace::default();
+    let variants = values
+        .into_iter()
+        .enumerate()
+        .map(|(index, value)| {
+            let label = match &value {
+                EnumValue::String(s) => names::camel(s, "Value"),
+                EnumValue::Integer(i) => {
+                    names::camel(&i.to_string().replace('-', "Minus"), "Value")
+                }
+            };
+            // A value of symbols only (`+`, `""`) still needs a variant.
+            let wanted = label.unwrap_or_else(|| format!("Value{index}"));
+            EnumVariant {
+                rust_name: variant_names.claim(&wanted),
+                value,
+            }
+        })
+        .collect();
+    Enum {
+        variants,
+        unknown_variant: variant_names.claim("Unknown"),
+        repr,
+    }
+}
+
+/// Splits off `{type: null}` members, which only make the rest nullable.
+fn without_null_members<'s>(members: &[SchemaRef<'s>]) -> (Vec<SchemaRef<'s>>, bool) {
+    let is_null = |m: &SchemaRef<'s>| match m {
+        SchemaRef::Inline(s) => {
+            matches!(&s.schema_kind, SchemaKind::Any(any) if any.typ.as_deref() == Some("null"))
+        }
+        SchemaRef::Ref(_) => false,
+    };
+    let had_null = members.iter().any(is_null);
+    (
+        members.iter().filter(|m| !is_null(m)).copied().collect(),
+        had_null,
+    )
+}
+
+fn object_parts_of(schema: &Schema) -> Class<'_> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => Class::Object(ObjectParts {
+            properties: o
+                .properties
+                .iter()
+                .map(|(k, v)| (k, SchemaRef::from(v)))
+                .collect(),
+            required: o.required.iter().collect(),
+            additional: o.additional_properties.as_ref(),
+        }),
+        SchemaKind::Any(any) if !any.properties.is_empty() => Class::Object(ObjectParts {
+            properties: any
+                .properties
+                .iter()
+                .map(|(k, v)| (k, SchemaRef::from(v)))
+                .collect(),
+            required: any.required.iter().collect(),
+            additional: any.additional_properties.as_ref(),
+        }),
+        _ => Class::Any,
+    }
+}
+
+/// Sorts a schema into what it becomes in Rust.
+fn classify(schema: &Schema) -> Class<'_> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+            if !values.is_empty() {
+                Class::StringEnum(values)
+            } else if matches!(
+                s.format,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+            ) {
+                Class::Primitive(Primitive::Binary)
+            } else {
+                Class::Primitive(Primitive::String)
+            }
+        }
+        SchemaKind::Type(Type::Integer(i)) => {
+            let values: Vec<i64> = i.enumeration.iter().flatten().copied().collect();
+            if !values.is_empty() {
+                Class::IntegerEnum(values)
+            } else if matches!(
+                i.format,
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32)
+            ) {
+                Class::Primitive(Primitive::I32)
+            } else {
+                Class::Primitive(Primitive::I64)
+            }
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            if matches!(n.format, VariantOrUnknownOrEmpty::Item(NumberFormat::Float)) {
+                Class::Primitive(Primitive::F32)
+            } else {
+                Class::Primitive(Primitive::F64)
+            }
+        }
+        SchemaKind::Type(Type::Boolean(_)) => Class::Primitive(Primitive::Bool),
+        SchemaKind::Type(Type::Object(_)) => object_parts_of(schema),
+        SchemaKind::Type(Type::Array(a)) => Class::List(a.items.as_ref().map(SchemaRef::from)),
+        SchemaKind::AllOf { all_of } => Class::Composite {
+            members: all_of.iter().map(SchemaRef::from).collect(),
+            all: true,
+        },
+        SchemaKind::OneOf { one_of } => Class::Composite {
+            members: one_of.iter().map(SchemaRef::from).collect(),
+            all: false,
+        },
+        SchemaKind::AnyOf { any_of } => Class::Composite {
+            members: any_of.iter().map(SchemaRef::from).collect(),
+            all: false,
+        },
+        SchemaKind::Not { .. } => Class::Any,
+        SchemaKind::Any(any) => {
+            if !any.all_of.is_empty() {
+                Class::Composite {
+                    members: any.all_of.iter().map(SchemaRef::from).collect(),
+                    all: true,
+                }
+            } else if !any.one_of.is_empty() || !any.any_of.is_empty() {
+                let members = any
+                    .one_of
+                    .iter()
+                    .chain(&any.any_of)
+                    .map(SchemaRef::from)
+                    .collect();
+                Class::Composite {
+                    members,
+                    all: false,
+                }
+            } else if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
+                match object_parts_of(schema) {
+                    Class::Any => Class::Object(ObjectParts {
+                        properties: Vec::new(),
+                        required: Vec::new(),
+                        additional: any.additional_properties.as_ref(),
+                    }),
+                    parts => parts,
+                }
+            } else if any.items.is_some() || any.typ.as_deref() == Some("array") {
+                Class::List(any.items.as_ref().map(SchemaRef::from))
+            } else if !any.enumeration.is_empty() && any.enumeration.iter().all(Value::is_string) {
+                Class::StringEnum(
+                    any.enumeration
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect(),
+                )
+            } else if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_i64()) {
+                Class::IntegerEnum(any.enumeration.iter().filter_map(Value::as_i64).collect())
+            } else {
+                match any.typ.as_deref() {
+                    Some("string") if any.format.as_deref() == Some("binary") => {
+                        Class::Primitive(Primitive::Binary)
+                    }
+                    Some("string") => Class::Primitive(Primitive::String),
+                    Some("integer") if any.format.as_deref() == Some("int32") => {
+                        Class::Primitive(Primitive::I32)
+                    }
+                    Some("integer") => Class::Primitive(Primitive::I64),
+                    Some("number") if any.format.as_deref() == Some("float") => {
+                        Class::Primitive(Primitive::F32)
+                    }
+                    Some("number") => Class::Primitive(Primitive::F64),
+                    Some("boolean") => Class::Primitive(Primitive::Bool),
+                    _ => Class::Any,
+                }
+            }
+        }
+    }
+}
+
+/// The validation keywords of a schema.
+fn constraints_of(schema: &Schema) -> Constraints {
+    let bound = |value: Option<f64>, exclusive: bool| value.map(|value| Bound { value, exclusive });
+    let count = |n: Option<usize>| n.map(|n| n as u64);
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s))
+            if !matches!(
+                s.format,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+            ) =>
+        {
+            Constraints {
+                min_length: count(s.min_length),
+                max_length: count(s.max_length),
+                pattern: s.pattern.clone(),
+                ..Constraints::default()
+            }
+        }
+        SchemaKind::Type(Type::Integer(i)) => Constraints {
+            minimum: bound(i.minimum.map(|v| v as f64), i.exclusive_minimum),
+            maximum: bound(i.maximum.map(|v| v as f64), i.exclusive_maximum),
+            multiple_of: i.multiple_of.filter(|m| *m > 0).map(|m| m as f64),
+            ..Constraints::default()
+        },
+        SchemaKind::Type(Type::Number(n)) => Constraints {
+            minimum: bound(n.minimum, n.exclusive_minimum),
+            maximum: bound(n.maximum, n.exclusive_maximum),
+            multiple_of: n.multiple_of.filter(|m| *m > 0.0),
+            ..Constraints::default()
+        },
+        SchemaKind::Type(Type::Array(a)) => Constraints {
+            min_items: count(a.min_items),
+            max_items: count(a.max_items),
+            unique_items: a.unique_items,
+            ..Constraints::default()
+        },
+        SchemaKind::Any(any) => Constraints {
+            min_length: count(any.min_length),
+            max_length: count(any.max_length),
+            pattern: any.pattern.clone(),
+            minimum: bound(any.minimum, any.exclusive_minimum.unwrap_or(false)),
+            maximum: bound(any.maximum, any.exclusive_maximum.unwrap_or(false)),
+            multiple_of: any.multiple_of.filter(|m| *m > 0.0),
+            min_items: count(any.min_items),
+            max_items: count(any.max_items),
+            unique_items: any.unique_items.unwrap_or(false),
+            items: None,
+        },
+        _ => Constraints::default(),
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    /// Whether values of `schema` must have at least one property.
+    pub(crate) fn requires_properties(&self, schema: SchemaRef<'a>) -> bool {
+        let target = match schema {
+            SchemaRef::Inline(schema) => schema,
+            SchemaRef::Ref(reference) => match self.schema_target(reference, "#") {
+                Ok((schema, _)) => schema,
+                Err(_) => return false,
+            },
+        };
+        match classify(target) {
+            Class::Object(parts) => !parts.required.is_empty(),
+            Class::Composite { members, all: true } => {
+                members.iter().any(|m| self.requires_properties(*m))
+            }
+            _ => false,
+        }
+    }
+}

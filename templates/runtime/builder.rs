@@ -1,0 +1,220 @@
+//! Static API description and the client builder.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::error::Error;
+use super::hook::Hook;
+use super::retry::RetryConfig;
+use super::transport::ClientCore;
+
+/// Everything the runtime needs to know about the API, generated from the
+/// spec as a `static`.
+#[derive(Debug)]
+pub struct ApiConfig {
+    /// The `User-Agent` sent with every request.
+    pub user_agent: &'static str,
+    /// The first server of the spec.
+    pub default_server: &'static str,
+    /// The spec's security schemes; credentials are stored by index.
+    pub security_schemes: &'static [SecurityScheme],
+    /// The spec's global security requirement (alternatives of scheme indexes).
+    pub default_security: &'static [&'static [usize]],
+    /// The spec's default retry configuration.
+    pub retries: RetryConfig,
+}
+
+/// A security scheme of the spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecurityScheme {
+    /// `Authorization: Bearer <token>` (also OAuth2 and OpenID Connect).
+    HttpBearer,
+    /// `Authorization: Basic <base64(username:password)>`.
+    HttpBasic,
+    /// An API key in a header, query parameter or cookie.
+    ApiKey {
+        /// Where the key goes.
+        location: ApiKeyLocation,
+        /// The header, parameter or cookie name.
+        name: &'static str,
+    },
+}
+
+/// Where an API key is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie.
+    Cookie,
+}
+
+/// A secret string whose `Debug` output is `***`.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// A credential for one security scheme.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    /// A bearer token or API key.
+    Token(Secret),
+    /// HTTP basic credentials.
+    Basic {
+        /// The user name.
+        username: String,
+        /// The password.
+        password: Secret,
+    },
+}
+
+impl Credential {
+    /// A bearer token (or OAuth2 access token).
+    pub fn bearer(token: impl Into<String>) -> Self {
+        Credential::Token(Secret::new(token))
+    }
+
+    /// An API key.
+    pub fn api_key(key: impl Into<String>) -> Self {
+        Credential::Token(Secret::new(key))
+    }
+
+    /// HTTP basic credentials.
+    pub fn basic(username: impl Into<String>, password: impl Into<String>) -> Self {
+        Credential::Basic {
+            username: username.into(),
+            password: Secret::new(password),
+        }
+    }
+}
+
+/// Implemented by generated clients: turns a built [`ClientCore`] into the client.
+pub trait FromCore: Sized {
+    /// Wraps the core.
+    fn from_core(core: ClientCore) -> Result<Self, Error>;
+}
+
+/// Builds a client (`C`); obtain one from the client's `builder()`.
+///
+/// Credential setters (e.g. `bearer_auth`) are generated from the spec's
+/// security schemes.
+pub struct ClientBuilder<C> {
+    pub(crate) api: &'static ApiConfig,
+    pub(crate) server_url: Option<String>,
+    pub(crate) retries: Option<RetryConfig>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
+    pub(crate) http: Option<reqwest::Client>,
+    pub(crate) credentials: Vec<Option<Credential>>,
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C> ClientBuilder<C> {
+    /// A builder for the API described by `api`.
+    pub(crate) fn new(api: &'static ApiConfig) -> Self {
+        Self {
+            api,
+            server_url: None,
+            retries: None,
+            timeout: None,
+            hooks: Vec::new(),
+            http: None,
+            credentials: vec![None; api.security_schemes.len()],
+            client: PhantomData,
+        }
+    }
+
+    /// Sets the credential of security scheme number `scheme` (used by the
+    /// generated credential setters).
+    pub(crate) fn credential(mut self, scheme: usize, credential: Credential) -> Self {
+        if let Some(slot) = self.credentials.get_mut(scheme) {
+            *slot = Some(credential);
+        }
+        self
+    }
+
+    /// Overrides the server URL (default: the spec's first server), e.g.
+    /// `http://127.0.0.1:8080/v1`.
+    pub fn server_url(mut self, url: impl Into<String>) -> Self {
+        self.server_url = Some(url.into());
+        self
+    }
+
+    /// Sets the retry configuration of every call (overridable per call).
+    pub fn retry_config(mut self, config: RetryConfig) -> Self {
+        self.retries = Some(config);
+        self
+    }
+
+    /// Sets the timeout of each attempt, from connecting until the response
+    /// body is read (overridable per call). Default: none.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a hook; hooks run in the order they were added.
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Uses this `reqwest::Client` (proxies, TLS, connection pool...)
+    /// instead of a default one.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the server URL is invalid or the HTTP client
+    /// cannot be created.
+    pub fn build(self) -> Result<C, Error>
+    where
+        C: FromCore,
+    {
+        C::from_core(ClientCore::new(self)?)
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field(
+                "server_url",
+                &self
+                    .server_url
+                    .as_deref()
+                    .unwrap_or(self.api.default_server),
+            )
+            .field("retries", &self.retries)
+            .field("timeout", &self.timeout)
+            .field("hooks", &self.hooks.len())
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}

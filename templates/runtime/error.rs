@@ -1,0 +1,236 @@
+//! The crate's single error type.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+use super::validate::ValidationError;
+use crate::ErrorBody;
+
+/// How much of a response body `Display` shows.
+const MAX_DISPLAY_BODY: usize = 2048;
+
+/// Any error returned by this crate.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with an error status documented by the spec; the
+    /// body was decoded into its schema.
+    Api(Box<ApiError>),
+    /// The server answered with a status the spec does not document.
+    UnexpectedStatus(Box<ResponseError>),
+    /// The response body did not match its schema.
+    Decode(Box<DecodeError>),
+    /// The request could not be sent or the response not received
+    /// (connection refused, TLS, broken connection...).
+    Transport(reqwest::Error),
+    /// An attempt did not complete within the configured timeout.
+    Timeout(Duration),
+    /// The request violates a constraint of the spec; nothing was sent.
+    Validation(Box<ValidationError>),
+    /// Invalid configuration: server URL, header name or value, credentials...
+    Config(String),
+    /// The request body could not be serialised.
+    Encode(serde_json::Error),
+    /// A [`Hook`](crate::Hook) rejected the request.
+    Hook(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// A documented error response, decoded into its schema.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The decoded body.
+    pub body: ErrorBody,
+    /// The raw body.
+    pub raw: Bytes,
+}
+
+/// A response with a status the spec does not document.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ResponseError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The raw body.
+    pub body: Bytes,
+}
+
+/// A response whose body did not match its schema.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The raw body.
+    pub body: Bytes,
+    /// What did not match.
+    pub source: serde_json::Error,
+}
+
+impl Error {
+    /// Wraps an error raised by a [`Hook`](crate::Hook).
+    pub fn hook(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Error::Hook(error.into())
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::UnexpectedStatus(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            Error::Transport(e) => e.status(),
+            _ => None,
+        }
+    }
+
+    /// The response headers, when the server answered.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api(e) => Some(&e.headers),
+            Error::UnexpectedStatus(e) => Some(&e.headers),
+            Error::Decode(e) => Some(&e.headers),
+            _ => None,
+        }
+    }
+
+    /// The raw response body, when the server answered.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        match self {
+            Error::Api(e) => Some(&e.raw),
+            Error::UnexpectedStatus(e) => Some(&e.body),
+            Error::Decode(e) => Some(&e.body),
+            _ => None,
+        }
+    }
+
+    /// The decoded body of a documented error response.
+    pub fn api_body(&self) -> Option<&ErrorBody> {
+        match self {
+            Error::Api(e) => Some(&e.body),
+            _ => None,
+        }
+    }
+
+    /// Whether trying again later may succeed: timeouts, connection
+    /// failures, and statuses 408, 429, 500, 502, 503 and 504.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Timeout(_) => true,
+            Error::Transport(e) => e.is_connect() || e.is_timeout(),
+            _ => matches!(
+                self.status().map(|s| s.as_u16()),
+                Some(408 | 429 | 500 | 502..=504)
+            ),
+        }
+    }
+
+    /// Whether this is a failure to connect or a timeout (the errors
+    /// `retry_connection_errors` retries).
+    pub(crate) fn is_connection_error(&self) -> bool {
+        match self {
+            Error::Timeout(_) => true,
+            Error::Transport(e) => e.is_connect() || e.is_timeout(),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => e.fmt(f),
+            Error::UnexpectedStatus(e) => e.fmt(f),
+            Error::Decode(e) => e.fmt(f),
+            Error::Transport(e) => write!(f, "HTTP transport error: {e}"),
+            Error::Timeout(d) => write!(f, "request timed out after {d:?}"),
+            Error::Validation(e) => write!(f, "invalid request: {e}"),
+            Error::Config(message) => write!(f, "invalid configuration: {message}"),
+            Error::Encode(e) => write!(f, "failed to encode the request body: {e}"),
+            Error::Hook(e) => write!(f, "request rejected by a hook: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Decode(e) => Some(&e.source),
+            Error::Transport(e) => Some(e),
+            Error::Validation(e) => Some(e.as_ref()),
+            Error::Encode(e) => Some(e),
+            Error::Hook(e) => Some(e.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl From<ValidationError> for Error {
+    fn from(error: ValidationError) -> Self {
+        Error::Validation(Box::new(error))
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(error: reqwest::Error) -> Self {
+        Error::Transport(error)
+    }
+}
+
+/// Writes `body` as text, truncated to [`MAX_DISPLAY_BODY`] bytes.
+fn write_body(f: &mut fmt::Formatter<'_>, body: &[u8]) -> fmt::Result {
+    if body.is_empty() {
+        return f.write_str("(empty body)");
+    }
+    let shown = &body[..body.len().min(MAX_DISPLAY_BODY)];
+    f.write_str(String::from_utf8_lossy(shown).trim_end_matches('\u{FFFD}'))?;
+    if body.len() > MAX_DISPLAY_BODY {
+        write!(f, "... ({} bytes in total)", body.len())?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "API error (HTTP {}): ", self.status)?;
+        write_body(f, &self.raw)
+    }
+}
+
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unexpected HTTP status {}: ", self.status)?;
+        write_body(f, &self.body)
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "failed to decode the response (HTTP {}): {}; body: ",
+            self.status, self.source
+        )?;
+        write_body(f, &self.body)
+    }
+}
+
+impl std::error::Error for ApiError {}
+impl std::error::Error for ResponseError {}
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}

@@ -1,0 +1,287 @@
+//! Per-call request data and the awaitable [`Request`].
+
+use std::fmt::{self, Display};
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::Duration;
+
+use bytes::Bytes;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::{HeaderName, HeaderValue, ACCEPT};
+use reqwest::Method;
+use serde::Serialize;
+
+use super::error::Error;
+use super::hook::HookContext;
+use super::retry::RetryConfig;
+use super::transport::{ClientCore, Response};
+
+/// A generated operation: turns its parameters into a [`Prepared`] request
+/// and decodes the response. Not implementable outside this crate.
+pub trait Operation: Send + 'static {
+    /// The spec's `operationId`.
+    const OPERATION_ID: &'static str;
+    /// The decoded success response.
+    type Output: Send;
+    /// Validates the parameters and builds the request.
+    fn prepare(self) -> Result<Prepared, Error>;
+    /// Maps the final response (any status) to the output or an error.
+    fn decode(response: Response) -> Result<Self::Output, Error>;
+}
+
+/// A request body, already serialised.
+#[derive(Clone, Debug)]
+pub struct Body {
+    /// The `Content-Type`.
+    pub content_type: &'static str,
+    /// The bytes, resent unchanged by retries.
+    pub bytes: Bytes,
+}
+
+/// An operation's request, ready for the send path.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The spec's `operationId`.
+    pub operation_id: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path, parameters substituted and percent-encoded; starts with `/`.
+    pub path: String,
+    /// Query parameters, already serialised (encoded when sent).
+    pub query: Vec<(&'static str, String)>,
+    /// Header parameters.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// The body.
+    pub body: Option<Body>,
+    /// Security requirement: alternatives (OR) of scheme indexes (AND);
+    /// empty means no authentication.
+    pub security: &'static [&'static [usize]],
+    /// The operation's retry override from the spec.
+    pub retries: Option<&'static RetryConfig>,
+}
+
+/// Characters kept as-is in a path segment: RFC 3986 unreserved.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes a path parameter (everything but unreserved characters).
+pub fn encode_path_segment(value: &str) -> String {
+    utf8_percent_encode(value, PATH_SEGMENT).to_string()
+}
+
+impl Prepared {
+    /// A request without parameters or body.
+    pub(crate) fn new(operation_id: &'static str, method: Method, path: String) -> Self {
+        Self {
+            operation_id,
+            method,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            security: &[],
+            retries: None,
+        }
+    }
+
+    /// Serialises `value` as the JSON body.
+    pub(crate) fn json_body<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(value).map_err(Error::Encode)?;
+        self.body = Some(Body {
+            content_type: "application/json",
+            bytes: Bytes::from(bytes),
+        });
+        Ok(())
+    }
+
+    /// Sets the `Accept` header.
+    pub(crate) fn accept(&mut self, media_type: &'static str) {
+        self.headers
+            .push((ACCEPT, HeaderValue::from_static(media_type)));
+    }
+
+    /// A scalar query parameter.
+    pub(crate) fn query(&mut self, name: &'static str, value: impl Display) {
+        self.query.push((name, value.to_string()));
+    }
+
+    /// An array query parameter, style `form`: `explode` repeats the name
+    /// (`a=1&a=2`), otherwise values are comma-joined (`a=1,2`).
+    pub(crate) fn query_array<T: Display>(
+        &mut self,
+        name: &'static str,
+        values: &[T],
+        explode: bool,
+    ) {
+        if explode {
+            self.query
+                .extend(values.iter().map(|v| (name, v.to_string())));
+        } else if !values.is_empty() {
+            let joined = values
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            self.query.push((name, joined));
+        }
+    }
+
+    /// A header parameter; invalid values are a configuration error.
+    pub(crate) fn header(&mut self, name: &'static str, value: impl Display) -> Result<(), Error> {
+        let value = HeaderValue::try_from(value.to_string())
+            .map_err(|_| Error::Config(format!("invalid value for header parameter {name}")))?;
+        self.headers.push((HeaderName::from_static(name), value));
+        Ok(())
+    }
+}
+
+/// Per-call options set on a [`Request`].
+#[derive(Debug, Default)]
+pub struct CallOptions {
+    pub(crate) retries: Option<RetryConfig>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) server_url: Option<String>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    /// The first invalid option, reported when the request is awaited.
+    pub(crate) invalid: Option<String>,
+}
+
+/// A call ready to be sent: set per-call options, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct Request<'c, O> {
+    core: &'c ClientCore,
+    operation: O,
+    options: CallOptions,
+}
+
+impl<O: fmt::Debug> fmt::Debug for Request<'_, O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.operation)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'c, O> Request<'c, O> {
+    pub(crate) fn new(core: &'c ClientCore, operation: O) -> Self {
+        Self {
+            core,
+            operation,
+            options: CallOptions::default(),
+        }
+    }
+
+    /// The operation's parameters (for generated optional-parameter setters).
+    pub(crate) fn operation_mut(&mut self) -> &mut O {
+        &mut self.operation
+    }
+
+    /// Overrides the retry configuration for this call.
+    pub fn retries(mut self, config: RetryConfig) -> Self {
+        self.options.retries = Some(config);
+        self
+    }
+
+    /// Overrides the timeout of each attempt for this call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the server URL for this call.
+    pub fn server_url(mut self, url: impl Into<String>) -> Self {
+        self.options.server_url = Some(url.into());
+        self
+    }
+
+    /// Adds (or replaces) a header for this call. The value is treated as
+    /// sensitive. An invalid name or value is reported when awaited.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        let name = name.as_ref();
+        let parsed = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| format!("invalid header name {name:?}"))
+            .and_then(|n| match HeaderValue::from_str(value.as_ref()) {
+                Ok(mut v) => {
+                    v.set_sensitive(true);
+                    Ok((n, v))
+                }
+                Err(_) => Err(format!("invalid value for header {name:?}")),
+            });
+        match parsed {
+            Ok(header) => self.options.headers.push(header),
+            Err(message) => {
+                self.options.invalid.get_or_insert(message);
+            }
+        }
+        self
+    }
+}
+
+impl<'c, O: Operation> IntoFuture for Request<'c, O> {
+    type Output = Result<O::Output, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'c>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let Request {
+                core,
+                operation,
+                options,
+            } = self;
+            let prepared = match operation.prepare() {
+                Ok(prepared) => prepared,
+                Err(error) => {
+                    let ctx = HookContext {
+                        operation_id: O::OPERATION_ID,
+                        attempt: 0,
+                    };
+                    core.after_error(&ctx, &error);
+                    return Err(error);
+                }
+            };
+            // `execute` reports its own errors to the hooks.
+            let response = core.execute(prepared, options).await?;
+            let ctx = HookContext {
+                operation_id: O::OPERATION_ID,
+                attempt: response.attempts(),
+            };
+            let kept = core.has_hooks().then(|| response.clone());
+            let result = O::decode(response);
+            match (&result, &kept) {
+                (Ok(_), Some(response)) => core.after_success(&ctx, response),
+                (Err(error), _) => core.after_error(&ctx, error),
+                (Ok(_), None) => {}
+            }
+            result
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_and_query_styles() {
+        assert_eq!(
+            encode_path_segment("a b/c?d~e.f-g_h"),
+            "a%20b%2Fc%3Fd~e.f-g_h"
+        );
+        assert_eq!(encode_path_segment("é"), "%C3%A9");
+        let mut prepared = Prepared::new("Op", Method::GET, "/x".to_owned());
+        prepared.query_array("ids", &[1, 2], true);
+        prepared.query_array("tags", &["a", "b"], false);
+        prepared.query_array("none", &[] as &[u8], false);
+        prepared.query("limit", 10);
+        let query: Vec<_> = prepared
+            .query
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect();
+        assert_eq!(query, ["ids=1", "ids=2", "tags=a,b", "limit=10"]);
+    }
+}

@@ -1,0 +1,458 @@
+//! The one send path shared by all operations, and the raw [`Response`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, USER_AGENT};
+use reqwest::{StatusCode, Url};
+use serde::de::DeserializeOwned;
+
+use super::builder::ApiKeyLocation;
+use super::builder::{ApiConfig, ClientBuilder, Credential, SecurityScheme};
+use super::error::{ApiError, DecodeError, Error, ResponseError};
+use super::hook::{Hook, HookContext};
+use super::request::{CallOptions, Prepared};
+use super::retry::{retry_after, RetryConfig};
+use crate::ErrorBody;
+
+/// The state shared by a client and every request it makes.
+pub struct ClientCore {
+    api: &'static ApiConfig,
+    http: reqwest::Client,
+    base_url: String,
+    credentials: Vec<Option<Credential>>,
+    retries: Option<RetryConfig>,
+    timeout: Option<Duration>,
+    hooks: Vec<Arc<dyn Hook>>,
+}
+
+impl fmt::Debug for ClientCore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCore")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("retries", &self.retries)
+            .field("timeout", &self.timeout)
+            .field("hooks", &self.hooks.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A response: status, headers and the whole body.
+#[derive(Clone)]
+pub struct Response {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    attempts: u32,
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.len())
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+impl Response {
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The raw body.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// How many attempts the call took (1 without retries).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Decodes a JSON body; [`Error::Decode`] keeps the raw body on mismatch.
+    pub(crate) fn json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        serde_json::from_slice(&self.body).map_err(|source| self.decode_error(source))
+    }
+
+    /// A documented error response: decodes the body with `parse` into an
+    /// [`Error::Api`], or an [`Error::Decode`] if it does not match.
+    pub(crate) fn api_error(self, parse: fn(&[u8]) -> serde_json::Result<ErrorBody>) -> Error {
+        match parse(&self.body) {
+            Ok(body) => Error::Api(Box::new(ApiError {
+                status: self.status,
+                headers: self.headers,
+                body,
+                raw: self.body,
+            })),
+            Err(source) => self.decode_error(source),
+        }
+    }
+
+    /// An undocumented status.
+    pub(crate) fn unexpected(self) -> Error {
+        Error::UnexpectedStatus(Box::new(ResponseError {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+        }))
+    }
+
+    /// A response without content; the body, if any, is ignored.
+    pub(crate) fn empty(self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// The body as text (`text/*` responses).
+    pub(crate) fn text(self) -> Result<String, Error> {
+        match String::from_utf8(self.body.to_vec()) {
+            Ok(text) => Ok(text),
+            Err(e) => {
+                let source = serde::de::Error::custom(format!("invalid UTF-8: {e}"));
+                Err(self.decode_error(source))
+            }
+        }
+    }
+
+    /// The body as bytes (binary responses).
+    pub(crate) fn bytes(self) -> Result<Bytes, Error> {
+        Ok(self.body)
+    }
+
+    fn decode_error(self, source: serde_json::Error) -> Error {
+        Error::Decode(Box::new(DecodeError {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+            source,
+        }))
+    }
+}
+
+/// Parses and checks a server URL; the result has no trailing slash.
+fn parse_base_url(url: &str) -> Result<String, Error> {
+    let trimmed = url.trim_end_matches('/');
+    match Url::parse(trimmed) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(trimmed.to_owned()),
+        Ok(_) => Err(Error::Config(format!("server URL {url:?} is not http(s)"))),
+        Err(e) => Err(Error::Config(format!("invalid server URL {url:?}: {e}"))),
+    }
+}
+
+impl ClientCore {
+    pub(crate) fn new<C>(builder: ClientBuilder<C>) -> Result<Self, Error> {
+        let base_url = parse_base_url(
+            builder
+                .server_url
+                .as_deref()
+                .unwrap_or(builder.api.default_server),
+        )?;
+        let http = match builder.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .build()
+                .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?,
+        };
+        Ok(Self {
+            api: builder.api,
+            http,
+            base_url,
+            credentials: builder.credentials,
+            retries: builder.retries,
+            timeout: builder.timeout,
+            hooks: builder.hooks,
+        })
+    }
+
+    /// Whether any hook is registered.
+    pub(crate) fn has_hooks(&self) -> bool {
+        !self.hooks.is_empty()
+    }
+
+    pub(crate) fn after_success(&self, ctx: &HookContext, response: &Response) {
+        self.hooks
+            .iter()
+            .for_each(|hook| hook.after_success(ctx, response));
+    }
+
+    pub(crate) fn after_error(&self, ctx: &HookContext, error: &Error) {
+        self.hooks
+            .iter()
+            .for_each(|hook| hook.after_error(ctx, error));
+    }
+
+    /// Sends `prepared` (with retries) and returns the final response,
+    /// whatever its status. Errors are reported to the `after_error` hooks.
+    pub(crate) async fn execute(
+        &self,
+        prepared: Prepared,
+        options: CallOptions,
+    ) -> Result<Response, Error> {
+        let mut ctx = HookContext {
+            operation_id: prepared.operation_id,
+            attempt: 0,
+        };
+        let result = self.execute_attempts(prepared, options, &mut ctx).await;
+        if let Err(error) = &result {
+            self.after_error(&ctx, error);
+        }
+        result
+    }
+
+    async fn execute_attempts(
+        &self,
+        prepared: Prepared,
+        options: CallOptions,
+        ctx: &mut HookContext,
+    ) -> Result<Response, Error> {
+        if let Some(message) = options.invalid {
+            return Err(Error::Config(message));
+        }
+        let (template, secret_in_url) = self.build_request(&prepared, &options)?;
+        let retries = options
+            .retries
+            .as_ref()
+            .or(self.retries.as_ref())
+            .or(prepared.retries)
+            .unwrap_or(&self.api.retries);
+        let timeout = options.timeout.or(self.timeout);
+        let start = Instant::now();
+        loop {
+            ctx.attempt += 1;
+            // In-memory bodies always clone; `None` only for streaming bodies.
+            let mut request = template
+                .try_clone()
+                .ok_or_else(|| Error::Config("request body cannot be resent".to_owned()))?;
+            for hook in &self.hooks {
+                hook.before_request(ctx, &mut request)?;
+            }
+            let outcome = self.send_once(request, timeout, secret_in_url).await;
+            let wait = match &outcome {
+                Ok(response) if retries.retries_status(response.status) => {
+                    retry_after(&response.headers)
+                }
+                Err(error) if retries.retry_connection_errors && error.is_connection_error() => {
+                    None
+                }
+                _ => {
+                    return outcome.map(|response| Response {
+                        attempts: ctx.attempt,
+                        ..response
+                    })
+                }
+            };
+            match retries.delay(ctx.attempt - 1, wait, start.elapsed()) {
+                Some(delay) => tokio::time::sleep(delay).await,
+                None => {
+                    return outcome.map(|response| Response {
+                        attempts: ctx.attempt,
+                        ..response
+                    })
+                }
+            }
+        }
+    }
+
+    /// One attempt: send, then read the whole body, within `timeout`.
+    async fn send_once(
+        &self,
+        request: reqwest::Request,
+        timeout: Option<Duration>,
+        secret_in_url: bool,
+    ) -> Result<Response, Error> {
+        let attempt = async {
+            let mut response = self.http.execute(request).await?;
+            let status = response.status();
+            let headers = std::mem::take(response.headers_mut());
+            let body = response.bytes().await?;
+            Ok::<_, reqwest::Error>(Response {
+                status,
+                headers,
+                body,
+                attempts: 0,
+            })
+        };
+        let result = match timeout {
+            Some(limit) => match tokio::time::timeout(limit, attempt).await {
+                Ok(result) => result,
+                Err(_) => return Err(Error::Timeout(limit)),
+            },
+            None => attempt.await,
+        };
+        // Never leak a query-string credential through the error's URL.
+        result.map_err(|e| Error::Transport(if secret_in_url { e.without_url() } else { e }))
+    }
+
+    /// Builds the request sent by every attempt: URL, auth, headers, body.
+    /// Returns whether a credential went into the URL.
+    fn build_request(
+        &self,
+        prepared: &Prepared,
+        options: &CallOptions,
+    ) -> Result<(reqwest::Request, bool), Error> {
+        let base = match &options.server_url {
+            Some(url) => parse_base_url(url)?,
+            None => self.base_url.clone(),
+        };
+        let mut url = Url::parse(&format!("{base}{}", prepared.path))
+            .map_err(|e| Error::Config(format!("invalid request URL: {e}")))?;
+        if !prepared.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &prepared.query {
+                pairs.append_pair(name, value);
+            }
+        }
+        let mut request = reqwest::Request::new(prepared.method.clone(), url);
+        let headers = request.headers_mut();
+        headers.insert(USER_AGENT, HeaderValue::from_static(self.api.user_agent));
+        if let Some(body) = &prepared.body {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(body.content_type));
+        }
+        for (name, value) in &prepared.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        let secret_in_url = self.apply_auth(&mut request, prepared.security)?;
+        for (name, value) in &options.headers {
+            request.headers_mut().insert(name.clone(), value.clone());
+        }
+        if let Some(body) = &prepared.body {
+            *request.body_mut() = Some(reqwest::Body::from(body.bytes.clone()));
+        }
+        Ok((request, secret_in_url))
+    }
+
+    /// Applies the first security alternative whose credentials are all set.
+    fn apply_auth(
+        &self,
+        request: &mut reqwest::Request,
+        security: &[&[usize]],
+    ) -> Result<bool, Error> {
+        let usable = security.iter().find(|alternative| {
+            alternative
+                .iter()
+                .all(|&i| matches!(self.credentials.get(i), Some(Some(_))))
+        });
+        let Some(alternative) = usable else {
+            return Ok(false);
+        };
+        let mut secret_in_url = false;
+        let mut cookies = Vec::new();
+        for &index in alternative.iter() {
+            let (Some(scheme), Some(Some(credential))) = (
+                self.api.security_schemes.get(index),
+                self.credentials.get(index),
+            ) else {
+                continue;
+            };
+            match (scheme, credential) {
+                (SecurityScheme::HttpBearer, Credential::Token(token)) => {
+                    let value = sensitive(&format!("Bearer {}", token.expose()))?;
+                    request.headers_mut().insert(AUTHORIZATION, value);
+                }
+                (SecurityScheme::HttpBasic, Credential::Basic { username, password }) => {
+                    let value = basic_auth(username, password.expose())?;
+                    request.headers_mut().insert(AUTHORIZATION, value);
+                }
+                (SecurityScheme::ApiKey { location, name }, Credential::Token(key)) => {
+                    match location {
+                        ApiKeyLocation::Header => {
+                            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                                .map_err(|e| Error::Config(format!("API key header: {e}")))?;
+                            request.headers_mut().insert(name, sensitive(key.expose())?);
+                        }
+                        ApiKeyLocation::Query => {
+                            request
+                                .url_mut()
+                                .query_pairs_mut()
+                                .append_pair(name, key.expose());
+                            secret_in_url = true;
+                        }
+                        ApiKeyLocation::Cookie => cookies.push(format!("{name}={}", key.expose())),
+                    }
+                }
+                _ => {
+                    return Err(Error::Config(format!(
+                        "credential for security scheme {index} has the wrong kind"
+                    )))
+                }
+            }
+        }
+        if !cookies.is_empty() {
+            request
+                .headers_mut()
+                .insert(COOKIE, sensitive(&cookies.join("; "))?);
+        }
+        Ok(secret_in_url)
+    }
+}
+
+/// A header value marked sensitive (hidden from `Debug`, never logged).
+fn sensitive(value: &str) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(value)
+        .map_err(|_| Error::Config("credential is not a valid header value".to_owned()))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// `Basic base64(username:password)`.
+fn basic_auth(username: &str, password: &str) -> Result<HeaderValue, Error> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let input = format!("{username}:{password}");
+    let mut out = String::from("Basic ");
+    for chunk in input.as_bytes().chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> shift) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    sensitive(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_auth_is_base64_and_sensitive() {
+        let value = basic_auth("Aladdin", "open sesame").expect("valid");
+        assert_eq!(
+            value.to_str().ok(),
+            Some("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")
+        );
+        assert!(value.is_sensitive());
+        let value = basic_auth("a", "").expect("valid");
+        assert_eq!(value.to_str().ok(), Some("Basic YTo="));
+        let value = basic_auth("ab", "").expect("valid");
+        assert_eq!(value.to_str().ok(), Some("Basic YWI6"));
+    }
+
+    #[test]
+    fn base_urls_are_checked_and_trimmed() {
+        assert_eq!(
+            parse_base_url("http://h:1/v1/").ok().as_deref(),
+            Some("http://h:1/v1")
+        );
+        assert!(parse_base_url("ftp://h/").is_err());
+        assert!(parse_base_url("no scheme").is_err());
+    }
+}

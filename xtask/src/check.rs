@@ -1,0 +1,70 @@
+//! `cargo xtask check`: fails when the generated crate on disk is not what
+//! generation produces, e.g. after a hand edit or a generator change
+//! without a regeneration.
+
+use std::error::Error;
+use std::fs;
+use std::process::ExitCode;
+
+use generator::write::{self, DriftKind};
+use similar::TextDiff;
+
+use crate::generate::{label, Target};
+
+/// Runs the check; drift is a failing exit code, not an error.
+pub fn run(target: &Target) -> Result<ExitCode, Box<dyn Error>> {
+    let generated = target.generate()?;
+    let out = target.out();
+    let drifts = write::compare(&out, &generated)?;
+    let folder = label(&out);
+    if drifts.is_empty() {
+        // The manifest is written too, hence the `+ 1`.
+        println!(
+            "{folder} is up to date ({} files)",
+            generated.files.len() + 1
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    for drift in &drifts {
+        let shown = format!("{folder}/{}", drift.path);
+        let (before, after, old_header, new_header) = match &drift.kind {
+            DriftKind::Changed { on_disk, expected } => (
+                on_disk.clone(),
+                expected.clone(),
+                format!("a/{shown}"),
+                format!("b/{shown}"),
+            ),
+            DriftKind::Missing => (
+                String::new(),
+                generated
+                    .files
+                    .get(&drift.path)
+                    .cloned()
+                    .unwrap_or_default(),
+                "/dev/null".to_owned(),
+                format!("b/{shown}"),
+            ),
+            DriftKind::Stale => (
+                fs::read(out.join(&drift.path))
+                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                    .unwrap_or_default(),
+                String::new(),
+                format!("a/{shown}"),
+                "/dev/null".to_owned(),
+            ),
+        };
+        print!(
+            "{}",
+            TextDiff::from_lines(&before, &after)
+                .unified_diff()
+                .header(&old_header, &new_header)
+        );
+    }
+    eprintln!(
+        "error: {} file(s) in {folder} differ from what {} generates; run `cargo xtask generate`",
+        drifts.len(),
+        target.options().spec_label,
+    );
+    Ok(ExitCode::FAILURE)
+}

@@ -1,0 +1,46 @@
+//! Project tasks, run as `cargo xtask <command>` (an alias in `.cargo/config.toml`).
+
+mod breadth;
+mod check;
+mod generate;
+mod slice;
+mod yaml;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Project tasks: generate and check the SDK crate, slice OpenAPI documents.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate the SDK crate from the OpenAPI document.
+    Generate(generate::Target),
+    /// Fail, showing a diff, when the SDK crate on disk is not what generation produces.
+    Check(generate::Target),
+    /// Cut a self-contained OpenAPI document holding chosen operations out of a larger one.
+    Slice(slice::SliceArgs),
+    /// Generate a crate from every real and shape spec in the repository and
+    /// check that each passes `cargo clippy -D warnings`.
+    Breadth,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Generate(target) => generate::run(target).map(|()| ExitCode::SUCCESS),
+        Command::Check(target) => check::run(target),
+        Command::Slice(args) => slice::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Breadth => breadth::run().map(|()| ExitCode::SUCCESS),
+    };
+    result.unwrap_or_else(|err| {
+        eprintln!("error: {err}");
+        ExitCode::FAILURE
+    })
+}
