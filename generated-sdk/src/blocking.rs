@@ -12,14 +12,14 @@ use crate::runtime::{ClientBuilder, ClientCore, Error, FromCore};
 
 pub use crate::runtime::blocking::Request;
 
-///The blocking counterpart of [`crate::Clerk`]: the same calls, each finished with `.send()`.
+/// The blocking counterpart of [`crate::Clerk`]: the same calls, each finished with `.send()`.
 #[derive(Clone, Debug)]
 pub struct Clerk {
     inner: crate::Clerk,
     runtime: Arc<BlockingRuntime>,
 }
 
-///Builds a blocking [`Clerk`].
+/// Builds a blocking [`Clerk`].
 pub type ClerkBuilder = ClientBuilder<Clerk>;
 impl Clerk {
     /// Starts building a client; set credentials on the builder.
@@ -27,7 +27,7 @@ impl Clerk {
         ClientBuilder::new(&API)
     }
 
-    ///Operations of the `machineTokens` group; finish each call with `.send()`.
+    /// Operations of the `machineTokens` group; finish each call with `.send()`.
     pub fn machine_tokens(&self) -> MachineTokens<'_> {
         MachineTokens {
             inner: self.inner.machine_tokens(),
@@ -45,7 +45,7 @@ impl FromCore for Clerk {
     }
 }
 
-///The blocking counterpart of [`crate::apis::MachineTokens`].
+/// The blocking counterpart of [`crate::apis::MachineTokens`].
 #[derive(Clone, Copy, Debug)]
 pub struct MachineTokens<'c> {
     inner: apis::MachineTokens<'c>,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::borrow::Cow;
 use std::time::Duration;
 use crate::apis::machine_tokens::MachineTokens;
-use crate::runtime::{ApiConfig, ClientCore, Credential, FromCore, SecurityScheme};
+use crate::runtime::{ApiConfig, ClientCore, Credential, SecurityScheme, FromCore};
 use crate::{ClientBuilder, Error};
 use crate::runtime::{Backoff, RetryConfig, RetryStrategy, StatusMatch};
 
@@ -36,7 +36,7 @@ pub struct Clerk {
     core: Arc<ClientCore>,
 }
 
-///Builds a [`Clerk`].
+/// Builds a [`Clerk`].
 pub type ClerkBuilder = ClientBuilder<Clerk>;
 impl Clerk {
     /// Starts building a client; set credentials on the builder.
@@ -44,7 +44,7 @@ impl Clerk {
         ClientBuilder::new(&API)
     }
 
-    ///Operations of the `machineTokens` group.
+    /// Operations of the `machineTokens` group.
     pub fn machine_tokens(&self) -> MachineTokens<'_> {
         MachineTokens::new(&self.core)
     }

@@ -8,7 +8,7 @@ use crate::models::ClerkErrors;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorBody {
-    ///A [`ClerkErrors`] body.
+    /// A [`ClerkErrors`] body.
     ClerkErrors(ClerkErrors),
 }
 

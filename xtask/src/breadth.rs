@@ -95,6 +95,7 @@ pub fn run() -> Result<(), Box<dyn Error>> {
             "--all-targets",
             "--all-features",
             "--offline",
+            "--keep-going",
             "--",
             "-D",
             "warnings",

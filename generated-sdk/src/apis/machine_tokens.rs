@@ -58,7 +58,7 @@ impl Operation for CreateMachineToken {
     fn decode(response: Response) -> Result<Self::Output, Error> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 | 401 | 422 => {
+            400..=401 | 422 => {
                 Err(
                     response
                         .api_error(|body| {

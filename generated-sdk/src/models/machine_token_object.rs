@@ -6,7 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// The `object` field of \[`MachineToken`\].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MachineTokenObject {
-    ///`token`
+    /// `token`
     Token,
     /// A value this version of the SDK does not know, kept as received.
     Unknown(String),

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::doc::{doc_attrs, sanitize};
 use super::retry::retry_config;
-use super::rust::{count, ident, type_tokens, Scope};
+use super::rust::{count, ident, mentions, type_tokens, Scope};
 use super::validate::{self, parameter_validation};
 use crate::ir::{
     Api, BodyEncoding, NamedType, Operation, OperationGroup, ParamLocation, Primitive, StatusMatch,
@@ -19,21 +19,19 @@ pub fn group_file(api: &Api, group: &OperationGroup) -> TokenStream {
     let group_type = ident(&group.type_name);
     let docs = doc_attrs(&group_docs(group));
     let methods = group.operations.iter().map(group_method);
+    let methods = quote!(#(#methods)*);
     let operations = group
         .operations
         .iter()
         .map(|op| operation_items(api, group, op));
-    let uses_models = group.operations.iter().any(mentions_models);
-    let models_import = uses_models.then(|| {
+    let operations = quote!(#(#operations)*);
+    let code = quote!(#methods #operations);
+    let models_import = mentions(&code, "models").then(|| {
         quote!(
             use crate::models;
         )
     });
-    let uses_map = group
-        .operations
-        .iter()
-        .any(|op| op.parameters.iter().any(|p| super::rust::uses_map(&p.ty)));
-    let map_import = uses_map.then(|| {
+    let map_import = mentions(&code, "BTreeMap").then(|| {
         quote!(
             use std::collections::BTreeMap;
         )
@@ -81,10 +79,10 @@ pub fn group_file(api: &Api, group: &OperationGroup) -> TokenStream {
                 Self { core }
             }
 
-            #(#methods)*
+            #methods
         }
 
-        #(#operations)*
+        #operations
     }
 }
 
@@ -120,21 +118,6 @@ pub fn operation_docs(op: &Operation) -> String {
     parts.join("\n\n")
 }
 
-pub fn mentions_models(op: &Operation) -> bool {
-    let named = |ty: &TypeRef| {
-        let mut set = std::collections::BTreeSet::new();
-        super::rust::collect_named(ty, &mut set);
-        !set.is_empty()
-    };
-    op.parameters.iter().any(|p| named(&p.ty))
-        || op.body.as_ref().is_some_and(|b| named(&b.ty))
-        || op.responses.iter().any(|r| {
-            r.body
-                .as_ref()
-                .is_some_and(|b| b.encoding == BodyEncoding::Json && named(&b.ty))
-        })
-}
-
 /// Required inputs are arguments, in order: path, query, header, cookie
 /// parameters, then the body.
 fn group_method(op: &Operation) -> TokenStream {
@@ -148,7 +131,12 @@ fn group_method(op: &Operation) -> TokenStream {
         if p.required {
             let (ty, value) = input(&p.ty, &name);
             args.push(quote!(#name: #ty));
-            inits.push(quote!(#name: #value));
+            // Shorthand when the argument is stored as is.
+            inits.push(if name == value.to_string() {
+                quote!(#name)
+            } else {
+                quote!(#name: #value)
+            });
         } else {
             inits.push(quote!(#name: None));
         }
@@ -516,11 +504,12 @@ fn decode(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     let some_empty = successes.iter().any(|r| r.body.is_none());
     let (output, success_arms) = match distinct.as_slice() {
         [] => {
-            let patterns = successes.iter().map(|r| status_pattern(r.status));
+            let statuses: Vec<StatusMatch> = successes.iter().map(|r| r.status).collect();
+            let pattern = statuses_pattern(&statuses);
             let arms = if successes.is_empty() {
                 quote!(200..=299 => Ok(()),)
             } else {
-                quote!(#(#patterns)|* => Ok(()),)
+                quote!(#pattern => Ok(()),)
             };
             (quote!(()), arms)
         }
@@ -587,14 +576,10 @@ fn read_body(encoding: BodyEncoding) -> TokenStream {
 /// neighbours, so an exact status listed before a range still wins.
 fn error_arms(api: &Api, op: &Operation) -> (TokenStream, bool) {
     let mut typed = false;
-    let mut arms: Vec<(Vec<TokenStream>, TokenStream)> = Vec::new();
+    let mut arms: Vec<(Vec<StatusMatch>, TokenStream)> = Vec::new();
     let has_success = op.responses.iter().any(|r| is_success(r.status));
     for r in op.responses.iter().filter(|r| !is_success(r.status)) {
-        let pattern = match r.status {
-            StatusMatch::Default if has_success => quote!(300..=599),
-            StatusMatch::Default => quote!(_),
-            status => status_pattern(status),
-        };
+        let pattern = r.status;
         let outcome = match &r.body {
             Some(body) if body.encoding == BodyEncoding::Json => match &body.ty {
                 TypeRef::Named(name) if api.error_types.contains(name) => {
@@ -613,9 +598,14 @@ fn error_arms(api: &Api, op: &Operation) -> (TokenStream, bool) {
             _ => arms.push((vec![pattern], outcome)),
         }
     }
-    let arms = arms
-        .iter()
-        .map(|(patterns, outcome)| quote!(#(#patterns)|* => #outcome,));
+    let arms = arms.iter().map(|(statuses, outcome)| {
+        let pattern = if statuses.contains(&StatusMatch::Default) && !has_success {
+            quote!(_)
+        } else {
+            statuses_pattern(statuses)
+        };
+        quote!(#pattern => #outcome,)
+    });
     (quote!(#(#arms)*), typed)
 }
 
@@ -625,6 +615,37 @@ fn is_success(status: StatusMatch) -> bool {
         StatusMatch::Range(class) => class == 2,
         StatusMatch::Default => false,
     }
+}
+
+/// One pattern matching any of `statuses`, with neighbouring codes merged
+/// into ranges (`402..=404`, not `402 | 403 | 404`). `default` here stands
+/// for the error statuses no other response names, `300..=599`.
+fn statuses_pattern(statuses: &[StatusMatch]) -> TokenStream {
+    let mut spans: Vec<(u16, u16)> = statuses
+        .iter()
+        .map(|status| match *status {
+            StatusMatch::Exact(code) => (code, code),
+            StatusMatch::Range(class) => (u16::from(class) * 100, u16::from(class) * 100 + 99),
+            StatusMatch::Default => (300, 599),
+        })
+        .collect();
+    spans.sort_unstable();
+    let mut merged: Vec<(u16, u16)> = Vec::new();
+    for (low, high) in spans {
+        match merged.last_mut() {
+            Some(last) if low <= last.1.saturating_add(1) => last.1 = last.1.max(high),
+            _ => merged.push((low, high)),
+        }
+    }
+    let patterns = merged.into_iter().map(|(low, high)| {
+        let (low_lit, high_lit) = (count(u64::from(low)), count(u64::from(high)));
+        if low == high {
+            low_lit
+        } else {
+            quote!(#low_lit..=#high_lit)
+        }
+    });
+    quote!(#(#patterns)|*)
 }
 
 fn status_pattern(status: StatusMatch) -> TokenStream {

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::doc::{doc_attrs, sanitize};
 use super::retry::retry_config;
-use super::rust::ident;
+use super::rust::{ident, mentions};
 use super::Context;
 use crate::ir::{ParamLocation, SecurityKind};
 
@@ -171,6 +171,11 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
     ));
     let builder_doc = format!("Builds a [`{}`].", cx.client);
     let api_key_import = uses_api_key.then(|| quote!(ApiKeyLocation,));
+    let credential_imports =
+        (!api.security_schemes.is_empty()).then(|| quote!(Credential, SecurityScheme,));
+    let setters: Vec<TokenStream> = setters.collect();
+    let setters = (!setters.is_empty()).then(|| quote!(impl<C> ClientBuilder<C> { #(#setters)* }));
+    let unused = unused_without_operations(cx);
     let backoff_import = uses_backoff.then(|| {
         quote!(
             use std::borrow::Cow;
@@ -187,7 +192,7 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
         #backoff_import
 
         #(#group_imports)*
-        use crate::runtime::{#api_key_import ApiConfig, ClientCore, Credential, FromCore, SecurityScheme};
+        use crate::runtime::{#api_key_import ApiConfig, ClientCore, #credential_imports FromCore};
         use crate::{ClientBuilder, Error};
         use crate::runtime::{#retry_imports};
 
@@ -203,6 +208,7 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
         #client_docs
         #[derive(Clone, Debug)]
         pub struct #client {
+            #unused
             core: Arc<ClientCore>,
         }
 
@@ -224,9 +230,7 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
             }
         }
 
-        impl<C> ClientBuilder<C> {
-            #(#setters)*
-        }
+        #setters
     }
 }
 
@@ -259,6 +263,8 @@ fn error_body_rs(cx: &Context<'_>) -> TokenStream {
         quote!(match *self {})
     };
     let models_import = has_any.then(|| quote!(use crate::models::{#(#imports),*};));
+    // With no variants, `match *self {}` never reads the formatter.
+    let formatter = if has_any { quote!(f) } else { quote!(_f) };
     quote! {
         use std::fmt;
 
@@ -273,7 +279,7 @@ fn error_body_rs(cx: &Context<'_>) -> TokenStream {
         }
 
         impl fmt::Display for ErrorBody {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fn fmt(&self, #formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
                 #display_body
             }
         }
@@ -387,24 +393,14 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
             #(#setters)*
         }
     });
-    let uses_models = cx
-        .api
-        .groups
-        .iter()
-        .flat_map(|g| &g.operations)
-        .any(super::apis::mentions_models);
-    let models_import = uses_models.then(|| {
+    let groups: Vec<TokenStream> = groups.collect();
+    let code = quote!(#(#groups)*);
+    let models_import = mentions(&code, "models").then(|| {
         quote!(
             use crate::models;
         )
     });
-    let uses_map = cx
-        .api
-        .groups
-        .iter()
-        .flat_map(|g| &g.operations)
-        .flat_map(|o| &o.parameters)
-        .any(|p| super::rust::uses_map(&p.ty));
+    let uses_map = mentions(&code, "BTreeMap");
     let map_import = uses_map.then(|| {
         quote!(
             use std::collections::BTreeMap;
@@ -415,6 +411,12 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
         cx.client
     );
     let builder_doc = format!("Builds a blocking [`{}`].", cx.client);
+    let apis_import = (!cx.api.groups.is_empty()).then(|| {
+        quote!(
+            use crate::apis;
+        )
+    });
+    let unused = unused_without_operations(cx);
     quote! {
         //! A synchronous client with the same surface as the async one: each
         //! call ends with `.send()` instead of `.await`. It runs requests on a
@@ -423,7 +425,7 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
         #map_import
         use std::sync::Arc;
 
-        use crate::apis;
+        #apis_import
         use crate::client::API;
         #models_import
         use crate::runtime::blocking::BlockingRuntime;
@@ -434,7 +436,9 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
         #[doc = #client_doc]
         #[derive(Clone, Debug)]
         pub struct #client {
+            #unused
             inner: crate::#client,
+            #unused
             runtime: Arc<BlockingRuntime>,
         }
 
@@ -459,6 +463,15 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
             }
         }
 
-        #(#groups)*
+        #code
     }
+}
+
+/// The attribute for a client's fields when the API description has no
+/// operations: the client can be built, but there is nothing to call.
+fn unused_without_operations(cx: &Context<'_>) -> Option<TokenStream> {
+    cx.api
+        .groups
+        .is_empty()
+        .then(|| quote!(#[allow(dead_code)]))
 }

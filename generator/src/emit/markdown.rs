@@ -3,7 +3,7 @@
 //! (`docs/models/<model>.md`). The Rust examples in them are doctests: the
 //! README is the crate's docs and each group page is its module's docs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::apis::operation_docs;
@@ -267,12 +267,69 @@ fn operation_example(cx: &Context<'_>, group: &OperationGroup, op: &Operation) -
     } else {
         ("let response = ", "\n    println!(\"{response:?}\");")
     };
-    format!(
+    let program = format!(
         "{setup}    {binding}client\n        .{group}()\n        .{method}({args})\n        .await?;{print}\n    Ok(())\n}}\n",
         setup = example_setup(cx),
         group = group.module,
         method = op.method_name,
         args = args.join(", "),
+    );
+    import_models(cx, &program)
+}
+
+/// Rewrites the `lib::models::Name` paths of an example program into one
+/// `use`, as a user would write it. Names that could clash with what the
+/// examples already import stay qualified.
+pub fn import_models(cx: &Context<'_>, program: &str) -> String {
+    const IN_SCOPE: &[&str] = &[
+        "Error",
+        "RetryConfig",
+        "Backoff",
+        "StatusMatch",
+        "Hook",
+        "HookContext",
+        "Duration",
+    ];
+    let lib = &cx.lib_name;
+    let prefix = format!("{lib}::models::");
+    let mut names = BTreeSet::new();
+    let mut rest = program;
+    while let Some(at) = rest.find(&prefix) {
+        let after = &rest[at + prefix.len()..];
+        let end = after
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        names.insert(&after[..end]);
+        rest = &after[end..];
+    }
+    names.retain(|name| !name.is_empty() && *name != cx.client && !IN_SCOPE.contains(name));
+    let setup_use = format!("use {lib}::{};\n", cx.client);
+    if names.is_empty()
+        || !program.starts_with(&setup_use) && !program.contains(&format!("\n{setup_use}"))
+    {
+        return program.to_owned();
+    }
+    let mut out = program.to_owned();
+    // A name that is a prefix of another is replaced inside it too, which is
+    // harmless: the longer name is in the set and imported as well.
+    for name in &names {
+        out = out.replace(&format!("{prefix}{name}"), name);
+    }
+    let models = if names.len() == 1 {
+        format!(
+            "models::{}",
+            names.iter().next().copied().unwrap_or_default()
+        )
+    } else {
+        format!(
+            "models::{{{}}}",
+            names.into_iter().collect::<Vec<_>>().join(", ")
+        )
+    };
+    out.replacen(
+        &setup_use,
+        &format!("use {lib}::{{{models}, {}}};\n", cx.client),
+        1,
     )
 }
 

@@ -121,6 +121,8 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
         .iter()
         .filter(|f| matches!(f.presence, Presence::Required | Presence::Nullable))
         .collect();
+    // Every field starts absent, so `new()` is the default value.
+    let default = required.is_empty().then(|| quote!(Default,));
     let params = required.iter().map(|f| {
         let field = ident(&f.rust_name);
         let (ty, _) = setter_input(f);
@@ -190,7 +192,7 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
         #imports
 
         #docs
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -487,6 +489,11 @@ fn one_of_file(api: &Api, ty: &NamedType, o: &OneOf, docs: TokenStream) -> Token
             use serde::{Deserialize, Serialize};
         )
     };
+    let validate_body = if validate_arms.is_empty() {
+        quote!(Ok(()))
+    } else {
+        quote!(match self { #(#validate_arms)* _ => Ok(()) })
+    };
     quote! {
         #map_import
         #de_import
@@ -511,10 +518,7 @@ fn one_of_file(api: &Api, ty: &NamedType, o: &OneOf, docs: TokenStream) -> Token
             }
 
             pub(crate) fn validate_at(&self, #loc: &Loc<'_>) -> Result<(), ValidationError> {
-                match self {
-                    #(#validate_arms)*
-                    _ => Ok(()),
-                }
+                #validate_body
             }
         }
 

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::doc::sanitize;
-use super::markdown::{example_setup, group_folder};
+use super::markdown::{example_setup, group_folder, import_models};
 use super::Context;
 use crate::ir::{BodyEncoding, Operation, OperationGroup};
 
@@ -228,8 +228,9 @@ fn program_with_imports(cx: &Context<'_>, call: &str, after: &str, imports: &str
     } else {
         call.replacen("let response = ", "", 1)
     };
-    format!(
+    let program = format!(
         "{imports}{}    {call}{after}\n    Ok(())\n}}\n",
         example_setup(cx)
-    )
+    );
+    import_models(cx, &program)
 }

@@ -164,8 +164,32 @@ fn space_items(formatted: &str, out: &mut String) {
                 out.push('\n');
             }
         }
-        out.push_str(line);
+        // prettyplease prints `#[doc = "text"]` as `///text`; rustdoc
+        // style wants the space.
+        let indent = &line[..line.len() - trimmed.len()];
+        match ["///", "//!"]
+            .iter()
+            .find(|marker| trimmed.starts_with(**marker))
+        {
+            Some(marker) if trimmed[3..].starts_with(|c: char| !c.is_whitespace() && c != '/') => {
+                out.push_str(indent);
+                out.push_str(marker);
+                out.push(' ');
+                out.push_str(&trimmed[3..]);
+            }
+            _ => out.push_str(line),
+        }
         out.push('\n');
         previous = Some(line);
     }
+}
+
+/// Whether `tokens` use the identifier `name` anywhere: imports are decided
+/// from the code itself, so they can never be unused or missing.
+pub fn mentions(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|tree| match tree {
+        proc_macro2::TokenTree::Ident(ident) => ident == name,
+        proc_macro2::TokenTree::Group(group) => mentions(&group.stream(), name),
+        _ => false,
+    })
 }
