@@ -28,6 +28,8 @@ pub use error_body::ErrorBody;
 pub use reqwest;
 pub use runtime::ApiError;
 pub use runtime::Backoff;
+pub use runtime::BodyError;
+pub use runtime::BodyFailure;
 pub use runtime::ClientBuilder;
 pub use runtime::DecodeError;
 pub use runtime::Error;

@@ -109,6 +109,28 @@ pub enum StatusMatch {
     Default,
 }
 
+impl StatusMatch {
+    /// Reads a response key or retry rule: `404`, `4XX` (any case) or
+    /// `default`; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("default") {
+            return Some(Self::Default);
+        }
+        let bytes = text.as_bytes();
+        if bytes.len() == 3
+            && bytes[1..].eq_ignore_ascii_case(b"xx")
+            && (b'1'..=b'5').contains(&bytes[0])
+        {
+            return Some(Self::Range(bytes[0] - b'0'));
+        }
+        match text.parse::<u16>() {
+            Ok(code) if (100..=599).contains(&code) => Some(Self::Exact(code)),
+            _ => None,
+        }
+    }
+}
+
 /// Operations that share a Rust accessor, e.g. `clerk.machine_tokens()`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OperationGroup {

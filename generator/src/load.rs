@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::diagnostics::{child, Error, Warning};
+use crate::ir::StatusMatch;
 
 /// A parsed document and what normalising it changed.
 #[derive(Debug)]
@@ -37,6 +38,7 @@ pub fn load_str(text: &str, file: &Path) -> Result<Document, Error> {
     let mut value = parse_value(text, file)?;
     let mut warnings = Vec::new();
     check_version(&value, file)?;
+    check_response_keys(&value, file)?;
     normalise(&mut value, &mut warnings);
     let openapi = match serde_path_to_error::deserialize(&value) {
         Ok(openapi) => openapi,
@@ -199,6 +201,40 @@ fn check_version(value: &Value, file: &Path) -> Result<(), Error> {
             ),
         )),
     }
+}
+
+/// Response keys must be statuses. The typed parser would drop any other
+/// key without a word, and with it a response the author meant to document.
+fn check_response_keys(value: &Value, file: &Path) -> Result<(), Error> {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let paths = value.get("paths").and_then(Value::as_object);
+    for (path, item) in paths.into_iter().flatten() {
+        for method in METHODS {
+            let responses = item
+                .get(method)
+                .and_then(|op| op.get("responses"))
+                .and_then(Value::as_object);
+            for key in responses.into_iter().flat_map(|r| r.keys()) {
+                if key.starts_with("x-") || StatusMatch::parse(key).is_some() {
+                    continue;
+                }
+                let pointer = child(
+                    &child(&child(&child("#/paths", path), method), "responses"),
+                    key,
+                );
+                return Err(Error::Invalid {
+                    file: file.to_owned(),
+                    pointer,
+                    reason: format!(
+                        "`{key}` is not an HTTP status, a status class like `4XX`, or `default`"
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn display_scalar(value: &Value) -> String {

@@ -29,6 +29,9 @@ pub enum Error {
     Transport(reqwest::Error),
     /// An attempt did not complete within the configured timeout.
     Timeout(Duration),
+    /// The server answered (status and headers arrived) but its body could
+    /// not be read to the end: the connection broke or the timeout ran out.
+    Body(Box<BodyError>),
     /// The request violates a constraint of the spec; nothing was sent.
     Validation(Box<ValidationError>),
     /// Invalid configuration: server URL, header name or value, credentials...
@@ -65,6 +68,30 @@ pub struct ResponseError {
     pub body: Bytes,
 }
 
+/// A response whose body could not be read to the end.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct BodyError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The part of the body that arrived before the failure.
+    pub received: Bytes,
+    /// Why reading stopped.
+    pub failure: BodyFailure,
+}
+
+/// Why a response body could not be read to the end.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BodyFailure {
+    /// The connection broke, or the body was shorter than announced.
+    Interrupted(reqwest::Error),
+    /// The attempt's timeout ran out while the body was arriving.
+    TimedOut(Duration),
+}
+
 /// A response whose body did not match its schema.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -91,6 +118,7 @@ impl Error {
             Error::Api(e) => Some(e.status),
             Error::UnexpectedStatus(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::Body(e) => Some(e.status),
             Error::Transport(e) => e.status(),
             _ => None,
         }
@@ -102,6 +130,7 @@ impl Error {
             Error::Api(e) => Some(&e.headers),
             Error::UnexpectedStatus(e) => Some(&e.headers),
             Error::Decode(e) => Some(&e.headers),
+            Error::Body(e) => Some(&e.headers),
             _ => None,
         }
     }
@@ -112,6 +141,7 @@ impl Error {
             Error::Api(e) => Some(&e.raw),
             Error::UnexpectedStatus(e) => Some(&e.body),
             Error::Decode(e) => Some(&e.body),
+            Error::Body(e) => Some(&e.received),
             _ => None,
         }
     }
@@ -129,6 +159,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout(_) => true,
+            Error::Body(e) => matches!(e.failure, BodyFailure::TimedOut(_)),
             Error::Transport(e) => e.is_connect() || e.is_timeout(),
             _ => matches!(
                 self.status().map(|s| s.as_u16()),
@@ -141,7 +172,10 @@ impl Error {
     /// `retry_connection_errors` retries).
     pub(crate) fn is_connection_error(&self) -> bool {
         match self {
+            // A body that stalls is retried like any timeout; one cut off
+            // is not, since the server has acted on the request.
             Error::Timeout(_) => true,
+            Error::Body(e) => matches!(e.failure, BodyFailure::TimedOut(_)),
             Error::Transport(e) => e.is_connect() || e.is_timeout(),
             _ => false,
         }
@@ -156,6 +190,7 @@ impl fmt::Display for Error {
             Error::Decode(e) => e.fmt(f),
             Error::Transport(e) => write!(f, "HTTP transport error: {e}"),
             Error::Timeout(d) => write!(f, "request timed out after {d:?}"),
+            Error::Body(e) => e.fmt(f),
             Error::Validation(e) => write!(f, "invalid request: {e}"),
             Error::Config(message) => write!(f, "invalid configuration: {message}"),
             Error::Encode(e) => write!(f, "failed to encode the request body: {e}"),
@@ -168,6 +203,10 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Decode(e) => Some(&e.source),
+            Error::Body(e) => match &e.failure {
+                BodyFailure::Interrupted(source) => Some(source),
+                BodyFailure::TimedOut(_) => None,
+            },
             Error::Transport(e) => Some(e),
             Error::Validation(e) => Some(e.as_ref()),
             Error::Encode(e) => Some(e),
@@ -227,6 +266,27 @@ impl fmt::Display for DecodeError {
     }
 }
 
+impl fmt::Display for BodyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.failure {
+            BodyFailure::Interrupted(e) => write!(
+                f,
+                "the response body (HTTP {}) was cut off after {} bytes: {e}; received: ",
+                self.status,
+                self.received.len()
+            )?,
+            BodyFailure::TimedOut(limit) => write!(
+                f,
+                "the response body (HTTP {}) did not arrive within {limit:?}; received {} bytes: ",
+                self.status,
+                self.received.len()
+            )?,
+        }
+        write_body(f, &self.received)
+    }
+}
+
+impl std::error::Error for BodyError {}
 impl std::error::Error for ApiError {}
 impl std::error::Error for ResponseError {}
 impl std::error::Error for DecodeError {

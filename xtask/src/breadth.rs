@@ -37,18 +37,22 @@ fn specs(root: &Path) -> Result<Vec<(PathBuf, String)>, Box<dyn Error>> {
     .into_iter()
     .map(|(spec, name)| (root.join(spec), name.to_owned()))
     .collect();
-    let mut shapes: Vec<PathBuf> = fs::read_dir(root.join("generator/tests/shapes"))?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    shapes.sort();
-    for shape in shapes {
-        let stem = shape
-            .file_stem()
-            .map(|s| s.to_string_lossy().replace('_', "-"))
-            .unwrap_or_default();
-        specs.push((shape, format!("shape-{stem}")));
+    // The bad specs the generator accepts (with warnings and fallbacks)
+    // must give compiling code as well; the ones it rejects are skipped.
+    for (folder, prefix) in [("shapes", "shape"), ("bad_specs", "bad")] {
+        let mut found: Vec<PathBuf> = fs::read_dir(root.join("generator/tests").join(folder))?
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|e| e == "yaml" || e == "json"))
+            .collect();
+        found.sort();
+        for spec in found {
+            let stem = spec
+                .file_stem()
+                .map(|s| s.to_string_lossy().replace('_', "-"))
+                .unwrap_or_default();
+            specs.push((spec, format!("{prefix}-{stem}")));
+        }
     }
     Ok(specs)
 }
@@ -68,7 +72,14 @@ pub fn run() -> Result<(), Box<dyn Error>> {
                 .display()
                 .to_string(),
         };
-        let generated = generator::generate(&spec, &options)?;
+        let generated = match generator::generate(&spec, &options) {
+            Ok(generated) => generated,
+            Err(error) if name.starts_with("bad-") => {
+                println!("{name}: rejected as expected ({error})");
+                continue;
+            }
+            Err(error) => return Err(error.into()),
+        };
         for warning in &generated.warnings {
             eprintln!("warning: {name}: {warning}");
         }

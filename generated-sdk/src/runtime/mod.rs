@@ -24,7 +24,7 @@ pub(crate) mod blocking;
 pub use self::builder::{
     ApiConfig, ApiKeyLocation, ClientBuilder, Credential, FromCore, Secret, SecurityScheme,
 };
-pub use self::error::{ApiError, DecodeError, Error, ResponseError};
+pub use self::error::{ApiError, BodyError, BodyFailure, DecodeError, Error, ResponseError};
 pub use self::hook::{Hook, HookContext};
 pub use self::nullable::Nullable;
 pub use self::request::{encode_path_segment, Body, CallOptions, Operation, Prepared, Request};

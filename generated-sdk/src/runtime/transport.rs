@@ -4,14 +4,14 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, USER_AGENT};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use super::builder::ApiKeyLocation;
 use super::builder::{ApiConfig, ClientBuilder, Credential, SecurityScheme};
-use super::error::{ApiError, DecodeError, Error, ResponseError};
+use super::error::{ApiError, BodyError, BodyFailure, DecodeError, Error, ResponseError};
 use super::hook::{Hook, HookContext};
 use super::request::{CallOptions, Prepared};
 use super::retry::{retry_after, RetryConfig};
@@ -264,34 +264,56 @@ impl ClientCore {
         }
     }
 
-    /// One attempt: send, then read the whole body, within `timeout`.
+    /// One attempt: send, then read the whole body, within `timeout`. Once
+    /// the status and headers are in, a failure keeps them (`Error::Body`).
     async fn send_once(
         &self,
         request: reqwest::Request,
         timeout: Option<Duration>,
         secret_in_url: bool,
     ) -> Result<Response, Error> {
-        let attempt = async {
-            let mut response = self.http.execute(request).await?;
-            let status = response.status();
-            let headers = std::mem::take(response.headers_mut());
-            let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>(Response {
-                status,
-                headers,
-                body,
-                attempts: 0,
-            })
-        };
-        let result = match timeout {
-            Some(limit) => match tokio::time::timeout(limit, attempt).await {
+        // Never leak a query-string credential through the error's URL.
+        let scrub = |e: reqwest::Error| if secret_in_url { e.without_url() } else { e };
+        let deadline = timeout.map(|limit| (tokio::time::Instant::now() + limit, limit));
+        let sent = self.http.execute(request);
+        let mut response = match deadline {
+            Some((at, limit)) => match tokio::time::timeout_at(at, sent).await {
                 Ok(result) => result,
                 Err(_) => return Err(Error::Timeout(limit)),
             },
-            None => attempt.await,
+            None => sent.await,
+        }
+        .map_err(|e| Error::Transport(scrub(e)))?;
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let mut body = BytesMut::new();
+        let failure = loop {
+            let chunk = match deadline {
+                Some((at, limit)) => match tokio::time::timeout_at(at, response.chunk()).await {
+                    Ok(chunk) => chunk,
+                    Err(_) => break BodyFailure::TimedOut(limit),
+                },
+                None => response.chunk().await,
+            };
+            match chunk {
+                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                Ok(None) => {
+                    return Ok(Response {
+                        status,
+                        headers,
+                        body: body.freeze(),
+                        attempts: 0,
+                    })
+                }
+                Err(e) => break BodyFailure::Interrupted(scrub(e)),
+            }
         };
-        // Never leak a query-string credential through the error's URL.
-        result.map_err(|e| Error::Transport(if secret_in_url { e.without_url() } else { e }))
+        Err(Error::Body(Box::new(BodyError {
+            status,
+            headers,
+            received: body.freeze(),
+            failure,
+        })))
     }
 
     /// Builds the request sent by every attempt: URL, auth, headers, body.

@@ -30,6 +30,8 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
     let runtime_exports = [
         "ApiError",
         "Backoff",
+        "BodyError",
+        "BodyFailure",
         "ClientBuilder",
         "DecodeError",
         "Error",

@@ -9,7 +9,6 @@ use openapiv3::{
 };
 
 use super::schema::{Hint, SchemaRef};
-use super::security::parse_status;
 use super::Lowerer;
 use crate::diagnostics::{child, Error};
 use crate::ir::{
@@ -378,7 +377,7 @@ impl<'a> Lowerer<'a> {
                 StatusCode::Code(code) => code.to_string(),
                 StatusCode::Range(class) => format!("{class}XX"),
             };
-            let status = parse_status(&key).ok_or_else(|| {
+            let status = StatusMatch::parse(&key).ok_or_else(|| {
                 self.invalid(
                     &child(&responses_pointer, &key),
                     format!(

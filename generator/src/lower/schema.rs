@@ -210,6 +210,7 @@ impl<'a> Lowerer<'a> {
             SchemaRef::Inline(schema) => schema,
         };
         let nullable = schema.schema_data.nullable;
+        self.warn_mixed_enum(schema, pointer);
         match classify(schema) {
             Class::Primitive(primitive) => {
                 let mut constraints = constraints_of(schema);
@@ -311,6 +312,29 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// An `enum` whose values are not all strings or all integers has no
+    /// Rust enum to become; it falls back to `serde_json::Value`, unchecked.
+    fn warn_mixed_enum(&mut self, schema: &Schema, pointer: &str) {
+        let SchemaKind::Any(any) = &schema.schema_kind else {
+            return;
+        };
+        let values = &any.enumeration;
+        if values.is_empty()
+            || values.iter().all(Value::is_string)
+            || values.iter().all(Value::is_i64)
+        {
+            return;
+        }
+        let listed: Vec<String> = values.iter().map(Value::to_string).collect();
+        self.warn(
+            &format!("{pointer}/enum"),
+            format!(
+                "the enum mixes value types ({}); it is kept as `serde_json::Value` and its values are not checked",
+                listed.join(", ")
+            ),
+        );
+    }
+
     /// Builds the named type `hint.name` (already claimed) from `schema`.
     fn lower_named(&mut self, hint: &Hint, schema: &'a Schema, pointer: &str) -> Result<(), Error> {
         let name = hint.name.as_str();
@@ -321,6 +345,7 @@ impl<'a> Lowerer<'a> {
                 .or_else(|| data.title.clone())
                 .unwrap_or_else(|| hint.doc.clone()),
         );
+        self.warn_mixed_enum(schema, pointer);
         let kind = match classify(schema) {
             Class::Object(parts) if parts.properties.is_empty() => match parts.additional {
                 Some(AdditionalProperties::Schema(_)) => {

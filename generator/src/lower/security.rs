@@ -193,7 +193,7 @@ impl<'a> Lowerer<'a> {
                 Value::Number(n) => n.to_string(),
                 _ => String::new(),
             };
-            let status = parse_status(&text).ok_or_else(|| {
+            let status = StatusMatch::parse(&text).ok_or_else(|| {
                 bad(
                     &format!("statusCodes/{index}"),
                     "a status such as `503` or `5XX`",
@@ -210,24 +210,5 @@ impl<'a> Lowerer<'a> {
             status_codes,
             retry_connection_errors,
         })
-    }
-}
-
-/// Parses `404`, `4XX` (any case) or `default`.
-pub(crate) fn parse_status(text: &str) -> Option<StatusMatch> {
-    let text = text.trim();
-    if text.eq_ignore_ascii_case("default") {
-        return Some(StatusMatch::Default);
-    }
-    let bytes = text.as_bytes();
-    if bytes.len() == 3
-        && bytes[1..].eq_ignore_ascii_case(b"xx")
-        && (b'1'..=b'5').contains(&bytes[0])
-    {
-        return Some(StatusMatch::Range(bytes[0] - b'0'));
-    }
-    match text.parse::<u16>() {
-        Ok(code) if (100..=599).contains(&code) => Some(StatusMatch::Exact(code)),
-        _ => None,
     }
 }
