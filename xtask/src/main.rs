@@ -1,7 +1,9 @@
 //! Project tasks, run as `cargo xtask <command>` (an alias in `.cargo/config.toml`).
 
+mod bench;
 mod breadth;
 mod check;
+mod fuzz;
 mod generate;
 mod slice;
 mod yaml;
@@ -29,6 +31,11 @@ enum Command {
     /// Generate a crate from every real and shape spec in the repository and
     /// check that each passes `cargo clippy -D warnings`.
     Breadth,
+    /// Measure generation, the generated crate's compile time and the SDK's
+    /// throughput (the numbers of BENCHMARKS.md).
+    Bench(bench::BenchArgs),
+    /// Run the generator on randomly mutated specs; it must never panic.
+    Fuzz(fuzz::FuzzArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +45,8 @@ fn main() -> ExitCode {
         Command::Check(target) => check::run(target),
         Command::Slice(args) => slice::run(args).map(|()| ExitCode::SUCCESS),
         Command::Breadth => breadth::run().map(|()| ExitCode::SUCCESS),
+        Command::Bench(args) => bench::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Fuzz(args) => fuzz::run(args).map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|err| {
         eprintln!("error: {err}");

@@ -27,7 +27,7 @@ pub use self::builder::{
 pub use self::error::{ApiError, BodyError, BodyFailure, DecodeError, Error, ResponseError};
 pub use self::hook::{Hook, HookContext};
 pub use self::nullable::Nullable;
-pub use self::request::{encode_path_segment, Body, CallOptions, Operation, Prepared, Request};
+pub use self::request::{Body, CallOptions, Operation, Prepared, Request};
 pub use self::retry::{Backoff, RetryConfig, RetryStrategy, StatusMatch};
 pub use self::transport::{ClientCore, Response};
 pub use self::validate::{Loc, Number, Rule, ValidationError};

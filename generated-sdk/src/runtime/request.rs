@@ -6,7 +6,6 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT};
 use reqwest::Method;
 use serde::Serialize;
@@ -60,18 +59,6 @@ pub struct Prepared {
     pub retries: Option<&'static RetryConfig>,
 }
 
-/// Characters kept as-is in a path segment: RFC 3986 unreserved.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// Percent-encodes a path parameter (everything but unreserved characters).
-pub fn encode_path_segment(value: &str) -> String {
-    utf8_percent_encode(value, PATH_SEGMENT).to_string()
-}
-
 impl Prepared {
     /// A request without parameters or body.
     pub(crate) fn new(operation_id: &'static str, method: Method, path: String) -> Self {
@@ -106,27 +93,6 @@ impl Prepared {
     /// A scalar query parameter.
     pub(crate) fn query(&mut self, name: &'static str, value: impl Display) {
         self.query.push((name, value.to_string()));
-    }
-
-    /// An array query parameter, style `form`: `explode` repeats the name
-    /// (`a=1&a=2`), otherwise values are comma-joined (`a=1,2`).
-    pub(crate) fn query_array<T: Display>(
-        &mut self,
-        name: &'static str,
-        values: &[T],
-        explode: bool,
-    ) {
-        if explode {
-            self.query
-                .extend(values.iter().map(|v| (name, v.to_string())));
-        } else if !values.is_empty() {
-            let joined = values
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            self.query.push((name, joined));
-        }
     }
 
     /// A header parameter; invalid values are a configuration error.
@@ -266,22 +232,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn path_segments_and_query_styles() {
-        assert_eq!(
-            encode_path_segment("a b/c?d~e.f-g_h"),
-            "a%20b%2Fc%3Fd~e.f-g_h"
-        );
-        assert_eq!(encode_path_segment("é"), "%C3%A9");
+    fn query_parameters_keep_their_order() {
         let mut prepared = Prepared::new("Op", Method::GET, "/x".to_owned());
-        prepared.query_array("ids", &[1, 2], true);
-        prepared.query_array("tags", &["a", "b"], false);
-        prepared.query_array("none", &[] as &[u8], false);
         prepared.query("limit", 10);
+        prepared.query("after", "a b");
         let query: Vec<_> = prepared
             .query
             .iter()
             .map(|(n, v)| format!("{n}={v}"))
             .collect();
-        assert_eq!(query, ["ids=1", "ids=2", "tags=a,b", "limit=10"]);
+        assert_eq!(query, ["limit=10", "after=a b"]);
     }
 }

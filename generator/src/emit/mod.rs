@@ -59,25 +59,82 @@ pub fn emit_crate(
     for (name, text) in RUNTIME {
         files.insert(format!("src/runtime/{name}"), (*text).to_owned());
     }
-    let mut rust_files = frame::frame_files(&cx);
-    for ty in &api.types {
-        rust_files.push((
-            format!("src/models/{}.rs", ty.module),
-            models::model_file(api, ty),
-        ));
-    }
-    for group in &api.groups {
-        rust_files.push((
-            format!("src/apis/{}.rs", group.module),
-            apis::group_file(api, group),
-        ));
-    }
-    for (path, tokens) in rust_files {
-        let text = rust::format_file(&cx.header, tokens, &path)?;
-        files.insert(path, text);
+    // Each model and group file is built and formatted on its own, so the
+    // work is split across the machine's cores; the `BTreeMap` keeps the
+    // output order, and so the bytes, independent of the split.
+    let mut jobs: Vec<RustFile<'_>> = vec![RustFile::Frame];
+    jobs.extend(api.types.iter().map(RustFile::Model));
+    jobs.extend(api.groups.iter().map(RustFile::Group));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    let chunk = jobs.len().div_ceil(threads.max(1));
+    let results: Vec<Result<Vec<(String, String)>, Error>> = std::thread::scope(|scope| {
+        let cx = &cx;
+        let handles: Vec<_> = jobs
+            .chunks(chunk.max(1))
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut rendered = Vec::new();
+                    for job in part {
+                        rendered.extend(job.render(cx)?);
+                    }
+                    Ok(rendered)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle.join().unwrap_or_else(|_| {
+                    Err(Error::Emit {
+                        file: "(several)".into(),
+                        reason: "a formatting thread panicked; this is a generator bug".into(),
+                    })
+                })
+            })
+            .collect()
+    });
+    for part in results {
+        for (path, text) in part? {
+            files.insert(path, text);
+        }
     }
     files.extend(markdown::docs(&cx));
     Ok(Generated { files, warnings })
+}
+
+/// One unit of Rust emission: the crate frame (lib.rs, client...), a model
+/// file or an operation group file.
+enum RustFile<'a> {
+    Frame,
+    Model(&'a crate::ir::NamedType),
+    Group(&'a crate::ir::OperationGroup),
+}
+
+impl RustFile<'_> {
+    /// Builds the file's tokens and formats them (token streams cannot
+    /// cross threads, so both happen on the thread that owns the job).
+    fn render(&self, cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
+        let tokens = match self {
+            RustFile::Frame => frame::frame_files(cx),
+            RustFile::Model(ty) => vec![(
+                format!("src/models/{}.rs", ty.module),
+                models::model_file(cx.api, ty),
+            )],
+            RustFile::Group(group) => vec![(
+                format!("src/apis/{}.rs", group.module),
+                apis::group_file(cx.api, group),
+            )],
+        };
+        tokens
+            .into_iter()
+            .map(|(path, tokens)| {
+                let text = rust::format_file(&cx.header, tokens, &path)?;
+                Ok((path, text))
+            })
+            .collect()
+    }
 }
 
 /// `Clerk` from `clerk-backend-api`, unless the caller chose a name.

@@ -157,11 +157,15 @@ fn value_checks(
                 checks.push(quote!(validate::max_length(loc, #value, #max)?;));
             }
             if let Some(pattern) = &c.pattern {
-                let name = format_ident!(
-                    "{}_PATTERN_{}",
-                    hint.to_uppercase().trim_start_matches('_'),
-                    out.patterns.len()
-                );
+                // `_2fa` keeps its underscore: `2FA_PATTERN_0` is no identifier.
+                let upper = hint.to_uppercase();
+                let trimmed = upper.trim_start_matches('_');
+                let base = if trimmed.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    trimmed
+                } else {
+                    upper.as_str()
+                };
+                let name = format_ident!("{}_PATTERN_{}", base, out.patterns.len());
                 out.patterns.push(quote! {
                     // The generator compiled this pattern with the same regex
                     // crate, so it is known to be valid.

@@ -31,6 +31,13 @@ const RESERVED_PARAMETER_NAMES: &[&str] = &[
     "timeout",
 ];
 
+/// The document's security schemes and its default requirement, which an
+/// operation's own `security` refers to or falls back on.
+struct DocumentSecurity<'s> {
+    schemes: &'s [SecurityScheme],
+    root: &'s [Vec<usize>],
+}
+
 impl<'a> Lowerer<'a> {
     /// Lowers every operation and sorts them into groups.
     pub(crate) fn lower_operations(
@@ -39,6 +46,10 @@ impl<'a> Lowerer<'a> {
         root_security: &[Vec<usize>],
     ) -> Result<Vec<OperationGroup>, Error> {
         let doc = self.doc;
+        let security = DocumentSecurity {
+            schemes,
+            root: root_security,
+        };
         let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
         // Group and operation types share the `apis` namespace of types.
         // Names the `apis` files import must stay free.
@@ -115,11 +126,11 @@ impl<'a> Lowerer<'a> {
                 let http_method = http_method(method);
                 let mut operation = self.lower_operation(
                     op,
+                    &type_name,
                     &item.parameters,
                     path,
                     &pointer,
-                    schemes,
-                    root_security,
+                    &security,
                 )?;
                 operation.id = id;
                 operation.method_name = method_name;
@@ -136,25 +147,28 @@ impl<'a> Lowerer<'a> {
     fn lower_operation(
         &mut self,
         op: &'a SpecOperation,
+        op_type: &str,
         path_parameters: &'a [ReferenceOr<SpecParameter>],
         path: &str,
         pointer: &str,
-        schemes: &[SecurityScheme],
-        root_security: &[Vec<usize>],
+        document_security: &DocumentSecurity<'_>,
     ) -> Result<Operation, Error> {
-        let id = op.operation_id.clone().unwrap_or_default();
-        let op_type = names::camel(&id, "Op").unwrap_or_default();
-        let parameters = self.lower_parameters(op, path_parameters, path, pointer, &op_type)?;
+        // The id is set by the caller, which knows the fallback for a
+        // missing operationId; inline types are named after `op_type`.
+        let id = String::new();
+        let parameters = self.lower_parameters(op, path_parameters, path, pointer, op_type)?;
         let body = match &op.request_body {
-            Some(body) => Some(self.lower_request_body(body, pointer, &op_type)?),
+            Some(body) => Some(self.lower_request_body(body, pointer, op_type)?),
             None => None,
         };
-        let responses = self.lower_responses(op, pointer, &op_type)?;
+        let responses = self.lower_responses(op, pointer, op_type)?;
         let security = match &op.security {
-            Some(requirements) => {
-                self.requirements(requirements, schemes, &child(pointer, "security"))?
-            }
-            None => root_security.to_vec(),
+            Some(requirements) => self.requirements(
+                requirements,
+                document_security.schemes,
+                &child(pointer, "security"),
+            )?,
+            None => document_security.root.to_vec(),
         };
         let retries = match op.extensions.get("x-speakeasy-retries") {
             Some(value) => Some(self.retry_policy(value, &child(pointer, "x-speakeasy-retries"))?),

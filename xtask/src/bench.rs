@@ -1,0 +1,324 @@
+//! `cargo xtask bench`: the numbers of BENCHMARKS.md. It measures, on
+//! Clerk's whole 2025-04-10 spec:
+//!
+//! 1. generation, stage by stage, in process, against the bare parse
+//!    (serde_yaml into openapiv3), and the whole `generate` process;
+//! 2. the compile time and peak memory of the generated crate alone
+//!    (`cargo build` and `cargo check`, dependencies built, no incremental);
+//!
+//! and runs the SDK's throughput example (3), which compares a `create`
+//! call with the same request written by hand with reqwest.
+//!
+//! Timings are medians of several runs with their min–max, in a release
+//! build (the command re-runs itself in release when started in debug).
+
+use std::error::Error;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use generator::Options;
+
+use crate::generate::workspace_root;
+
+const SPEC: &str = "spec/upstream/clerk-bapi-2025-04-10.yml";
+
+/// Options of `cargo xtask bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Runs per in-process measurement.
+    #[arg(long, default_value_t = 15)]
+    runs: usize,
+    /// Builds per compile-time measurement.
+    #[arg(long, default_value_t = 3)]
+    builds: usize,
+    /// Skip the compile-time measurement (it takes minutes).
+    #[arg(long)]
+    skip_compile: bool,
+    /// Skip the runtime throughput measurement.
+    #[arg(long)]
+    skip_runtime: bool,
+}
+
+/// Median, min and max of some durations.
+struct Stats {
+    median: Duration,
+    min: Duration,
+    max: Duration,
+}
+
+impl Stats {
+    fn of(mut samples: Vec<Duration>) -> Stats {
+        samples.sort();
+        Stats {
+            median: samples[samples.len() / 2],
+            min: samples[0],
+            max: samples[samples.len() - 1],
+        }
+    }
+
+    fn row(&self, name: &str, share_of: Option<Duration>) -> String {
+        let share = share_of.map_or(String::new(), |total| {
+            format!(
+                "{:5.1}%",
+                100.0 * self.median.as_secs_f64() / total.as_secs_f64()
+            )
+        });
+        format!(
+            "| {name:<34} | {:>9.2} ms | {:>8.2}–{:<8.2} | {share:>6} |",
+            ms(self.median),
+            ms(self.min),
+            ms(self.max)
+        )
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Times `f` `runs` times (after one warm-up run).
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Stats {
+    drop(f());
+    let samples = (0..runs.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            let out = f();
+            let elapsed = start.elapsed();
+            drop(out);
+            elapsed
+        })
+        .collect();
+    Stats::of(samples)
+}
+
+pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
+    if cfg!(debug_assertions) {
+        return rerun_in_release();
+    }
+    let root = workspace_root();
+    println!(
+        "machine: {} cores; spec: {SPEC}\n",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    generation(root, args.runs)?;
+    if !args.skip_compile {
+        compile_time(root, args.builds)?;
+    }
+    if !args.skip_runtime {
+        runtime(root)?;
+    }
+    Ok(())
+}
+
+fn rerun_in_release() -> Result<(), Box<dyn Error>> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            "xtask",
+            "--",
+            "bench",
+        ])
+        .args(std::env::args().skip(2))
+        .current_dir(workspace_root())
+        .status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("the release run of the benchmarks failed".into())
+    }
+}
+
+/// Target 1: each stage, and the whole process.
+fn generation(root: &Path, runs: usize) -> Result<(), Box<dyn Error>> {
+    let spec = root.join(SPEC);
+    let text = fs::read_to_string(&spec)?;
+    let options = Options {
+        crate_name: "clerk-full".into(),
+        client_name: None,
+        spec_label: SPEC.into(),
+    };
+    let out = root.join("target/bench/generate");
+
+    let bare = time(runs, || {
+        serde_yaml::from_str::<openapiv3::OpenAPI>(&text).map(|_| ())
+    });
+    let read = time(runs, || fs::read_to_string(&spec));
+    let load = time(runs, || generator::load::load_str(&text, &spec));
+    let document = generator::load::load_str(&text, &spec)?;
+    let lower = time(runs, || generator::lower::lower(&document, &spec));
+    let lowered = generator::lower::lower(&document, &spec)?;
+    let emit = time(runs, || {
+        generator::emit::emit_crate(&lowered.model, &options, Vec::new())
+    });
+    let generated = generator::emit::emit_crate(&lowered.model, &options, Vec::new())?;
+    // Formatting happens inside emission, file by file; re-formatting the
+    // emitted files (parse + print) measures its share.
+    let rust_files: Vec<&String> = generated
+        .files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".rs") && !path.starts_with("src/runtime/"))
+        .map(|(_, text)| text)
+        .collect();
+    let format = time(runs, || {
+        rust_files
+            .iter()
+            .map(|text| syn::parse_file(text).map(|file| prettyplease::unparse(&file).len()))
+            .collect::<Result<Vec<_>, _>>()
+    });
+    let write = time(runs, || {
+        let _ = fs::remove_dir_all(&out);
+        generator::write::write(&out, &generated)
+    });
+    let unchanged = time(runs, || generator::write::write(&out, &generated));
+    let total = time(runs, || generator::generate(&spec, &options));
+    let xtask = std::env::current_exe()?;
+    let process_out = root.join("target/bench/generate-process");
+    let process = time(runs.min(10), || {
+        Command::new(&xtask)
+            .args(["generate", "--spec"])
+            .arg(&spec)
+            .arg("--out")
+            .arg(&process_out)
+            .args(["--crate-name", "clerk-full"])
+            .output()
+    });
+
+    println!(
+        "## 1. Generation ({} operations, {} files)\n",
+        lowered
+            .model
+            .groups
+            .iter()
+            .map(|g| g.operations.len())
+            .sum::<usize>(),
+        generated.files.len()
+    );
+    println!("| stage                              |    median |  min–max (ms)     |  share |");
+    println!("| ---------------------------------- | --------- | ----------------- | ------ |");
+    let whole = read.median + load.median + lower.median + emit.median + write.median;
+    println!("{}", bare.row("bare parse (serde_yaml → openapiv3)", None));
+    println!("{}", read.row("read the file", Some(whole)));
+    println!(
+        "{}",
+        load.row("load (parse, 3.1 normalise, check)", Some(whole))
+    );
+    println!("{}", lower.row("lower (intermediate model)", Some(whole)));
+    println!("{}", emit.row("emit, formatting included", Some(whole)));
+    println!(
+        "{}",
+        format.row("  of which formatting (estimate)", Some(whole))
+    );
+    println!("{}", write.row("write (fresh folder)", Some(whole)));
+    println!("{}", unchanged.row("write (nothing changed)", None));
+    println!("{}", total.row("generate() in process (no write)", None));
+    println!("{}", process.row("`xtask generate` process, all in", None));
+    let in_process = load.median + lower.median + emit.median;
+    println!(
+        "\nload + lower + emit + format = {:.2} ms = {:.2}× the bare parse (target ≤ 3×); whole process {:.1} ms (target < 100 ms)\n",
+        ms(in_process),
+        in_process.as_secs_f64() / bare.median.as_secs_f64(),
+        ms(process.median)
+    );
+    Ok(())
+}
+
+/// Target 2: the generated crate's own build, dependencies already built.
+fn compile_time(root: &Path, builds: usize) -> Result<(), Box<dyn Error>> {
+    let scratch = root.join("target/bench/compile");
+    let crate_dir = scratch.join("clerk-full");
+    let generated = generator::generate(
+        &root.join(SPEC),
+        &Options {
+            crate_name: "clerk-full".into(),
+            client_name: None,
+            spec_label: SPEC.into(),
+        },
+    )?;
+    generator::write::write(&crate_dir, &generated)?;
+    fs::write(
+        scratch.join("Cargo.toml"),
+        "[workspace]\nresolver = \"2\"\nmembers = [\"clerk-full\"]\n",
+    )?;
+    fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"))?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let target = scratch.join("target");
+    let run = |subcommand: &str| -> Result<(Duration, u64), Box<dyn Error>> {
+        // Touching the crate root makes Cargo rebuild the crate and only it.
+        let lib = crate_dir.join("src/lib.rs");
+        fs::write(&lib, fs::read(&lib)?)?;
+        let report = scratch.join("time.txt");
+        let start = Instant::now();
+        let status = Command::new("/usr/bin/time")
+            .args(["-f", "%M", "-o"])
+            .arg(&report)
+            .arg(&cargo)
+            .args([subcommand, "--offline", "--quiet", "-p", "clerk-full"])
+            .env("CARGO_INCREMENTAL", "0")
+            .env("CARGO_TARGET_DIR", &target)
+            .current_dir(&scratch)
+            .status()?;
+        let elapsed = start.elapsed();
+        if !status.success() {
+            return Err(format!("cargo {subcommand} of the generated crate failed").into());
+        }
+        let peak_kib: u64 = fs::read_to_string(&report)?
+            .lines()
+            .last()
+            .and_then(|line| line.trim().parse().ok())
+            .unwrap_or(0);
+        Ok((elapsed, peak_kib))
+    };
+    println!("## 2. Compile time of the generated crate (whole Clerk spec)\n");
+    println!("| command       |   median |  min–max (s)  | peak memory |");
+    println!("| ------------- | -------- | ------------- | ----------- |");
+    for subcommand in ["build", "check"] {
+        run(subcommand)?; // dependencies, once
+        let mut times = Vec::new();
+        let mut peak = 0;
+        for _ in 0..builds.max(1) {
+            let (elapsed, kib) = run(subcommand)?;
+            times.push(elapsed);
+            peak = peak.max(kib);
+        }
+        let stats = Stats::of(times);
+        println!(
+            "| cargo {subcommand:<7} | {:>6.2} s | {:>5.2}–{:<5.2}   | {:>7} MiB |",
+            stats.median.as_secs_f64(),
+            stats.min.as_secs_f64(),
+            stats.max.as_secs_f64(),
+            peak / 1024
+        );
+    }
+    println!("\n(target: build ≤ 4.4 s and ≤ 500 MiB)\n");
+    Ok(())
+}
+
+/// Target 3: the generated SDK's `examples/throughput.rs`.
+fn runtime(root: &Path) -> Result<(), Box<dyn Error>> {
+    println!("## 3. Runtime: SDK `create` against hand-written reqwest\n");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "clerk-backend-api",
+            "--example",
+            "throughput",
+        ])
+        .current_dir(root)
+        .status()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("the throughput example failed".into())
+    }
+}

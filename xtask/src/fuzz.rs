@@ -1,0 +1,252 @@
+//! `cargo xtask fuzz`: mutates the repository's real and test specs at
+//! random and runs the whole generator on each mutant. The generator may
+//! reject a mutant with an error; it must never panic, and everything it
+//! emits has already been parsed back as Rust (`syn`) by the emitter.
+//!
+//! Each input is written to `target/fuzz/current.json` before it runs, so an
+//! abort (a stack overflow cannot be caught) leaves its culprit behind;
+//! panicking inputs are kept as `target/fuzz/panic-<n>.json`.
+
+use std::error::Error;
+use std::fs;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use generator::Options;
+use serde_json::{json, Value};
+
+use crate::generate::workspace_root;
+
+/// Options of `cargo xtask fuzz`.
+#[derive(Debug, Args)]
+pub struct FuzzArgs {
+    /// How long to run, in seconds.
+    #[arg(long, default_value_t = 60)]
+    seconds: u64,
+    /// Seed of the random generator, to replay a run.
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+/// The specs mutants are made from, parsed once.
+fn corpus(root: &Path) -> Result<Vec<(PathBuf, Value)>, Box<dyn Error>> {
+    let mut files: Vec<PathBuf> = vec![
+        root.join("spec/machine-tokens.yaml"),
+        root.join("spec/third-party/petstore/openapi.yaml"),
+        root.join("spec/third-party/twilio/twilio_messaging_v1.yaml"),
+        root.join("spec/third-party/sendgrid/tsg_mail_v3.json"),
+    ];
+    for folder in ["shapes", "bad_specs"] {
+        for entry in fs::read_dir(root.join("generator/tests").join(folder))? {
+            files.push(entry?.path());
+        }
+    }
+    files.sort();
+    let mut corpus = Vec::new();
+    for file in files {
+        let text = fs::read_to_string(&file)?;
+        // Seeds that do not parse (the bad-syntax specs) cannot be mutated.
+        if let Ok(value) = serde_yaml::from_str::<Value>(&text) {
+            corpus.push((file, value));
+        }
+    }
+    Ok(corpus)
+}
+
+/// Values a mutation writes: the edges real specs get wrong.
+fn odd_value(rng: &mut fastrand::Rng, pointers: &[String]) -> Value {
+    let reference = pointers
+        .get(rng.usize(..pointers.len().max(1)))
+        .cloned()
+        .unwrap_or_default();
+    match rng.u8(..16) {
+        0 => Value::Null,
+        1 => json!(""),
+        2 => json!(-1),
+        3 => json!(1e300),
+        4 => json!(u64::MAX),
+        5 => json!({ "$ref": reference }),
+        6 => json!({ "$ref": "#/components/schemas/Missing" }),
+        7 => json!([]),
+        8 => json!({}),
+        9 => json!(["a", 1, true, null]),
+        10 => {
+            json!({ "type": ["string", "null"], "enum": ["self", "Self", "type", "2fa", "a-b", "A_B"] })
+        }
+        11 => {
+            json!({ "oneOf": [{ "$ref": reference }, { "type": "integer" }], "discriminator": { "propertyName": "kind" } })
+        }
+        12 => {
+            json!({ "allOf": [{ "$ref": reference }, { "type": "object", "properties": { "type": { "type": "string" } } }] })
+        }
+        13 => json!("{id}"),
+        14 => {
+            json!({ "type": "object", "additionalProperties": { "$ref": reference }, "required": ["x"] })
+        }
+        _ => json!(true),
+    }
+}
+
+/// Keys a rename picks: keywords, digits first, symbols, case collisions.
+const ODD_KEYS: &[&str] = &[
+    "type",
+    "self",
+    "Self",
+    "match",
+    "ref",
+    "123abc",
+    "***",
+    "",
+    "a b",
+    "FooBar",
+    "foo_bar",
+    "foo-bar",
+    "default",
+    "4XX",
+    "x-ext",
+    "$ref",
+    "in",
+    "required",
+    "additionalProperties",
+];
+
+/// The JSON pointers of every node of `value`, for picking one at random.
+fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let escaped = key.replace('~', "~0").replace('/', "~1");
+                pointers(child, format!("{at}/{escaped}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                pointers(child, format!("{at}/{index}"), out);
+            }
+        }
+        _ => {}
+    }
+    out.push(at);
+}
+
+/// Applies one random mutation to `document`.
+fn mutate(rng: &mut fastrand::Rng, document: &mut Value) {
+    let mut all = Vec::new();
+    pointers(document, String::new(), &mut all);
+    let refs: Vec<String> = all
+        .iter()
+        .filter(|p| p.starts_with("/components/"))
+        .map(|p| format!("#{p}"))
+        .collect();
+    let target = all[rng.usize(..all.len())].clone();
+    let (parent_pointer, last) = match target.rfind('/') {
+        Some(split) => (target[..split].to_owned(), target[split + 1..].to_owned()),
+        None => return,
+    };
+    let replacement = match rng.u8(..4) {
+        // Copy another subtree here (deep nesting, unexpected shapes).
+        0 => all
+            .get(rng.usize(..all.len()))
+            .and_then(|p| document.pointer(p))
+            .cloned()
+            .unwrap_or(Value::Null),
+        _ => odd_value(rng, &refs),
+    };
+    let Some(parent) = document.pointer_mut(&parent_pointer) else {
+        return;
+    };
+    let key = last.replace("~1", "/").replace("~0", "~");
+    match parent {
+        Value::Object(map) => match rng.u8(..4) {
+            0 => {
+                map.remove(&key);
+            }
+            1 => {
+                if let Some(value) = map.remove(&key) {
+                    map.insert(ODD_KEYS[rng.usize(..ODD_KEYS.len())].to_owned(), value);
+                }
+            }
+            _ => {
+                map.insert(key, replacement);
+            }
+        },
+        Value::Array(items) => {
+            if let Ok(index) = key.parse::<usize>() {
+                if index < items.len() {
+                    if rng.bool() {
+                        items.remove(index);
+                    } else {
+                        items[index] = replacement;
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Runs mutants until the time is up; fails when any panicked.
+pub fn run(args: &FuzzArgs) -> Result<(), Box<dyn Error>> {
+    let root = workspace_root();
+    let out = root.join("target/fuzz");
+    fs::create_dir_all(&out)?;
+    let corpus = corpus(root)?;
+    let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
+    let mut rng = fastrand::Rng::with_seed(seed);
+    println!(
+        "fuzzing {} seed specs for {} s (seed {seed})",
+        corpus.len(),
+        args.seconds
+    );
+    let options = Options {
+        crate_name: "fuzz".into(),
+        client_name: None,
+        spec_label: "fuzz.json".into(),
+    };
+    // Panics are counted and saved; the default hook's report is enough.
+    let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    let (mut runs, mut accepted, mut panics) = (0u64, 0u64, 0u64);
+    while Instant::now() < deadline {
+        let (file, seed_doc) = &corpus[rng.usize(..corpus.len())];
+        let mut document = seed_doc.clone();
+        for _ in 0..rng.usize(1..=3) {
+            mutate(&mut rng, &mut document);
+        }
+        let text = serde_json::to_string(&document)?;
+        fs::write(out.join("current.json"), &text)?;
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            generator::generate_from_str(&text, Path::new("fuzz.json"), &options)
+        }));
+        runs += 1;
+        match outcome {
+            Ok(Ok(_)) => accepted += 1,
+            // Emission errors are the generator's own bugs: code that does
+            // not parse, or a panic on one of its formatting threads.
+            Ok(Err(generator::Error::Emit { .. })) | Err(_) => {
+                panics += 1;
+                let saved = out.join(format!("panic-{panics}.json"));
+                fs::write(&saved, &text)?;
+                eprintln!(
+                    "generator bug on a mutant of {}: saved as {}",
+                    file.display(),
+                    saved.display()
+                );
+            }
+            Ok(Err(_)) => {}
+        }
+    }
+    println!(
+        "{runs} mutants: {accepted} generated, {} rejected with an error, {panics} panicked or emitted broken code",
+        runs - accepted - panics
+    );
+    if panics > 0 {
+        return Err(format!(
+            "{panics} mutant(s) made the generator panic; see {}",
+            out.display()
+        )
+        .into());
+    }
+    Ok(())
+}
