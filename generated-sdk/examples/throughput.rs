@@ -195,7 +195,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "| SDK `create`  | {sdk_rate:>8.0} ({sdk_min:.0}–{sdk_max:.0})     | {sdk_alloc:>19.1} |"
     );
-    println!("| hand reqwest  | {hand_rate:>8.0} ({hand_min:.0}–{hand_max:.0})     | {hand_alloc:>19.1} |");
+    println!(
+        "| hand reqwest  | {hand_rate:>8.0} ({hand_min:.0}–{hand_max:.0})     | {hand_alloc:>19.1} |"
+    );
     println!(
         "\nSDK / hand: {:.1}% of the throughput (target ≥ 97%), {:.2}× the allocations (target ≤ 1×); {REQUESTS} sequential requests × {ROUNDS} rounds",
         100.0 * sdk_rate / hand_rate,

@@ -33,6 +33,7 @@ pub use runtime::BodyFailure;
 pub use runtime::ClientBuilder;
 pub use runtime::DecodeError;
 pub use runtime::Error;
+pub use runtime::File;
 pub use runtime::Hook;
 pub use runtime::HookContext;
 pub use runtime::Nullable;

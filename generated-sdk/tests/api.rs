@@ -4,8 +4,8 @@ mod common;
 
 use clerk_backend_api::models::{CreateMachineTokenRequestBody, MachineTokenObject};
 use clerk_backend_api::{Error, ErrorBody, Nullable, Number, RetryConfig, Rule};
-use common::{clerk_errors_body, client, token_body, user_agent, TOKEN};
-use serde_json::{json, Value};
+use common::{TOKEN, clerk_errors_body, client, token_body, user_agent};
+use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -156,11 +156,13 @@ async fn assert_rejected(
     let message = error.to_string();
     assert!(message.contains(field), "{message}");
     assert!(message.contains(&rule.to_string()), "{message}");
-    assert!(server
-        .received_requests()
-        .await
-        .expect("recording enabled")
-        .is_empty());
+    assert!(
+        server
+            .received_requests()
+            .await
+            .expect("recording enabled")
+            .is_empty()
+    );
 }
 
 #[tokio::test]

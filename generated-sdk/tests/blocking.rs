@@ -8,8 +8,8 @@ use std::time::Duration;
 use clerk_backend_api::blocking::Clerk;
 use clerk_backend_api::models::CreateMachineTokenRequestBody;
 use clerk_backend_api::{Error, ErrorBody};
-use common::{clerk_errors_body, fast_retries, token_body, user_agent, TOKEN};
-use serde_json::{json, Value};
+use common::{TOKEN, clerk_errors_body, fast_retries, token_body, user_agent};
+use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -37,9 +37,11 @@ fn client(server: &MockServer) -> Clerk {
 
 #[test]
 fn blocking_create_sends_the_request_and_decodes() {
-    let (runtime, server) = start(vec![Mock::given(method("POST"))
-        .and(path("/v1/machine_tokens"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))]);
+    let (runtime, server) = start(vec![
+        Mock::given(method("POST"))
+            .and(path("/v1/machine_tokens"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(token_body())),
+    ]);
     let token = client(&server)
         .machine_tokens()
         .create(CreateMachineTokenRequestBody::new("mch_2abc").expires_in_seconds(3600))

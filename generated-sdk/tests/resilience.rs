@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use clerk_backend_api::models::CreateMachineTokenRequestBody;
 use clerk_backend_api::{Clerk, Error, Hook, HookContext, Response, RetryConfig, StatusMatch};
-use common::{builder, client, fast_retries, token_body, TOKEN};
+use common::{TOKEN, builder, client, fast_retries, token_body};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

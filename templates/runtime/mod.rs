@@ -10,6 +10,7 @@
 
 mod builder;
 mod error;
+mod file;
 mod hook;
 pub(crate) mod nullable;
 pub(crate) mod params;
@@ -25,6 +26,7 @@ pub use self::builder::{
     ApiConfig, ApiKeyLocation, ClientBuilder, Credential, FromCore, Secret, SecurityScheme,
 };
 pub use self::error::{ApiError, BodyError, BodyFailure, DecodeError, Error, ResponseError};
+pub use self::file::File;
 pub use self::hook::{Hook, HookContext};
 pub use self::nullable::Nullable;
 pub use self::request::{Body, CallOptions, Operation, Prepared, Request};

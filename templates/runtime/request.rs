@@ -32,7 +32,7 @@ pub trait Operation: Send + 'static {
 #[derive(Clone, Debug)]
 pub struct Body {
     /// The `Content-Type`.
-    pub content_type: &'static str,
+    pub content_type: HeaderValue,
     /// The bytes, resent unchanged by retries.
     pub bytes: Bytes,
 }
@@ -78,7 +78,7 @@ impl Prepared {
     pub(crate) fn json_body<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         let bytes = serde_json::to_vec(value).map_err(Error::Encode)?;
         self.body = Some(Body {
-            content_type: "application/json",
+            content_type: HeaderValue::from_static("application/json"),
             bytes: Bytes::from(bytes),
         });
         Ok(())

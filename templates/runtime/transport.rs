@@ -339,7 +339,7 @@ impl ClientCore {
         let headers = request.headers_mut();
         headers.insert(USER_AGENT, HeaderValue::from_static(self.api.user_agent));
         if let Some(body) = &prepared.body {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static(body.content_type));
+            headers.insert(CONTENT_TYPE, body.content_type.clone());
         }
         for (name, value) in &prepared.headers {
             headers.insert(name.clone(), value.clone());

@@ -30,6 +30,10 @@ pub struct FuzzArgs {
     seed: Option<u64>,
 }
 
+/// How long one mutant may take before it counts as a hang (the largest
+/// seed generates in well under a second, even in a debug build).
+const HANG: Duration = Duration::from_secs(20);
+
 /// The specs mutants are made from, parsed once.
 fn corpus(root: &Path) -> Result<Vec<(PathBuf, Value)>, Box<dyn Error>> {
     let mut files: Vec<PathBuf> = vec![
@@ -216,9 +220,25 @@ pub fn run(args: &FuzzArgs) -> Result<(), Box<dyn Error>> {
         }
         let text = serde_json::to_string(&document)?;
         fs::write(out.join("current.json"), &text)?;
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-            generator::generate_from_str(&text, Path::new("fuzz.json"), &options)
-        }));
+        // On its own thread, so that a mutant that never finishes is caught.
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let (input, thread_options) = (text.clone(), options.clone());
+        std::thread::spawn(move || {
+            let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+                generator::generate_from_str(&input, Path::new("fuzz.json"), &thread_options)
+            }));
+            let _ = sender.send(outcome);
+        });
+        let Ok(outcome) = receiver.recv_timeout(HANG) else {
+            let saved = out.join("hang.json");
+            fs::write(&saved, &text)?;
+            return Err(format!(
+                "a mutant of {} ran for more than {HANG:?}; saved as {}",
+                file.display(),
+                saved.display()
+            )
+            .into());
+        };
         runs += 1;
         match outcome {
             Ok(Ok(_)) => accepted += 1,

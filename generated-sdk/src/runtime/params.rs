@@ -5,11 +5,13 @@
 //! are written exactly as they would be in JSON, only without quotes.
 
 use bytes::Bytes;
+use reqwest::header::HeaderValue;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::error::Error;
+use super::file::File;
 use super::request::{Body, Prepared};
 
 /// Left as they are in a path segment or form value: RFC 3986 unreserved.
@@ -75,7 +77,7 @@ pub(crate) fn form_body<T: Serialize + ?Sized>(
     prepared: &mut Prepared,
     body: &T,
 ) -> Result<(), Error> {
-    let value = serde_json::to_value(body).unwrap_or(Value::Null);
+    let value = serde_json::to_value(body).map_err(Error::Encode)?;
     let Value::Object(fields) = value else {
         return Err(Error::Config(
             "a form body must be an object whose fields become the form's fields".into(),
@@ -98,62 +100,156 @@ pub(crate) fn form_body<T: Serialize + ?Sized>(
         }
     }
     prepared.body = Some(Body {
-        content_type: "application/x-www-form-urlencoded",
+        content_type: HeaderValue::from_static("application/x-www-form-urlencoded"),
         bytes: Bytes::from(encoded),
     });
     Ok(())
 }
 
-/// Long and random-looking, so that no text part holds it by chance; fixed,
-/// so that the content type can be a constant.
-const MULTIPART_BOUNDARY: &str = "x-sdk-part-7c1e0b5a93d24f68b2a4";
-const MULTIPART_CONTENT_TYPE: &str =
-    "multipart/form-data; boundary=x-sdk-part-7c1e0b5a93d24f68b2a4";
+/// A `multipart/form-data` body, built part by part: the generated code
+/// adds each field of the request as a text part, or as a file part when
+/// it is a [`File`].
+pub(crate) struct Multipart {
+    boundary: String,
+    bytes: Vec<u8>,
+}
 
-/// A `multipart/form-data` body: each top-level field of the value as a
-/// text part (lists as repeated parts, objects as JSON).
+impl Multipart {
+    /// An empty body with a fresh random boundary.
+    pub(crate) fn new() -> Self {
+        Self {
+            boundary: format!("sdk-boundary-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)),
+            bytes: Vec::new(),
+        }
+    }
+
+    fn head(&mut self, name: &str, file: Option<&File>) {
+        let name = quoted(name);
+        let head = match file {
+            None => format!("--{}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n", self.boundary),
+            Some(file) => {
+                let file_name = quoted(file.name().unwrap_or(&name));
+                format!(
+                    "--{}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {}\r\n\r\n",
+                    self.boundary,
+                    file.media_type().replace(['\r', '\n'], "")
+                )
+            }
+        };
+        self.bytes.extend_from_slice(head.as_bytes());
+    }
+
+    /// A text part: the value as `to_text` writes it.
+    pub(crate) fn text<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        self.head(name, None);
+        self.bytes.extend_from_slice(to_text(value).as_bytes());
+        self.bytes.extend_from_slice(b"\r\n");
+    }
+
+    /// A file part with the file's name and media type.
+    pub(crate) fn file(&mut self, name: &str, file: &File) {
+        self.head(name, Some(file));
+        self.bytes.extend_from_slice(file.bytes());
+        self.bytes.extend_from_slice(b"\r\n");
+    }
+
+    /// Closes the body and sets it on `prepared`.
+    pub(crate) fn finish(mut self, prepared: &mut Prepared) {
+        self.bytes.extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
+        prepared.body = Some(Body {
+            // The boundary is ASCII letters, digits and dashes, always a
+            // valid header value.
+            content_type: HeaderValue::try_from(format!(
+                "multipart/form-data; boundary={}",
+                self.boundary
+            ))
+            .expect("an ASCII boundary makes a valid header value"),
+            bytes: Bytes::from(self.bytes),
+        });
+    }
+}
+
+/// A name for a `Content-Disposition` parameter: quotes and line breaks
+/// percent-encoded, as browsers do.
+fn quoted(name: &str) -> String {
+    name.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// A `multipart/form-data` body for a value that is not a struct: each
+/// top-level field of its JSON form as a text part.
 pub(crate) fn multipart_body<T: Serialize + ?Sized>(
     prepared: &mut Prepared,
     body: &T,
 ) -> Result<(), Error> {
-    let value = serde_json::to_value(body).unwrap_or(Value::Null);
+    let value = serde_json::to_value(body).map_err(Error::Encode)?;
     let Value::Object(fields) = value else {
         return Err(Error::Config(
             "a multipart body must be an object whose fields become the parts".into(),
         ));
     };
-    let boundary = MULTIPART_BOUNDARY;
-    let mut bytes = Vec::new();
-    let mut part = |name: &str, value: &Value| {
-        bytes.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"\r\n\r\n",
-                name.replace('"', "%22")
-            )
-            .as_bytes(),
-        );
-        bytes.extend_from_slice(text_of(value).as_bytes());
-        bytes.extend_from_slice(b"\r\n");
-    };
+    let mut form = Multipart::new();
     for (key, value) in &fields {
         match value {
             Value::Null => {}
-            Value::Array(items) => items.iter().for_each(|item| part(key, item)),
-            other => part(key, other),
+            Value::Array(items) => items.iter().for_each(|item| form.text(key, item)),
+            other => form.text(key, other),
         }
     }
-    bytes.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    prepared.body = Some(Body {
-        content_type: MULTIPART_CONTENT_TYPE,
-        bytes: Bytes::from(bytes),
-    });
+    form.finish(prepared);
     Ok(())
 }
 
 /// A body sent as it is (`application/octet-stream`, `text/plain`, ...).
 pub(crate) fn raw_body(prepared: &mut Prepared, content_type: &'static str, bytes: Bytes) {
     prepared.body = Some(Body {
-        content_type,
+        content_type: HeaderValue::from_static(content_type),
         bytes,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::Method;
+
+    #[test]
+    fn multipart_bodies_carry_text_and_file_parts() {
+        let mut prepared = Prepared::new("Upload", Method::POST, "/files".to_owned());
+        let mut form = Multipart::new();
+        form.text("title", "Q3 \"final\"");
+        form.text("count", &3);
+        let file = File::new(b"\x89PNG\r\n--not-a-boundary".to_vec())
+            .file_name("logo.png")
+            .content_type("image/png");
+        form.file("file", &file);
+        form.finish(&mut prepared);
+        let body = prepared.body.expect("a body is set");
+        let content_type = body.content_type.to_str().expect("ASCII");
+        let boundary = content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .expect("multipart content type");
+        let expected = [
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nQ3 \"final\"\r\n").into_bytes(),
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"count\"\r\n\r\n3\r\n").into_bytes(),
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"logo.png\"\r\nContent-Type: image/png\r\n\r\n").into_bytes(),
+            b"\x89PNG\r\n--not-a-boundary\r\n".to_vec(),
+            format!("--{boundary}--\r\n").into_bytes(),
+        ]
+        .concat();
+        assert_eq!(body.bytes.as_ref(), expected.as_slice());
+        // A fresh boundary per body.
+        let mut other = Prepared::new("Upload", Method::POST, "/files".to_owned());
+        Multipart::new().finish(&mut other);
+        let other_type = other.body.expect("a body is set").content_type;
+        assert_ne!(other_type, body.content_type);
+    }
+
+    #[test]
+    fn form_bodies_encode_fields_and_repeat_lists() {
+        let mut prepared = Prepared::new("Form", Method::POST, "/form".to_owned());
+        let body = serde_json::json!({ "name": "a b&c", "tags": ["x", "y"], "gone": null });
+        form_body(&mut prepared, &body).expect("an object");
+        let body = prepared.body.expect("a body is set");
+        assert_eq!(body.bytes.as_ref(), b"name=a%20b%26c&tags=x&tags=y");
+    }
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use clerk_backend_api::{Backoff, Clerk, ClerkBuilder, RetryConfig};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use wiremock::MockServer;
 
 /// The bearer token used by every test client.

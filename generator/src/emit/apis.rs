@@ -10,8 +10,8 @@ use super::retry::retry_config;
 use super::rust::{count, ident, mentions, type_tokens, Scope};
 use super::validate::{self, parameter_validation};
 use crate::ir::{
-    Api, BodyEncoding, NamedType, Operation, OperationGroup, ParamLocation, Primitive, StatusMatch,
-    TypeKind, TypeRef,
+    Api, BodyEncoding, NamedType, Operation, OperationGroup, ParamLocation, Presence, Primitive,
+    StatusMatch, TypeKind, TypeRef,
 };
 
 /// The tokens of `src/apis/<group>.rs`.
@@ -164,6 +164,60 @@ fn input(ty: &TypeRef, name: &proc_macro2::Ident) -> (TokenStream, TokenStream) 
         (quote!(impl Into<String>), quote!(#name.into()))
     } else {
         (type_tokens(ty, Scope::Outside), quote!(#name))
+    }
+}
+
+/// Statements writing a `multipart/form-data` body from `body`: a part per
+/// field of a struct, file parts for its `File`s; the JSON form's fields
+/// as text parts for any other type.
+fn multipart_parts(api: &Api, ty: &TypeRef) -> TokenStream {
+    let fields = match ty {
+        TypeRef::Primitive(Primitive::Binary) => {
+            return quote! {
+                let mut form = params::Multipart::new();
+                form.file("file", body);
+                form.finish(&mut prepared);
+            };
+        }
+        TypeRef::Named(name) => api
+            .types
+            .binary_search_by(|t| t.name.as_str().cmp(name))
+            .ok()
+            .and_then(|index| match &api.types[index].kind {
+                TypeKind::Struct(s) => Some(&s.fields),
+                _ => None,
+            }),
+        _ => None,
+    };
+    let Some(fields) = fields else {
+        return quote!(params::multipart_body(&mut prepared, body)?;);
+    };
+    let binary = TypeRef::Primitive(Primitive::Binary);
+    let parts = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let add = match &f.ty {
+            ty if *ty == binary => quote!(form.file(#wire, value);),
+            TypeRef::List(item) if **item == binary => {
+                quote!(for value in value { form.file(#wire, value); })
+            }
+            TypeRef::List(_) => quote!(for value in value { form.text(#wire, value); }),
+            _ => quote!(form.text(#wire, value);),
+        };
+        match f.presence {
+            Presence::Required => quote!({ let value = &body.#field; #add }),
+            Presence::Optional | Presence::Nullable => {
+                quote!(if let Some(value) = &body.#field { #add })
+            }
+            Presence::OptionalNullable => {
+                quote!(if let Some(crate::Nullable::Value(value)) = &body.#field { #add })
+            }
+        }
+    });
+    quote! {
+        let mut form = params::Multipart::new();
+        #(#parts)*
+        form.finish(&mut prepared);
     }
 }
 
@@ -365,7 +419,7 @@ fn prepare(api: &Api, op: &Operation) -> TokenStream {
         let set = match body.encoding {
             BodyEncoding::Json => quote!(prepared.json_body(body)?;),
             BodyEncoding::Form => quote!(params::form_body(&mut prepared, body)?;),
-            BodyEncoding::Multipart => quote!(params::multipart_body(&mut prepared, body)?;),
+            BodyEncoding::Multipart => multipart_parts(api, &body.ty),
             BodyEncoding::Binary => {
                 quote!(params::raw_body(&mut prepared, #content_type, body.clone());)
             }
@@ -567,7 +621,7 @@ fn read_body(encoding: BodyEncoding) -> TokenStream {
     match encoding {
         BodyEncoding::Json => quote!(response.json()),
         BodyEncoding::Text => quote!(response.text()),
-        _ => quote!(Ok(response.into_bytes())),
+        _ => quote!(response.bytes()),
     }
 }
 

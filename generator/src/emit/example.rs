@@ -5,6 +5,9 @@ use serde_json::Value;
 
 use crate::ir::{Api, Constraints, Field, NamedType, Presence, Primitive, TypeKind, TypeRef};
 
+/// The longest string literal an example spells out.
+const MAX_LITERAL_LENGTH: u64 = 64;
+
 /// How deep examples go into nested required fields before giving up (a
 /// type that requires itself cannot be built at all).
 const MAX_DEPTH: usize = 6;
@@ -49,9 +52,16 @@ fn expr(
     }
     Some(match ty {
         TypeRef::Primitive(Primitive::String) => {
-            format!("{:?}.to_owned()", string_example(c, example))
+            match c.min_length {
+                // A literal that long would swamp the docs (and a huge
+                // minLength would never finish): build it instead.
+                Some(min) if min > MAX_LITERAL_LENGTH => format!("\"x\".repeat({min})"),
+                _ => format!("{:?}.to_owned()", string_example(c, example)),
+            }
         }
-        TypeRef::Primitive(Primitive::Binary) => "Vec::new()".to_owned(),
+        TypeRef::Primitive(Primitive::Binary) => {
+            format!("{lib}::File::new(b\"...\".to_vec()).file_name(\"file.bin\")")
+        }
         TypeRef::Primitive(p @ (Primitive::I32 | Primitive::I64)) => {
             let n = integer_example(c, example);
             if *p == Primitive::I32 {
@@ -165,7 +175,7 @@ fn string_example(c: &Constraints, example: Option<&Value>) -> String {
     if let Some(max) = c.max_length {
         text = text.chars().take(max as usize).collect();
     }
-    if let Some(min) = c.min_length {
+    if let Some(min) = c.min_length.filter(|min| *min <= MAX_LITERAL_LENGTH) {
         while (text.chars().count() as u64) < min {
             text.push('x');
         }

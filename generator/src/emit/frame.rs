@@ -35,6 +35,7 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
         "ClientBuilder",
         "DecodeError",
         "Error",
+        "File",
         "Hook",
         "HookContext",
         "Nullable",

@@ -79,18 +79,20 @@ pub fn readme(cx: &Context<'_>) -> String {
     let _ = writeln!(out, "## Error handling\n");
     let _ = writeln!(out, "Every call returns `Result<_, {lib}::Error>`. `Error::Api` holds an error response the API documents, decoded into its schema (`ErrorBody`); `Error::UnexpectedStatus` any other error status with its raw body; `Error::Decode` a body that did not match its schema; `Error::Validation` an input that breaks a constraint of the API description (nothing was sent); `Error::Body` a response whose body broke off or stalled (with the status, headers and the bytes that arrived); `Error::Timeout` and `Error::Transport` the network. `status()`, `headers()` and `is_retryable()` work on all of them.\n");
     let handling = "match result {\n        Ok(response) => println!(\"{response:?}\"),\n        Err(Error::Api(error)) => eprintln!(\"{} documented error: {}\", error.status, error.body),\n        Err(Error::Validation(error)) => eprintln!(\"not sent: {error}\"),\n        Err(other) => eprintln!(\"failed (status {:?}): {other}\", other.status()),\n    }";
-    let call = first.call.trim_end_matches('?').to_owned();
-    let _ = writeln!(
-        out,
-        "```rust,no_run\n{}```\n",
-        program_with_imports(
-            cx,
-            &call.replace("let response = ", "let result = "),
-            handling,
-            &format!("use {lib}::Error;\n")
-        )
-        .replace("        .await?;", "        .await;")
-    );
+    // Without a callable operation there is no result to match on.
+    if first.note.is_none() {
+        let _ = writeln!(
+            out,
+            "```rust,no_run\n{}```\n",
+            program_with_imports(
+                cx,
+                &first.call.replace("let response = ", "let result = "),
+                handling,
+                &format!("use {lib}::Error;\n")
+            )
+            .replace("        .await?;", "        .await;")
+        );
+    }
 
     let _ = writeln!(out, "## Server selection and timeouts\n");
     let default_server = api

@@ -52,7 +52,7 @@ pub fn type_tokens(ty: &TypeRef, scope: Scope) -> TokenStream {
 fn primitive_tokens(primitive: Primitive) -> TokenStream {
     match primitive {
         Primitive::String => quote!(String),
-        Primitive::Binary => quote!(Vec<u8>),
+        Primitive::Binary => quote!(crate::File),
         Primitive::I32 => quote!(i32),
         Primitive::I64 => quote!(i64),
         Primitive::F32 => quote!(f32),

@@ -56,6 +56,11 @@ pub(crate) struct Lowerer<'a> {
     types: Vec<NamedType>,
     /// Names of types that documented error responses decode into.
     error_types: BTreeSet<String>,
+    /// Inline schemas being lowered, with the name each was given: an
+    /// inline schema reached again from inside itself (through `allOf` of a
+    /// component that holds it) refers back to that type instead of
+    /// starting an endless chain of new ones.
+    inline_in_progress: Vec<(*const openapiv3::Schema, String)>,
     warnings: Vec<Warning>,
 }
 
@@ -70,6 +75,7 @@ impl<'a> Lowerer<'a> {
             component_types: BTreeMap::new(),
             types: Vec::new(),
             error_types: BTreeSet::new(),
+            inline_in_progress: Vec::new(),
             warnings: Vec::new(),
         }
     }

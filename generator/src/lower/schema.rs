@@ -298,13 +298,24 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
         nullable: bool,
     ) -> Result<Shape, Error> {
+        let key: *const Schema = schema;
+        if let Some((_, name)) = self.inline_in_progress.iter().find(|(k, _)| *k == key) {
+            return Ok(Shape {
+                ty: TypeRef::Named(name.clone()),
+                nullable,
+                constraints: Constraints::default(),
+            });
+        }
         let name = self.type_names.claim(&hint.name);
         let named_hint = Hint {
             name: name.clone(),
             child_prefix: hint.child_prefix.clone(),
             doc: hint.doc.clone(),
         };
-        self.lower_named(&named_hint, schema, pointer)?;
+        self.inline_in_progress.push((key, name.clone()));
+        let lowered = self.lower_named(&named_hint, schema, pointer);
+        self.inline_in_progress.pop();
+        lowered?;
         Ok(Shape {
             ty: TypeRef::Named(name),
             nullable,
