@@ -228,8 +228,21 @@ impl<'a> Lowerer<'a> {
 
         let template_names = path_template_names(path);
         let mut rust_names = Namespace::with_reserved(RESERVED_PARAMETER_NAMES);
+        // A wire name that is already snake case keeps its own spelling in
+        // Rust; only the names that had to be converted take a suffix when
+        // they collide (`frontend_api` stays `frontend_api`, `frontendApi`
+        // becomes `frontend_api2`), so no setter sends another parameter
+        // than the one its name says.
+        let mut exact: Vec<Option<String>> = resolved
+            .iter()
+            .map(|(parameter, _)| {
+                let name = &parameter.parameter_data_ref().name;
+                (names::snake(name).as_deref() == Some(name.as_str()))
+                    .then(|| rust_names.claim(name))
+            })
+            .collect();
         let mut parameters = Vec::with_capacity(resolved.len());
-        for (parameter, parameter_pointer) in resolved {
+        for (index, (parameter, parameter_pointer)) in resolved.into_iter().enumerate() {
             let data = parameter.parameter_data_ref();
             let location = location_of(parameter);
             if location == ParamLocation::Path && !template_names.contains(data.name.as_str()) {
@@ -301,7 +314,9 @@ impl<'a> Lowerer<'a> {
             };
             parameters.push(Parameter {
                 wire_name: data.name.clone(),
-                rust_name: rust_names.claim(&wanted),
+                rust_name: exact[index]
+                    .take()
+                    .unwrap_or_else(|| rust_names.claim(&wanted)),
                 location,
                 style,
                 explode: data.explode.unwrap_or(explode_default),
