@@ -1,7 +1,8 @@
 //! `cargo xtask breadth`: generates a crate from every real and every shape
 //! spec the repository holds, into one scratch workspace under `target/`,
-//! and has Cargo check them all with warnings as errors and compile every
-//! example of their docs. Dependencies are compiled once for all of them.
+//! and has Cargo check them all with warnings as errors, compile every
+//! example of their docs, and run the wire tests of `breadth-tests/` on the
+//! Clerk crates. Dependencies are compiled once for all of them.
 
 use std::error::Error;
 use std::fmt::Write;
@@ -12,6 +13,9 @@ use std::process::Command;
 use generator::Options;
 
 use crate::generate::workspace_root;
+
+/// Wire tests for the crates of Clerk's whole specs (see the file).
+const CLERK_WIRE_TESTS: &str = include_str!("../breadth-tests/clerk_wire.rs");
 
 /// The specs and the crate each becomes.
 fn specs(root: &Path) -> Result<Vec<(PathBuf, String)>, Box<dyn Error>> {
@@ -89,6 +93,17 @@ pub fn run() -> Result<(), Box<dyn Error>> {
             generated.files.len(),
             summary.written
         );
+        if name.starts_with("clerk-") {
+            // Hand-written wire tests beside the generated files, which the
+            // generator leaves alone.
+            let tests = scratch.join(&name).join("tests");
+            fs::create_dir_all(&tests)?;
+            let lib = name.replace('-', "_");
+            fs::write(
+                tests.join("wire.rs"),
+                format!("use {lib} as clerk_sdk;\n\n{CLERK_WIRE_TESTS}"),
+            )?;
+        }
         let _ = writeln!(members, "    {name:?},");
     }
     // Its own workspace, so the main one's members are left alone; the main
@@ -135,5 +150,19 @@ pub fn run() -> Result<(), Box<dyn Error>> {
         return Err("the examples in the generated docs do not all compile".into());
     }
     println!("every example in the generated docs compiles");
+    let wire = [
+        "test",
+        "--offline",
+        "-p",
+        "clerk-2025-04-10",
+        "-p",
+        "clerk-2026-05-12",
+        "--test",
+        "wire",
+    ];
+    if !cargo(&wire)? {
+        return Err("the wire tests of the Clerk crates fail".into());
+    }
+    println!("the Clerk crates send colliding parameters and file uploads correctly");
     Ok(())
 }
