@@ -191,6 +191,96 @@ fn mutate(rng: &mut fastrand::Rng, document: &mut Value) {
     }
 }
 
+/// How a batch of mutants went.
+#[derive(Debug, Default)]
+struct Tally {
+    runs: u64,
+    accepted: u64,
+    /// Inputs that made the generator panic or emit code that does not
+    /// parse, as (seed spec, mutant text).
+    bugs: Vec<(PathBuf, String)>,
+}
+
+/// Makes one input from a random seed spec: mostly structural mutations of
+/// its JSON tree, sometimes damaged text (cut short, bytes flipped), so the
+/// loader's own error paths are fuzzed too.
+fn mutant(rng: &mut fastrand::Rng, corpus: &[(PathBuf, Value)]) -> (PathBuf, String) {
+    let (file, seed_doc) = &corpus[rng.usize(..corpus.len())];
+    let mut document = seed_doc.clone();
+    for _ in 0..rng.usize(1..=3) {
+        mutate(rng, &mut document);
+    }
+    // `Value` always serialises; an empty text is a fine input too.
+    let mut text = serde_json::to_string(&document).unwrap_or_default();
+    match rng.u8(..10) {
+        0 => {
+            let mut cut = rng.usize(..=text.len());
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+        }
+        1 if !text.is_empty() => {
+            let mut bytes = text.into_bytes();
+            for _ in 0..rng.usize(1..=8) {
+                let at = rng.usize(..bytes.len());
+                bytes[at] = rng.u8(..);
+            }
+            text = String::from_utf8_lossy(&bytes).into_owned();
+        }
+        _ => {}
+    }
+    (file.clone(), text)
+}
+
+/// Runs mutants while `go_on(runs so far)` says so. Each input is written to
+/// `scratch/current.json` first, so an abort leaves its culprit behind.
+fn run_mutants(
+    rng: &mut fastrand::Rng,
+    corpus: &[(PathBuf, Value)],
+    scratch: &Path,
+    mut go_on: impl FnMut(u64) -> bool,
+) -> Result<Tally, Box<dyn Error>> {
+    let options = Options {
+        crate_name: "fuzz".into(),
+        client_name: None,
+        spec_label: "fuzz.json".into(),
+    };
+    let mut tally = Tally::default();
+    while go_on(tally.runs) {
+        let (file, text) = mutant(rng, corpus);
+        fs::write(scratch.join("current.json"), &text)?;
+        // On its own thread, so that a mutant that never finishes is caught.
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let (input, thread_options) = (text.clone(), options.clone());
+        std::thread::spawn(move || {
+            let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+                generator::generate_from_str(&input, Path::new("fuzz.json"), &thread_options)
+            }));
+            let _ = sender.send(outcome);
+        });
+        let Ok(outcome) = receiver.recv_timeout(HANG) else {
+            let saved = scratch.join("hang.json");
+            fs::write(&saved, &text)?;
+            return Err(format!(
+                "a mutant of {} ran for more than {HANG:?}; saved as {}",
+                file.display(),
+                saved.display()
+            )
+            .into());
+        };
+        tally.runs += 1;
+        match outcome {
+            Ok(Ok(_)) => tally.accepted += 1,
+            // Emission errors are the generator's own bugs: code that does
+            // not parse, or a panic on one of its formatting threads.
+            Ok(Err(generator::Error::Emit { .. })) | Err(_) => tally.bugs.push((file, text)),
+            Ok(Err(_)) => {}
+        }
+    }
+    Ok(tally)
+}
+
 /// Runs mutants until the time is up; fails when any panicked.
 pub fn run(args: &FuzzArgs) -> Result<(), Box<dyn Error>> {
     let root = workspace_root();
@@ -204,69 +294,73 @@ pub fn run(args: &FuzzArgs) -> Result<(), Box<dyn Error>> {
         corpus.len(),
         args.seconds
     );
-    let options = Options {
-        crate_name: "fuzz".into(),
-        client_name: None,
-        spec_label: "fuzz.json".into(),
-    };
     // Panics are counted and saved; the default hook's report is enough.
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
-    let (mut runs, mut accepted, mut panics) = (0u64, 0u64, 0u64);
-    while Instant::now() < deadline {
-        let (file, seed_doc) = &corpus[rng.usize(..corpus.len())];
-        let mut document = seed_doc.clone();
-        for _ in 0..rng.usize(1..=3) {
-            mutate(&mut rng, &mut document);
-        }
-        let text = serde_json::to_string(&document)?;
-        fs::write(out.join("current.json"), &text)?;
-        // On its own thread, so that a mutant that never finishes is caught.
-        let (sender, receiver) = std::sync::mpsc::channel();
-        let (input, thread_options) = (text.clone(), options.clone());
-        std::thread::spawn(move || {
-            let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-                generator::generate_from_str(&input, Path::new("fuzz.json"), &thread_options)
-            }));
-            let _ = sender.send(outcome);
-        });
-        let Ok(outcome) = receiver.recv_timeout(HANG) else {
-            let saved = out.join("hang.json");
-            fs::write(&saved, &text)?;
-            return Err(format!(
-                "a mutant of {} ran for more than {HANG:?}; saved as {}",
-                file.display(),
-                saved.display()
-            )
-            .into());
-        };
-        runs += 1;
-        match outcome {
-            Ok(Ok(_)) => accepted += 1,
-            // Emission errors are the generator's own bugs: code that does
-            // not parse, or a panic on one of its formatting threads.
-            Ok(Err(generator::Error::Emit { .. })) | Err(_) => {
-                panics += 1;
-                let saved = out.join(format!("panic-{panics}.json"));
-                fs::write(&saved, &text)?;
-                eprintln!(
-                    "generator bug on a mutant of {}: saved as {}",
-                    file.display(),
-                    saved.display()
-                );
-            }
-            Ok(Err(_)) => {}
-        }
+    let tally = run_mutants(&mut rng, &corpus, &out, |_| Instant::now() < deadline)?;
+    for (index, (file, text)) in tally.bugs.iter().enumerate() {
+        let saved = out.join(format!("panic-{}.json", index + 1));
+        fs::write(&saved, text)?;
+        eprintln!(
+            "generator bug on a mutant of {}: saved as {}",
+            file.display(),
+            saved.display()
+        );
     }
+    let bugs = tally.bugs.len() as u64;
     println!(
-        "{runs} mutants: {accepted} generated, {} rejected with an error, {panics} panicked or emitted broken code",
-        runs - accepted - panics
+        "{} mutants: {} generated, {} rejected with an error, {bugs} panicked or emitted broken code",
+        tally.runs,
+        tally.accepted,
+        tally.runs - tally.accepted - bugs
     );
-    if panics > 0 {
+    if bugs > 0 {
         return Err(format!(
-            "{panics} mutant(s) made the generator panic; see {}",
+            "{bugs} mutant(s) made the generator panic; see {}",
             out.display()
         )
         .into());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A short, seeded run in every `cargo test`: the long random runs are
+    /// `cargo xtask fuzz`; this one keeps the harness and the regressions
+    /// it found honest on every change.
+    #[test]
+    fn seeded_mutants_never_panic_or_emit_broken_code() {
+        let root = workspace_root();
+        let corpus = corpus(root).expect("the seed specs are in the repository");
+        let scratch = root.join("target/fuzz-test");
+        fs::create_dir_all(&scratch).expect("target/ is writable");
+        let mut rng = fastrand::Rng::with_seed(0x5eed);
+        let tally =
+            run_mutants(&mut rng, &corpus, &scratch, |runs| runs < 150).expect("no mutant hangs");
+        assert_eq!(tally.runs, 150);
+        assert!(tally.bugs.is_empty(), "generator bugs on: {:?}", tally.bugs);
+        // The mutants must reach emission, not only the loader's errors.
+        assert!(
+            tally.accepted >= 15,
+            "only {} of 150 mutants generated a crate",
+            tally.accepted
+        );
+    }
+
+    #[test]
+    fn damaged_text_mutants_are_made() {
+        let corpus = vec![(
+            PathBuf::from("x.json"),
+            json!({ "openapi": "3.0.3", "info": {} }),
+        )];
+        let mut rng = fastrand::Rng::with_seed(1);
+        let whole = serde_json::to_string(&corpus[0].1).expect("serialises");
+        let damaged = (0..200)
+            .map(|_| mutant(&mut rng, &corpus).1)
+            .filter(|text| serde_json::from_str::<Value>(text).is_err())
+            .count();
+        assert!(damaged > 0, "no mutant of {whole} was damaged text");
+    }
 }

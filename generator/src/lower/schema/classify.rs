@@ -1,0 +1,263 @@
+//! Reading a parsed schema: what it becomes in Rust, its validation
+//! keywords, its enum values; pure functions of the schema alone.
+
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+use serde_json::Value;
+
+use super::SchemaRef;
+use crate::ir::{Bound, Constraints, Enum, EnumRepr, EnumValue, EnumVariant, Primitive};
+use crate::names::{self, Namespace};
+
+/// An object's properties, from a typed or an untyped schema.
+pub(super) struct ObjectParts<'s> {
+    pub properties: Vec<(&'s String, SchemaRef<'s>)>,
+    pub required: Vec<&'s String>,
+    pub additional: Option<&'s AdditionalProperties>,
+}
+
+/// What an inline schema turns into.
+pub(super) enum Class<'s> {
+    Object(ObjectParts<'s>),
+    StringEnum(Vec<String>),
+    IntegerEnum(Vec<i64>),
+    List(Option<SchemaRef<'s>>),
+    Composite {
+        members: Vec<SchemaRef<'s>>,
+        all: bool,
+    },
+    Primitive(Primitive),
+    Any,
+}
+
+pub(super) fn enum_of(values: Vec<EnumValue>, repr: EnumRepr) -> Enum {
+    let mut variant_names = Namespace::default();
+    let variants = values
+        .into_iter()
+        .enumerate()
+        .map(|(index, value)| {
+            let label = match &value {
+                EnumValue::String(s) => names::camel(s, "Value"),
+                EnumValue::Integer(i) => {
+                    names::camel(&i.to_string().replace('-', "Minus"), "Value")
+                }
+            };
+            // A value of symbols only (`+`, `""`) still needs a variant.
+            let wanted = label.unwrap_or_else(|| format!("Value{index}"));
+            EnumVariant {
+                rust_name: variant_names.claim(&wanted),
+                value,
+            }
+        })
+        .collect();
+    Enum {
+        variants,
+        unknown_variant: variant_names.claim("Unknown"),
+        repr,
+    }
+}
+
+/// Splits off `{type: null}` members, which only make the rest nullable.
+pub(super) fn without_null_members<'s>(members: &[SchemaRef<'s>]) -> (Vec<SchemaRef<'s>>, bool) {
+    let is_null = |m: &SchemaRef<'s>| match m {
+        SchemaRef::Inline(s) => {
+            matches!(&s.schema_kind, SchemaKind::Any(any) if any.typ.as_deref() == Some("null"))
+        }
+        SchemaRef::Ref(_) => false,
+    };
+    let had_null = members.iter().any(is_null);
+    (
+        members.iter().filter(|m| !is_null(m)).copied().collect(),
+        had_null,
+    )
+}
+
+pub(super) fn object_parts_of(schema: &Schema) -> Class<'_> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => Class::Object(ObjectParts {
+            properties: o
+                .properties
+                .iter()
+                .map(|(k, v)| (k, SchemaRef::from(v)))
+                .collect(),
+            required: o.required.iter().collect(),
+            additional: o.additional_properties.as_ref(),
+        }),
+        SchemaKind::Any(any) if !any.properties.is_empty() => Class::Object(ObjectParts {
+            properties: any
+                .properties
+                .iter()
+                .map(|(k, v)| (k, SchemaRef::from(v)))
+                .collect(),
+            required: any.required.iter().collect(),
+            additional: any.additional_properties.as_ref(),
+        }),
+        _ => Class::Any,
+    }
+}
+
+/// Sorts a schema into what it becomes in Rust.
+pub(super) fn classify(schema: &Schema) -> Class<'_> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+            if !values.is_empty() {
+                Class::StringEnum(values)
+            } else if matches!(
+                s.format,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+            ) {
+                Class::Primitive(Primitive::Binary)
+            } else {
+                Class::Primitive(Primitive::String)
+            }
+        }
+        SchemaKind::Type(Type::Integer(i)) => {
+            let values: Vec<i64> = i.enumeration.iter().flatten().copied().collect();
+            if !values.is_empty() {
+                Class::IntegerEnum(values)
+            } else if matches!(
+                i.format,
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32)
+            ) {
+                Class::Primitive(Primitive::I32)
+            } else {
+                Class::Primitive(Primitive::I64)
+            }
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            if matches!(n.format, VariantOrUnknownOrEmpty::Item(NumberFormat::Float)) {
+                Class::Primitive(Primitive::F32)
+            } else {
+                Class::Primitive(Primitive::F64)
+            }
+        }
+        SchemaKind::Type(Type::Boolean(_)) => Class::Primitive(Primitive::Bool),
+        SchemaKind::Type(Type::Object(_)) => object_parts_of(schema),
+        SchemaKind::Type(Type::Array(a)) => Class::List(a.items.as_ref().map(SchemaRef::from)),
+        SchemaKind::AllOf { all_of } => Class::Composite {
+            members: all_of.iter().map(SchemaRef::from).collect(),
+            all: true,
+        },
+        SchemaKind::OneOf { one_of } => Class::Composite {
+            members: one_of.iter().map(SchemaRef::from).collect(),
+            all: false,
+        },
+        SchemaKind::AnyOf { any_of } => Class::Composite {
+            members: any_of.iter().map(SchemaRef::from).collect(),
+            all: false,
+        },
+        SchemaKind::Not { .. } => Class::Any,
+        SchemaKind::Any(any) => {
+            if !any.all_of.is_empty() {
+                Class::Composite {
+                    members: any.all_of.iter().map(SchemaRef::from).collect(),
+                    all: true,
+                }
+            } else if !any.one_of.is_empty() || !any.any_of.is_empty() {
+                let members = any
+                    .one_of
+                    .iter()
+                    .chain(&any.any_of)
+                    .map(SchemaRef::from)
+                    .collect();
+                Class::Composite {
+                    members,
+                    all: false,
+                }
+            } else if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
+                match object_parts_of(schema) {
+                    Class::Any => Class::Object(ObjectParts {
+                        properties: Vec::new(),
+                        required: Vec::new(),
+                        additional: any.additional_properties.as_ref(),
+                    }),
+                    parts => parts,
+                }
+            } else if any.items.is_some() || any.typ.as_deref() == Some("array") {
+                Class::List(any.items.as_ref().map(SchemaRef::from))
+            } else if !any.enumeration.is_empty() && any.enumeration.iter().all(Value::is_string) {
+                Class::StringEnum(
+                    any.enumeration
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect(),
+                )
+            } else if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_i64()) {
+                Class::IntegerEnum(any.enumeration.iter().filter_map(Value::as_i64).collect())
+            } else {
+                match any.typ.as_deref() {
+                    Some("string") if any.format.as_deref() == Some("binary") => {
+                        Class::Primitive(Primitive::Binary)
+                    }
+                    Some("string") => Class::Primitive(Primitive::String),
+                    Some("integer") if any.format.as_deref() == Some("int32") => {
+                        Class::Primitive(Primitive::I32)
+                    }
+                    Some("integer") => Class::Primitive(Primitive::I64),
+                    Some("number") if any.format.as_deref() == Some("float") => {
+                        Class::Primitive(Primitive::F32)
+                    }
+                    Some("number") => Class::Primitive(Primitive::F64),
+                    Some("boolean") => Class::Primitive(Primitive::Bool),
+                    _ => Class::Any,
+                }
+            }
+        }
+    }
+}
+
+/// The validation keywords of a schema.
+pub(super) fn constraints_of(schema: &Schema) -> Constraints {
+    let bound = |value: Option<f64>, exclusive: bool| value.map(|value| Bound { value, exclusive });
+    let count = |n: Option<usize>| n.map(|n| n as u64);
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s))
+            if !matches!(
+                s.format,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+            ) =>
+        {
+            Constraints {
+                min_length: count(s.min_length),
+                max_length: count(s.max_length),
+                pattern: s.pattern.clone(),
+                ..Constraints::default()
+            }
+        }
+        SchemaKind::Type(Type::Integer(i)) => Constraints {
+            minimum: bound(i.minimum.map(|v| v as f64), i.exclusive_minimum),
+            maximum: bound(i.maximum.map(|v| v as f64), i.exclusive_maximum),
+            multiple_of: i.multiple_of.filter(|m| *m > 0).map(|m| m as f64),
+            ..Constraints::default()
+        },
+        SchemaKind::Type(Type::Number(n)) => Constraints {
+            minimum: bound(n.minimum, n.exclusive_minimum),
+            maximum: bound(n.maximum, n.exclusive_maximum),
+            multiple_of: n.multiple_of.filter(|m| *m > 0.0),
+            ..Constraints::default()
+        },
+        SchemaKind::Type(Type::Array(a)) => Constraints {
+            min_items: count(a.min_items),
+            max_items: count(a.max_items),
+            unique_items: a.unique_items,
+            ..Constraints::default()
+        },
+        SchemaKind::Any(any) => Constraints {
+            min_length: count(any.min_length),
+            max_length: count(any.max_length),
+            pattern: any.pattern.clone(),
+            minimum: bound(any.minimum, any.exclusive_minimum.unwrap_or(false)),
+            maximum: bound(any.maximum, any.exclusive_maximum.unwrap_or(false)),
+            multiple_of: any.multiple_of.filter(|m| *m > 0.0),
+            min_items: count(any.min_items),
+            max_items: count(any.max_items),
+            unique_items: any.unique_items.unwrap_or(false),
+            items: None,
+        },
+        _ => Constraints::default(),
+    }
+}

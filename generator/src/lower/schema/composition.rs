@@ -1,0 +1,159 @@
+//! `allOf` (merged into one struct) and `oneOf`/`anyOf` (an enum of the
+//! alternatives, tagged by the discriminator when there is one).
+
+use indexmap::IndexMap;
+use openapiv3::{Schema, SchemaKind};
+
+use super::classify::{classify, object_parts_of, Class, ObjectParts};
+use super::{Hint, SchemaRef};
+use crate::diagnostics::{child, Error};
+use crate::ir::{OneOf, Primitive, TypeKind, TypeRef, Variant};
+use crate::lower::Lowerer;
+use crate::names::Namespace;
+
+impl<'a> Lowerer<'a> {
+    /// `allOf`: the properties of every member (following references) merged
+    /// into one struct; a later member's definition of a property wins.
+    pub(super) fn lower_all_of(
+        &mut self,
+        hint: &Hint,
+        schema: &'a Schema,
+        members: &[SchemaRef<'a>],
+        pointer: &str,
+    ) -> Result<TypeKind, Error> {
+        let mut properties: IndexMap<&'a String, SchemaRef<'a>> = IndexMap::new();
+        let mut required: Vec<&'a String> = Vec::new();
+        let mut pending: Vec<(SchemaRef<'a>, String, usize)> = members
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, m)| (*m, child(&child(pointer, "allOf"), &i.to_string()), 0))
+            .collect();
+        // The schema's own properties, beside `allOf`, come last.
+        if let Class::Object(own) = object_parts_of(schema) {
+            for (key, value) in own.properties {
+                properties.insert(key, value);
+            }
+            required.extend(own.required);
+        }
+        let mut merged: Vec<(SchemaRef<'a>, String)> = Vec::new();
+        while let Some((member, member_pointer, depth)) = pending.pop() {
+            if depth > 64 {
+                return Err(
+                    self.invalid(&member_pointer, "`allOf` members refer back to each other")
+                );
+            }
+            let (target, target_pointer) = match member {
+                SchemaRef::Ref(reference) => self.schema_target(reference, &member_pointer)?,
+                SchemaRef::Inline(schema) => (schema, member_pointer.clone()),
+            };
+            match classify(target) {
+                Class::Object(parts) => {
+                    merged.push((SchemaRef::Inline(target), target_pointer));
+                    for (key, value) in parts.properties {
+                        properties.insert(key, value);
+                    }
+                    required.extend(parts.required);
+                }
+                Class::Composite {
+                    members: inner,
+                    all: true,
+                } => {
+                    for (i, inner_member) in inner.iter().enumerate().rev() {
+                        pending.push((
+                            *inner_member,
+                            child(&child(&target_pointer, "allOf"), &i.to_string()),
+                            depth + 1,
+                        ));
+                    }
+                }
+                _ => {
+                    self.warn(&member_pointer, "an `allOf` member that is not an object cannot be merged; the type is kept as JSON");
+                    return Ok(TypeKind::Alias(TypeRef::Any));
+                }
+            }
+        }
+        let parts = ObjectParts {
+            properties: properties.into_iter().collect(),
+            required,
+            additional: None,
+        };
+        Ok(TypeKind::Struct(self.lower_struct(hint, &parts, pointer)?))
+    }
+
+    pub(super) fn lower_one_of(
+        &mut self,
+        name: &str,
+        schema: &'a Schema,
+        members: &[SchemaRef<'a>],
+        pointer: &str,
+    ) -> Result<OneOf, Error> {
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let keyword = match &schema.schema_kind {
+            SchemaKind::AnyOf { .. } => "anyOf",
+            _ => "oneOf",
+        };
+        let mut variant_names = Namespace::default();
+        let mut variants = Vec::with_capacity(members.len());
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = child(&child(pointer, keyword), &index.to_string());
+            let member_hint = Hint::new(
+                format!("{name}{}", index + 1),
+                format!("Alternative {} of [`{name}`].", index + 1),
+            );
+            let shape = self.shape(*member, &member_hint, &member_pointer)?;
+            let wanted = match &shape.ty {
+                TypeRef::Named(target) => target.clone(),
+                other => variant_label(other).to_owned(),
+            };
+            let mut tags = Vec::new();
+            if let (Some(discriminator), SchemaRef::Ref(reference)) = (discriminator, member) {
+                let key = self.ref_key(reference, "schemas", &member_pointer)?;
+                for (tag, target) in &discriminator.mapping {
+                    let target_key = if target.starts_with('#') {
+                        self.ref_key(target, "schemas", &member_pointer)?
+                    } else {
+                        target.clone()
+                    };
+                    if target_key == key {
+                        tags.push(tag.clone());
+                    }
+                }
+                if tags.is_empty() {
+                    tags.push(key);
+                }
+            }
+            let ty = if shape.nullable {
+                TypeRef::Nullable(Box::new(shape.ty))
+            } else {
+                shape.ty
+            };
+            variants.push(Variant {
+                rust_name: variant_names.claim(&wanted),
+                tags,
+                ty,
+                boxed: false,
+            });
+        }
+        let unknown_variant = variant_names.claim("Unknown");
+        Ok(OneOf {
+            variants,
+            discriminator: discriminator.map(|d| d.property_name.clone()),
+            unknown_variant,
+        })
+    }
+}
+
+/// The variant name for an alternative that is not a named type.
+fn variant_label(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::Primitive(Primitive::String) => "String",
+        TypeRef::Primitive(Primitive::Binary) => "Bytes",
+        TypeRef::Primitive(Primitive::I32 | Primitive::I64) => "Integer",
+        TypeRef::Primitive(Primitive::F32 | Primitive::F64) => "Number",
+        TypeRef::Primitive(Primitive::Bool) => "Boolean",
+        TypeRef::List(_) => "List",
+        TypeRef::Map(_) => "Map",
+        TypeRef::Named(_) | TypeRef::Nullable(_) | TypeRef::Any => "Value",
+    }
+}
