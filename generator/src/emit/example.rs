@@ -3,7 +3,10 @@
 
 use serde_json::Value;
 
-use crate::ir::{Api, Constraints, Field, NamedType, Presence, Primitive, TypeKind, TypeRef};
+use crate::ir::{
+    Api, BodyEncoding, Constraints, Field, NamedType, Operation, Presence, Primitive, TypeKind,
+    TypeRef,
+};
 
 /// The longest string literal an example spells out.
 const MAX_LITERAL_LENGTH: u64 = 64;
@@ -11,6 +14,77 @@ const MAX_LITERAL_LENGTH: u64 = 64;
 /// How deep examples go into nested required fields before giving up (a
 /// type that requires itself cannot be built at all).
 const MAX_DEPTH: usize = 6;
+
+/// How many optional fields an example request body sets: one shows how
+/// setters chain, and keeps the call on one line.
+const MAX_OPTIONAL_SETTERS: usize = 1;
+
+/// The arguments of an example call of `op`: its required parameters, then
+/// its required body, which also sets a few optional scalar fields so the
+/// example shows how optional values are given. `None` when some argument
+/// cannot be built.
+pub fn call_arguments(api: &Api, op: &Operation, lib: &str) -> Option<Vec<String>> {
+    let mut args = Vec::new();
+    for p in op.parameters.iter().filter(|p| p.required) {
+        args.push(argument(
+            api,
+            &p.ty,
+            &p.constraints,
+            p.example.as_ref(),
+            lib,
+        )?);
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        args.push(match body.encoding {
+            BodyEncoding::Binary => "bytes::Bytes::from_static(b\"...\")".to_owned(),
+            BodyEncoding::Text => "String::from(\"...\")".to_owned(),
+            BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart => {
+                let value = value(api, &body.ty, &Constraints::default(), None, lib)?;
+                value + &optional_setters(api, &body.ty, lib)
+            }
+        });
+    }
+    Some(args)
+}
+
+/// `.field(value)` calls for the first optional fields of a struct body whose
+/// example is a plain value (a number, a string, a flag or an enum value).
+fn optional_setters(api: &Api, ty: &TypeRef, lib: &str) -> String {
+    let Some(TypeKind::Struct(s)) = named_type(api, ty).map(|t| &t.kind) else {
+        return String::new();
+    };
+    s.fields
+        .iter()
+        .filter(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable))
+        .filter(|f| !f.read_only && !f.deprecated && is_plain(api, &f.ty))
+        .filter_map(|f| {
+            let value = argument(api, &f.ty, &f.constraints, f.example.as_ref(), lib)?;
+            Some(format!(".{}({value})", f.rust_name))
+        })
+        .take(MAX_OPTIONAL_SETTERS)
+        .collect()
+}
+
+/// Whether an example of `ty` is one short literal or enum value.
+fn is_plain(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Primitive(p) => *p != Primitive::Binary,
+        TypeRef::Named(_) => {
+            matches!(
+                named_type(api, ty).map(|t| &t.kind),
+                Some(TypeKind::Enum(_))
+            )
+        }
+        TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Nullable(_) | TypeRef::Any => false,
+    }
+}
+
+fn named_type<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a NamedType> {
+    match ty {
+        TypeRef::Named(name) => find(api, name),
+        _ => None,
+    }
+}
 
 /// A Rust expression of type `ty`, or `None` when none can be built.
 pub fn value(
@@ -203,12 +277,45 @@ fn integer_example(c: &Constraints, example: Option<&Value>) -> i64 {
         return n;
     }
     // A value well inside the range reads more naturally than an edge.
-    match (low, high) {
-        (Some(l), Some(h)) if h >= l => l + (h - l) / 2,
+    let n = match (low, high) {
+        (Some(l), Some(h)) if h >= l => {
+            // The midpoint, in i128 as `h - l` may not fit in an i64.
+            let middle = ((i128::from(l) + i128::from(h)) / 2) as i64;
+            Some(round(middle)).filter(|n| within(*n)).unwrap_or(middle)
+        }
         (Some(l), _) => l.max(1),
         (None, Some(h)) => h.min(1),
         (None, None) => 1,
+    };
+    // The nearest multiple of `multipleOf` inside the range, when there is one.
+    match c
+        .multiple_of
+        .filter(|m| m.fract() == 0.0 && *m >= 1.0 && *m < 1e15)
+    {
+        Some(m) => {
+            let m = m as i64;
+            let below = n - n.rem_euclid(m);
+            [below, below.saturating_add(m)]
+                .into_iter()
+                .filter(|candidate| within(*candidate))
+                .min_by_key(|candidate| candidate.abs_diff(n))
+                .unwrap_or(n)
+        }
+        None => n,
     }
+}
+
+/// `n` to one significant digit (`157680015` → `200000000`): an example
+/// should read as one, not as arithmetic.
+fn round(n: i64) -> i64 {
+    // In i128, so that no input overflows.
+    let wide = i128::from(n);
+    let mut scale = 1i128;
+    while wide.abs() / scale >= 10 {
+        scale *= 10;
+    }
+    let rounded = (wide + wide.signum() * (scale / 2)) / scale * scale;
+    i64::try_from(rounded).unwrap_or(n)
 }
 
 fn float_example(c: &Constraints, example: Option<&Value>) -> f64 {
@@ -226,5 +333,64 @@ fn float_example(c: &Constraints, example: Option<&Value>) -> f64 {
         (Some(l), None) => l + 1.0,
         (None, Some(h)) => h - 1.0,
         (None, None) => 1.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Bound;
+
+    fn range(min: Option<f64>, max: Option<f64>, multiple_of: Option<f64>) -> Constraints {
+        let bound = |value| Bound {
+            value,
+            exclusive: false,
+        };
+        Constraints {
+            minimum: min.map(bound),
+            maximum: max.map(bound),
+            multiple_of,
+            ..Constraints::default()
+        }
+    }
+
+    #[test]
+    fn integers_are_round_and_inside_their_range() {
+        assert_eq!(
+            integer_example(&range(Some(30.0), Some(315360000.0), None), None),
+            200000000
+        );
+        assert_eq!(
+            integer_example(&range(Some(0.0), Some(300.0), None), None),
+            200
+        );
+        assert_eq!(integer_example(&range(Some(5.0), Some(7.0), None), None), 6);
+        // Rounding would leave the range: the midpoint stays.
+        assert_eq!(
+            integer_example(&range(Some(151.0), Some(159.0), None), None),
+            155
+        );
+        // The spec's example wins when it fits.
+        assert_eq!(
+            integer_example(&range(Some(0.0), Some(9.0), None), Some(&Value::from(4))),
+            4
+        );
+    }
+
+    #[test]
+    fn integers_honour_multiple_of() {
+        let n = integer_example(&range(Some(0.0), Some(15.0), Some(10.0)), None);
+        assert_eq!(n, 10);
+        let n = integer_example(&range(Some(1.0), Some(1000.0), Some(7.0)), None);
+        assert_eq!(n % 7, 0);
+        assert!((1..=1000).contains(&n));
+    }
+
+    #[test]
+    fn extreme_ranges_do_not_overflow() {
+        let n = integer_example(&range(Some(-9.3e18), Some(9.3e18), None), None);
+        assert_eq!(n, 0);
+        assert_eq!(round(i64::MIN), -9_000_000_000_000_000_000);
+        assert_eq!(round(i64::MAX), 9_000_000_000_000_000_000);
     }
 }

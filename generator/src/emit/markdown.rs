@@ -242,25 +242,9 @@ fn error_table(api: &Api, op: &Operation) -> String {
 
 /// A complete program calling `op` with example arguments.
 fn operation_example(cx: &Context<'_>, group: &OperationGroup, op: &Operation) -> String {
-    let lib = &cx.lib_name;
-    let mut args = Vec::new();
-    for p in op.parameters.iter().filter(|p| p.required) {
-        match example::argument(cx.api, &p.ty, &p.constraints, p.example.as_ref(), lib) {
-            Some(arg) => args.push(arg),
-            None => return unavailable_example(cx),
-        }
-    }
-    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        let arg = match body.encoding {
-            BodyEncoding::Binary => Some("bytes::Bytes::from_static(b\"...\")".to_owned()),
-            BodyEncoding::Text => Some("String::from(\"...\")".to_owned()),
-            _ => example::value(cx.api, &body.ty, &Default::default(), None, lib),
-        };
-        match arg {
-            Some(arg) => args.push(arg),
-            None => return unavailable_example(cx),
-        }
-    }
+    let Some(args) = example::call_arguments(cx.api, op, &cx.lib_name) else {
+        return unavailable_example(cx);
+    };
     let returns_unit = response_line(op, &BTreeMap::new()).starts_with("**`()`");
     let (binding, print) = if returns_unit {
         ("", "")

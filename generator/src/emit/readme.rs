@@ -6,7 +6,7 @@ use std::fmt::Write;
 use super::doc::sanitize;
 use super::markdown::{example_setup, group_folder, import_models};
 use super::Context;
-use crate::ir::{BodyEncoding, Operation, OperationGroup};
+use crate::ir::{Operation, OperationGroup};
 
 /// The README text.
 pub fn readme(cx: &Context<'_>) -> String {
@@ -179,24 +179,7 @@ fn first_call(cx: &Context<'_>) -> FirstCall {
 }
 
 fn call_text(cx: &Context<'_>, group: &OperationGroup, op: &Operation) -> Option<String> {
-    let lib = &cx.lib_name;
-    let mut args = Vec::new();
-    for p in op.parameters.iter().filter(|p| p.required) {
-        args.push(super::example::argument(
-            cx.api,
-            &p.ty,
-            &p.constraints,
-            p.example.as_ref(),
-            lib,
-        )?);
-    }
-    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        args.push(match body.encoding {
-            BodyEncoding::Binary => "bytes::Bytes::from_static(b\"...\")".to_owned(),
-            BodyEncoding::Text => "String::from(\"...\")".to_owned(),
-            _ => super::example::value(cx.api, &body.ty, &Default::default(), None, lib)?,
-        });
-    }
+    let args = super::example::call_arguments(cx.api, op, &cx.lib_name)?;
     Some(format!(
         "let response = client\n        .{}()\n        .{}({})\n        .await?;",
         group.module,
