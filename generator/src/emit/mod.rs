@@ -143,9 +143,25 @@ impl Job<'_> {
     /// Builds the files' tokens and formats them (token streams cannot
     /// cross threads, so both happen on the thread that owns the job).
     fn render(&self, cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
-        let tokens = match self {
+        if let Job::Docs = self {
+            return Ok(markdown::docs(cx));
+        }
+        let (files, docs) = doc::deferring(|| self.tokens(cx));
+        if let Some(rendered) = Self::format(cx, files, &docs)? {
+            return Ok(rendered);
+        }
+        // A doc marker was printed somewhere other than alone on a line:
+        // the plain path gives the same bytes, only slower.
+        Self::format(cx, self.tokens(cx), &[])?.ok_or_else(|| Error::Emit {
+            file: "(a frame, model or group file)".into(),
+            reason: "formatting without deferred docs failed; this is a generator bug".into(),
+        })
+    }
+
+    fn tokens(&self, cx: &Context<'_>) -> Vec<(String, proc_macro2::TokenStream)> {
+        match self {
             Job::Frame => frame::frame_files(cx),
-            Job::Docs => return Ok(markdown::docs(cx)),
+            Job::Docs => Vec::new(),
             Job::Model(ty) => vec![(
                 format!("src/models/{}.rs", ty.module),
                 models::model_file(cx.api, ty),
@@ -154,14 +170,24 @@ impl Job<'_> {
                 format!("src/apis/{}.rs", group.module),
                 apis::group_file(cx.api, group),
             )],
-        };
-        tokens
-            .into_iter()
-            .map(|(path, tokens)| {
-                let text = rust::format_file(&cx.header, tokens, &path)?;
-                Ok((path, text))
-            })
-            .collect()
+        }
+    }
+
+    /// Formats each file; `None` when one of them needs building again
+    /// without deferred docs.
+    fn format(
+        cx: &Context<'_>,
+        files: Vec<(String, proc_macro2::TokenStream)>,
+        docs: &[String],
+    ) -> Result<Option<Vec<(String, String)>>, Error> {
+        let mut rendered = Vec::with_capacity(files.len());
+        for (path, tokens) in files {
+            match rust::format_file(&cx.header, tokens, docs, &path)? {
+                Some(text) => rendered.push((path, text)),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(rendered))
     }
 }
 
