@@ -11,6 +11,11 @@ use std::sync::LazyLock;
 
 use generator::{Generated, Options};
 
+// The same allocator as the `cargo xtask generate` binary, so the stages
+// are measured as the tool runs them (the bare parse baseline included).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

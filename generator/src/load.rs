@@ -338,13 +338,15 @@ fn push_token(pointer: &mut String, token: &str) {
 /// A mapping is treated as a schema when it has a schema-only keyword. A
 /// property called `type` maps to a mapping, not a string, so it is not
 /// mistaken for the keyword.
+///
+/// One pass over the keys, rather than six hashed lookups: every mapping of
+/// the document is asked, and most have only a handful of keys.
 fn looks_like_schema(map: &Map<String, Value>) -> bool {
-    matches!(map.get("type"), Some(Value::String(_) | Value::Array(_)))
-        || map.contains_key("const")
-        || map.contains_key("properties")
-        || map.contains_key("allOf")
-        || map.contains_key("oneOf")
-        || map.contains_key("anyOf")
+    map.iter().any(|(key, value)| match key.as_str() {
+        "type" => matches!(value, Value::String(_) | Value::Array(_)),
+        "const" | "properties" | "allOf" | "oneOf" | "anyOf" => true,
+        _ => false,
+    })
 }
 
 fn normalise_schema(map: &mut Map<String, Value>, pointer: &str, warnings: &mut Vec<Warning>) {

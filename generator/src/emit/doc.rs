@@ -160,6 +160,13 @@ fn escape_inline(line: &str) -> String {
 }
 
 fn escape_prose(text: &str) -> String {
+    // Most prose has nothing to escape; the walk below is char by char.
+    if !text.contains(['[', ']', '<', '>'])
+        && !text.contains("http://")
+        && !text.contains("https://")
+    {
+        return text.to_owned();
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
     let mut i = 0;
@@ -264,7 +271,10 @@ mod tests {
         let deferred = format_file("", tokens, &blocks, "a.rs").unwrap().unwrap();
         assert_eq!(plain, deferred);
         // Outside `deferring`, docs are plain attributes again.
-        assert_eq!(doc_attrs("x").to_string(), quote!(#[doc = " x"]).to_string());
+        assert_eq!(
+            doc_attrs("x").to_string(),
+            quote!(#[doc = " x"]).to_string()
+        );
     }
 
     #[test]

@@ -79,7 +79,8 @@ pub fn emit_crate(
 /// thread ran it, so errors are as deterministic as the output.
 fn run_jobs(cx: &Context<'_>, jobs: &[Job<'_>]) -> Result<Vec<(String, String)>, Error> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    type Done = Vec<(usize, Result<Vec<(String, String)>, Error>)>;
+    type Rendered = Result<Vec<(String, String)>, Error>;
+    type Done = Vec<(usize, Rendered)>;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, jobs.len().max(1));
@@ -96,8 +97,7 @@ fn run_jobs(cx: &Context<'_>, jobs: &[Job<'_>]) -> Result<Vec<(String, String)>,
             done.push((index, job.render(cx)));
         }
     };
-    let mut results: Vec<Option<Result<Vec<(String, String)>, Error>>> =
-        (0..jobs.len()).map(|_| None).collect();
+    let mut results: Vec<Option<Rendered>> = (0..jobs.len()).map(|_| None).collect();
     std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
         // The calling thread works too instead of waiting idle.
