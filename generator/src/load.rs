@@ -35,28 +35,56 @@ pub fn load_file(path: &Path) -> Result<Document, Error> {
 
 /// Parses a document held in memory; `file` names it in errors.
 pub fn load_str(text: &str, file: &Path) -> Result<Document, Error> {
-    let mut value = parse_value(text, file)?;
-    let mut warnings = Vec::new();
-    check_version(&value, file)?;
-    check_response_keys(&value, file)?;
-    normalise(&mut value, &mut warnings);
-    let openapi = match serde_path_to_error::deserialize(&value) {
+    let (value, warnings) = normalised_value(text, file)?;
+    // The fast path: a plain deserialisation that consumes the value, moving
+    // its strings instead of copying them, and tracks no path. Valid
+    // documents, the common case, pay nothing for error reporting.
+    let openapi = match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(value) {
         Ok(openapi) => openapi,
-        Err(err) => {
-            let (pointer, reason) = locate(&value)
-                .unwrap_or_else(|| (pointer_of("#", err.path()), err.inner().to_string()));
-            return Err(Error::Invalid {
-                file: file.to_owned(),
-                pointer,
-                reason: format!("not a valid OpenAPI document: {reason}"),
-            });
-        }
+        Err(_) => return Err(invalid_document(text, file)),
     };
     Ok(Document {
         openapi,
         file: file.to_owned(),
         warnings,
     })
+}
+
+/// The document as a normalised value, after the checks the typed parser
+/// cannot make.
+fn normalised_value(text: &str, file: &Path) -> Result<(Value, Vec<Warning>), Error> {
+    let mut value = parse_value(text, file)?;
+    let mut warnings = Vec::new();
+    check_version(&value, file)?;
+    check_response_keys(&value, file)?;
+    normalise(&mut value, &mut warnings);
+    Ok((value, warnings))
+}
+
+/// Explains why a document that parsed and normalised is not a valid
+/// OpenAPI document. The fast path consumed the value, so this rebuilds it
+/// (parsing is deterministic, so it is the same value) and parses it again
+/// with path tracking; only failing documents pay for that.
+fn invalid_document(text: &str, file: &Path) -> Error {
+    let value = match normalised_value(text, file) {
+        Ok((value, _)) => value,
+        Err(err) => return err,
+    };
+    let (pointer, reason) = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value)
+    {
+        Ok(_) => (
+            "#".to_owned(),
+            "the document was read differently on a second pass; this is a generator bug".into(),
+        ),
+        Err(err) => {
+            locate(&value).unwrap_or_else(|| (pointer_of("#", err.path()), err.inner().to_string()))
+        }
+    };
+    Error::Invalid {
+        file: file.to_owned(),
+        pointer,
+        reason: format!("not a valid OpenAPI document: {reason}"),
+    }
 }
 
 /// Parses YAML or JSON into a value. JSON is recognised by its first
@@ -264,39 +292,61 @@ fn normalise(value: &mut Value, warnings: &mut Vec<Warning>) {
         // `jsonSchemaDialect` has no 3.0 meaning.
         root.remove("jsonSchemaDialect");
     }
-    walk(value, "#", warnings);
+    let mut pointer = String::from("#");
+    walk(value, &mut pointer, warnings);
 }
 
 /// Visits every mapping, normalising those that look like schemas.
-fn walk(value: &mut Value, pointer: &str, warnings: &mut Vec<Warning>) {
+/// `pointer` is one buffer that grows and shrinks with the walk: a spec has
+/// tens of thousands of nodes, and few need their pointer (for a warning).
+fn walk(value: &mut Value, pointer: &mut String, warnings: &mut Vec<Warning>) {
+    use std::fmt::Write as _;
+    let len = pointer.len();
     match value {
         Value::Object(map) => {
             if looks_like_schema(map) {
                 normalise_schema(map, pointer, warnings);
             }
             for (key, child_value) in map.iter_mut() {
-                walk(child_value, &child(pointer, key), warnings);
+                push_token(pointer, key);
+                walk(child_value, pointer, warnings);
+                pointer.truncate(len);
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter_mut().enumerate() {
-                walk(item, &format!("{pointer}/{index}"), warnings);
+                // Writing to a `String` cannot fail.
+                let _ = write!(pointer, "/{index}");
+                walk(item, pointer, warnings);
+                pointer.truncate(len);
             }
         }
         _ => {}
     }
 }
 
+/// Appends `/token` to a JSON pointer, escaped as [`child`] does.
+fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    if token.contains(['~', '/']) {
+        pointer.push_str(&crate::diagnostics::escape_token(token));
+    } else {
+        pointer.push_str(token);
+    }
+}
+
 /// A mapping is treated as a schema when it has a schema-only keyword. A
 /// property called `type` maps to a mapping, not a string, so it is not
 /// mistaken for the keyword.
+///
+/// One pass over the keys, rather than six hashed lookups: every mapping of
+/// the document is asked, and most have only a handful of keys.
 fn looks_like_schema(map: &Map<String, Value>) -> bool {
-    matches!(map.get("type"), Some(Value::String(_) | Value::Array(_)))
-        || map.contains_key("const")
-        || map.contains_key("properties")
-        || map.contains_key("allOf")
-        || map.contains_key("oneOf")
-        || map.contains_key("anyOf")
+    map.iter().any(|(key, value)| match key.as_str() {
+        "type" => matches!(value, Value::String(_) | Value::Array(_)),
+        "const" | "properties" | "allOf" | "oneOf" | "anyOf" => true,
+        _ => false,
+    })
 }
 
 fn normalise_schema(map: &mut Map<String, Value>, pointer: &str, warnings: &mut Vec<Warning>) {

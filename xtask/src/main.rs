@@ -10,6 +10,12 @@ mod yaml;
 
 use std::process::ExitCode;
 
+// Generation makes millions of short-lived allocations (token trees, syn
+// nodes, identifiers cloned by every syn peek); mimalloc serves them at
+// a fraction of the system allocator's cost, on both cores.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 
 /// Project tasks: generate and check the SDK crate, slice OpenAPI documents.

@@ -5,11 +5,45 @@
 //! fenced or indented block is a doctest that must compile. Each of these is
 //! neutralised here so that every generated crate documents cleanly.
 
+use std::cell::RefCell;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// Starts the one-line doc attribute that stands for a deferred doc block,
+/// followed by the block's index. No sanitised spec text reaches a doc
+/// attribute as this control character followed by digits on a line alone,
+/// and [`undefer`] checks that every marker it replaces is one of its own.
+const MARKER: char = '\u{1}';
+
+thread_local! {
+    /// The doc blocks set aside while a job's tokens are built, when the
+    /// job asked for it (see [`deferring`]). Thread-local because each job
+    /// is built and formatted on one thread, and token streams never leave it.
+    static DEFERRED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
 /// `#[doc = "..."]` attributes for `text`, one per line.
+///
+/// While [`deferring`], a block becomes a single marker attribute instead,
+/// and its text is kept aside: docs are a third of a generated file, and
+/// parsing them back with `syn` and printing them with prettyplease only to
+/// get `/// line` back is a large share of emission. [`undefer`] puts the
+/// lines in after formatting, exactly as prettyplease would have printed them.
 pub fn doc_attrs(text: &str) -> TokenStream {
+    if text.lines().next().is_none() {
+        return TokenStream::new();
+    }
+    let deferred = DEFERRED.with(|cell| {
+        cell.borrow_mut().as_mut().map(|blocks| {
+            blocks.push(text.to_owned());
+            blocks.len() - 1
+        })
+    });
+    if let Some(index) = deferred {
+        let marker = format!("{MARKER}{index}");
+        return quote!(#[doc = #marker]);
+    }
     let lines = text.lines().map(|line| {
         let line = if line.is_empty() {
             String::new()
@@ -19,6 +53,58 @@ pub fn doc_attrs(text: &str) -> TokenStream {
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
+}
+
+/// Runs `build` with doc blocks deferred (see [`doc_attrs`]) and returns
+/// its result with the blocks, indexed as their markers say.
+pub fn deferring<R>(build: impl FnOnce() -> R) -> (R, Vec<String>) {
+    let previous = DEFERRED.with(|cell| cell.borrow_mut().replace(Vec::new()));
+    let built = build();
+    let blocks = DEFERRED.with(|cell| std::mem::replace(&mut *cell.borrow_mut(), previous));
+    (built, blocks.unwrap_or_default())
+}
+
+/// Replaces each marker line of prettyplease's output, `<indent>///<marker>`,
+/// with its block's lines as prettyplease prints `#[doc = " line"]`: the
+/// same indent, `///`, the line after one space (none for an empty line),
+/// trailing spaces trimmed. A block may be used more than once, as its
+/// tokens could be. Returns `None` when a marker is unknown, not alone on
+/// its line, or printed as an escaped string (inside a macro's tokens), so
+/// the caller formats the file again without deferral.
+pub fn undefer(formatted: &str, blocks: &[String]) -> Option<String> {
+    if blocks.is_empty() {
+        return Some(formatted.to_owned());
+    }
+    if formatted.contains("\\u{1}") {
+        return None;
+    }
+    let extra: usize = blocks.iter().map(String::len).sum();
+    let mut out = String::with_capacity(formatted.len() + extra * 2);
+    for line in formatted.split_inclusive('\n') {
+        let Some(at) = line.find(MARKER) else {
+            out.push_str(line);
+            continue;
+        };
+        let (head, tail) = line.split_at(at);
+        let indent = head.strip_suffix("///")?;
+        if !indent.bytes().all(|b| b == b' ') {
+            return None;
+        }
+        let index: usize = tail[MARKER.len_utf8()..].strip_suffix('\n')?.parse().ok()?;
+        for doc_line in blocks.get(index)?.lines() {
+            out.push_str(indent);
+            out.push_str("///");
+            // prettyplease trims the trailing spaces of `" " + line`, so a
+            // line of spaces loses its leading one too.
+            let doc_line = doc_line.trim_end_matches(' ');
+            if !doc_line.is_empty() {
+                out.push(' ');
+                out.push_str(doc_line);
+            }
+            out.push('\n');
+        }
+    }
+    Some(out)
 }
 
 /// Spec prose made safe for rustdoc (see the module docs).
@@ -74,6 +160,13 @@ fn escape_inline(line: &str) -> String {
 }
 
 fn escape_prose(text: &str) -> String {
+    // Most prose has nothing to escape; the walk below is char by char.
+    if !text.contains(['[', ']', '<', '>'])
+        && !text.contains("http://")
+        && !text.contains("https://")
+    {
+        return text.to_owned();
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
     let mut i = 0;
@@ -151,6 +244,49 @@ mod tests {
         );
         assert_eq!(sanitize("a <b> c"), "a &lt;b&gt; c");
         assert_eq!(sanitize("keep `a[0] <b>` as is"), "keep `a[0] <b>` as is");
+    }
+
+    #[test]
+    fn deferred_docs_print_as_prettyplease_prints_them() {
+        use crate::emit::rust::format_file;
+        let text = "First line.\n\n   indented  \n    \n/slash `code`  \n```text\n  x  \n```";
+        let build = || {
+            let docs = doc_attrs(text);
+            quote! {
+                #docs
+                pub struct A {
+                    #docs
+                    pub a: u8,
+                }
+                impl A {
+                    #docs
+                    pub fn f() {}
+                }
+            }
+        };
+        let plain = format_file("", build(), &[], "a.rs").unwrap().unwrap();
+        let (tokens, blocks) = deferring(build);
+        // One block, its marker printed three times.
+        assert_eq!(blocks.len(), 1);
+        let deferred = format_file("", tokens, &blocks, "a.rs").unwrap().unwrap();
+        assert_eq!(plain, deferred);
+        // Outside `deferring`, docs are plain attributes again.
+        assert_eq!(
+            doc_attrs("x").to_string(),
+            quote!(#[doc = " x"]).to_string()
+        );
+    }
+
+    #[test]
+    fn markers_printed_as_tokens_ask_for_a_plain_pass() {
+        use crate::emit::rust::format_file;
+        let (tokens, blocks) = deferring(|| {
+            let docs = doc_attrs("x");
+            quote!(m! { #docs struct A; })
+        });
+        assert_eq!(format_file("", tokens, &blocks, "a.rs").unwrap(), None);
+        assert_eq!(undefer("  ///\u{1}7\n", &blocks), None);
+        assert_eq!(undefer("x ///\u{1}0\n", &blocks), None);
     }
 
     #[test]

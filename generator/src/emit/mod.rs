@@ -62,78 +62,132 @@ pub fn emit_crate(
     // Each model and group file is built and formatted on its own, so the
     // work is split across the machine's cores; the `BTreeMap` keeps the
     // output order, and so the bytes, independent of the split.
-    let mut jobs: Vec<RustFile<'_>> = vec![RustFile::Frame];
-    jobs.extend(api.types.iter().map(RustFile::Model));
-    jobs.extend(api.groups.iter().map(RustFile::Group));
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len());
-    let chunk = jobs.len().div_ceil(threads.max(1));
-    let results: Vec<Result<Vec<(String, String)>, Error>> = std::thread::scope(|scope| {
-        let cx = &cx;
-        let handles: Vec<_> = jobs
-            .chunks(chunk.max(1))
-            .map(|part| {
-                scope.spawn(move || {
-                    let mut rendered = Vec::new();
-                    for job in part {
-                        rendered.extend(job.render(cx)?);
-                    }
-                    Ok(rendered)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle.join().unwrap_or_else(|_| {
-                    Err(Error::Emit {
-                        file: "(several)".into(),
-                        reason: "a formatting thread panicked; this is a generator bug".into(),
-                    })
-                })
-            })
-            .collect()
-    });
-    for part in results {
-        for (path, text) in part? {
-            files.insert(path, text);
-        }
+    let mut jobs: Vec<Job<'_>> = vec![Job::Frame, Job::Docs];
+    jobs.extend(api.groups.iter().map(Job::Group));
+    jobs.extend(api.types.iter().map(Job::Model));
+    for (path, text) in run_jobs(&cx, &jobs)? {
+        files.insert(path, text);
     }
-    files.extend(markdown::docs(&cx));
     Ok(Generated { files, warnings })
 }
 
-/// One unit of Rust emission: the crate frame (lib.rs, client...), a model
-/// file or an operation group file.
-enum RustFile<'a> {
+/// Runs every job on a pool of scoped threads, one per core. Threads take
+/// the next job from a shared counter rather than a fixed share, so a
+/// thread that drew large files does not leave the others idle; `jobs` is
+/// ordered largest first so that the last jobs handed out are the short ones.
+/// The first failing job in `jobs` order is the error reported, whichever
+/// thread ran it, so errors are as deterministic as the output.
+fn run_jobs(cx: &Context<'_>, jobs: &[Job<'_>]) -> Result<Vec<(String, String)>, Error> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    type Rendered = Result<Vec<(String, String)>, Error>;
+    type Done = Vec<(usize, Rendered)>;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, jobs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done: Done = Vec::new();
+        loop {
+            // Relaxed suffices: the counter only hands out distinct indices,
+            // and the results travel back through `join`.
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = jobs.get(index) else {
+                return done;
+            };
+            done.push((index, job.render(cx)));
+        }
+    };
+    let mut results: Vec<Option<Rendered>> = (0..jobs.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        // The calling thread works too instead of waiting idle.
+        let mut all = vec![Ok(work())];
+        all.extend(helpers.into_iter().map(|handle| handle.join()));
+        for part in all {
+            match part {
+                Ok(done) => {
+                    for (index, result) in done {
+                        results[index] = Some(result);
+                    }
+                }
+                Err(_) => {
+                    return Err(Error::Emit {
+                        file: "(several)".into(),
+                        reason: "an emission thread panicked; this is a generator bug".into(),
+                    })
+                }
+            }
+        }
+        Ok(())
+    })?;
+    let mut files = Vec::new();
+    for result in results {
+        // Every index below `jobs.len()` was handed out exactly once, and
+        // every thread that took one returned its result, so no slot is
+        // empty; an empty one is skipped rather than trusted to panic.
+        files.extend(result.transpose()?.into_iter().flatten());
+    }
+    Ok(files)
+}
+
+/// One unit of emission: the crate frame (lib.rs, client...), the Markdown
+/// docs, a model file or an operation group file.
+enum Job<'a> {
     Frame,
+    Docs,
     Model(&'a crate::ir::NamedType),
     Group(&'a crate::ir::OperationGroup),
 }
 
-impl RustFile<'_> {
-    /// Builds the file's tokens and formats them (token streams cannot
+impl Job<'_> {
+    /// Builds the files' tokens and formats them (token streams cannot
     /// cross threads, so both happen on the thread that owns the job).
     fn render(&self, cx: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
-        let tokens = match self {
-            RustFile::Frame => frame::frame_files(cx),
-            RustFile::Model(ty) => vec![(
+        if let Job::Docs = self {
+            return Ok(markdown::docs(cx));
+        }
+        let (files, docs) = doc::deferring(|| self.tokens(cx));
+        if let Some(rendered) = Self::format(cx, files, &docs)? {
+            return Ok(rendered);
+        }
+        // A doc marker was printed somewhere other than alone on a line:
+        // the plain path gives the same bytes, only slower.
+        Self::format(cx, self.tokens(cx), &[])?.ok_or_else(|| Error::Emit {
+            file: "(a frame, model or group file)".into(),
+            reason: "formatting without deferred docs failed; this is a generator bug".into(),
+        })
+    }
+
+    fn tokens(&self, cx: &Context<'_>) -> Vec<(String, proc_macro2::TokenStream)> {
+        match self {
+            Job::Frame => frame::frame_files(cx),
+            Job::Docs => Vec::new(),
+            Job::Model(ty) => vec![(
                 format!("src/models/{}.rs", ty.module),
                 models::model_file(cx.api, ty),
             )],
-            RustFile::Group(group) => vec![(
+            Job::Group(group) => vec![(
                 format!("src/apis/{}.rs", group.module),
                 apis::group_file(cx.api, group),
             )],
-        };
-        tokens
-            .into_iter()
-            .map(|(path, tokens)| {
-                let text = rust::format_file(&cx.header, tokens, &path)?;
-                Ok((path, text))
-            })
-            .collect()
+        }
+    }
+
+    /// Formats each file; `None` when one of them needs building again
+    /// without deferred docs.
+    fn format(
+        cx: &Context<'_>,
+        files: Vec<(String, proc_macro2::TokenStream)>,
+        docs: &[String],
+    ) -> Result<Option<Vec<(String, String)>>, Error> {
+        let mut rendered = Vec::with_capacity(files.len());
+        for (path, tokens) in files {
+            match rust::format_file(&cx.header, tokens, docs, &path)? {
+                Some(text) => rendered.push((path, text)),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(rendered))
     }
 }
 

@@ -129,16 +129,32 @@ pub fn count(value: u64) -> TokenStream {
     quote!(#literal)
 }
 
-/// Formats a token stream as a Rust file, with a leading comment.
-pub fn format_file(header: &str, tokens: TokenStream, file: &str) -> Result<String, crate::Error> {
+/// Formats a token stream as a Rust file, with a leading comment. `docs`
+/// are the doc blocks deferred while building `tokens` (see
+/// [`super::doc::deferring`]); `Ok(None)` means their markers did not come
+/// out of prettyplease where expected, and the file must be built again
+/// without deferral.
+pub fn format_file(
+    header: &str,
+    tokens: TokenStream,
+    docs: &[String],
+    file: &str,
+) -> Result<Option<String>, crate::Error> {
     let parsed: syn::File = syn::parse2(tokens).map_err(|err| crate::Error::Emit {
         file: file.to_owned(),
         reason: format!("the emitted code does not parse as Rust: {err}"),
     })?;
-    let mut text = String::with_capacity(4096);
+    let printed = prettyplease::unparse(&parsed);
+    // The syntax tree is large and no longer needed; free it before the
+    // copies below rather than holding both.
+    drop(parsed);
+    let Some(printed) = super::doc::undefer(&printed, docs) else {
+        return Ok(None);
+    };
+    let mut text = String::with_capacity(header.len() + printed.len() + printed.len() / 16);
     text.push_str(header);
-    space_items(&prettyplease::unparse(&parsed), &mut text);
-    Ok(text)
+    space_items(&printed, &mut text);
+    Ok(Some(text))
 }
 
 /// Copies prettyplease's output into `out` with a blank line between items
