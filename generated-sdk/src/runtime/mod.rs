@@ -6,9 +6,10 @@
 
 // Not every API uses every helper (query styles, basic auth, number checks...)
 // or re-export.
-#![allow(dead_code, unused_imports)]
+#![allow(dead_code, unused_imports, unused_macros)]
 
 mod builder;
+pub(crate) mod de;
 mod error;
 mod file;
 mod hook;

@@ -391,7 +391,7 @@ fn prepare(api: &Api, op: &Operation) -> TokenStream {
         }),
         _ => None,
     });
-    let path = path_expression(op);
+    let path = path_expression(op, &method);
     let mut statements = Vec::new();
     for p in &op.parameters {
         let name = ident(&p.rust_name);
@@ -455,7 +455,7 @@ fn prepare(api: &Api, op: &Operation) -> TokenStream {
         #(#patterns)*
         #param_checks
         #body_check
-        let mut prepared = Prepared::new(Self::OPERATION_ID, Method::#method, #path);
+        let mut prepared = #path;
         #accept
         prepared.security = &[#(#security),*];
         #retries
@@ -464,10 +464,11 @@ fn prepare(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// The request path with each `{name}` replaced by the parameter's
-/// percent-encoded value, as a concatenation (not `format!`, so the
-/// formatter can lay it out).
-fn path_expression(op: &Operation) -> TokenStream {
+/// The new `Prepared`: a static path when it has no parameters, else the
+/// path with each `{name}` replaced by the parameter's percent-encoded
+/// value, as a concatenation (not `format!`, so the formatter can lay it
+/// out).
+fn path_expression(op: &Operation, method: &proc_macro2::Ident) -> TokenStream {
     let mut pieces = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(open) = rest.find('{') {
@@ -491,12 +492,12 @@ fn path_expression(op: &Operation) -> TokenStream {
     }
     if pieces.is_empty() {
         let path = op.path.as_str();
-        return quote!(String::from(#path));
+        return quote!(Prepared::new(Self::OPERATION_ID, Method::#method, #path));
     }
     if !rest.is_empty() {
         pieces.push(quote!(#rest));
     }
-    quote!([#(#pieces),*].concat())
+    quote!(Prepared::with_path(Self::OPERATION_ID, Method::#method, [#(#pieces),*].concat()))
 }
 
 fn is_list(api: &Api, ty: &TypeRef) -> bool {
@@ -638,8 +639,8 @@ fn error_arms(api: &Api, op: &Operation) -> (TokenStream, bool) {
             Some(body) if body.encoding == BodyEncoding::Json => match &body.ty {
                 TypeRef::Named(name) if api.error_types.contains(name) => {
                     typed = true;
-                    let variant = ident(name);
-                    quote!(Err(response.api_error(|body| serde_json::from_slice(body).map(ErrorBody::#variant))))
+                    let decoder = super::frame::error_decoder(api, name);
+                    quote!(Err(response.api_error(ErrorBody::#decoder)))
                 }
                 _ => quote!(Err(response.unexpected())),
             },
