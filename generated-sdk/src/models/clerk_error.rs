@@ -41,38 +41,38 @@ impl<'de> de::Fields<'de> for ClerkError {
         "meta",
         "clerk_trace_id",
     ];
-    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f_message: Option<String> = None;
-        let mut f_long_message: Option<String> = None;
-        let mut f_code: Option<String> = None;
-        let mut f_meta: Option<Option<ClerkErrorMeta>> = None;
-        let mut f_clerk_trace_id: Option<Option<String>> = None;
+    fn visit<__A: serde::de::MapAccess<'de>>(mut map: __A) -> Result<Self, __A::Error> {
+        let mut field0: Option<String> = None;
+        let mut field1: Option<String> = None;
+        let mut field2: Option<String> = None;
+        let mut field3: Option<Option<ClerkErrorMeta>> = None;
+        let mut field4: Option<Option<String>> = None;
         while let Some(key) = de::next_field(&mut map, Self::FIELDS)? {
             let read = match key {
-                Some(0) => de::field(&mut map, &mut f_message, "message"),
-                Some(1) => de::field(&mut map, &mut f_long_message, "long_message"),
-                Some(2) => de::field(&mut map, &mut f_code, "code"),
-                Some(3) => de::field(&mut map, &mut f_meta, "meta"),
-                Some(4) => de::field(&mut map, &mut f_clerk_trace_id, "clerk_trace_id"),
+                Some(0) => de::field(&mut map, &mut field0, "message"),
+                Some(1) => de::field(&mut map, &mut field1, "long_message"),
+                Some(2) => de::field(&mut map, &mut field2, "code"),
+                Some(3) => de::field(&mut map, &mut field3, "meta"),
+                Some(4) => de::field(&mut map, &mut field4, "clerk_trace_id"),
                 _ => de::skip(&mut map),
             };
             read?;
         }
-        let Some(f_message) = f_message else {
+        let Some(field0) = field0 else {
             return Err(de::missing(&map, "message"));
         };
-        let Some(f_long_message) = f_long_message else {
+        let Some(field1) = field1 else {
             return Err(de::missing(&map, "long_message"));
         };
-        let Some(f_code) = f_code else {
+        let Some(field2) = field2 else {
             return Err(de::missing(&map, "code"));
         };
         Ok(Self {
-            message: f_message,
-            long_message: f_long_message,
-            code: f_code,
-            meta: f_meta.flatten(),
-            clerk_trace_id: f_clerk_trace_id.flatten(),
+            message: field0,
+            long_message: field1,
+            code: field2,
+            meta: field3.flatten(),
+            clerk_trace_id: field4.flatten(),
         })
     }
 }

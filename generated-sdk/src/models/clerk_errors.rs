@@ -31,26 +31,26 @@ impl<'de> serde::Deserialize<'de> for ClerkErrors {
 impl<'de> de::Fields<'de> for ClerkErrors {
     const NAME: &'static str = "ClerkErrors";
     const FIELDS: &'static [&'static str] = &["errors", "meta", "clerk_trace_id"];
-    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f_errors: Option<Vec<ClerkError>> = None;
-        let mut f_meta: Option<Option<ClerkErrorsMeta>> = None;
-        let mut f_clerk_trace_id: Option<Option<String>> = None;
+    fn visit<__A: serde::de::MapAccess<'de>>(mut map: __A) -> Result<Self, __A::Error> {
+        let mut field0: Option<Vec<ClerkError>> = None;
+        let mut field1: Option<Option<ClerkErrorsMeta>> = None;
+        let mut field2: Option<Option<String>> = None;
         while let Some(key) = de::next_field(&mut map, Self::FIELDS)? {
             let read = match key {
-                Some(0) => de::field(&mut map, &mut f_errors, "errors"),
-                Some(1) => de::field(&mut map, &mut f_meta, "meta"),
-                Some(2) => de::field(&mut map, &mut f_clerk_trace_id, "clerk_trace_id"),
+                Some(0) => de::field(&mut map, &mut field0, "errors"),
+                Some(1) => de::field(&mut map, &mut field1, "meta"),
+                Some(2) => de::field(&mut map, &mut field2, "clerk_trace_id"),
                 _ => de::skip(&mut map),
             };
             read?;
         }
-        let Some(f_errors) = f_errors else {
+        let Some(field0) = field0 else {
             return Err(de::missing(&map, "errors"));
         };
         Ok(Self {
-            errors: f_errors,
-            meta: f_meta.flatten(),
-            clerk_trace_id: f_clerk_trace_id.flatten(),
+            errors: field0,
+            meta: field1.flatten(),
+            clerk_trace_id: field2.flatten(),
         })
     }
 }

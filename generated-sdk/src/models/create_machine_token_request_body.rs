@@ -51,33 +51,29 @@ impl<'de> de::Fields<'de> for CreateMachineTokenRequestBody {
         "expires_in_seconds",
         "allowed_clock_skew",
     ];
-    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f_machine_id: Option<String> = None;
-        let mut f_claims: Option<Nullable<CreateMachineTokenClaims>> = None;
-        let mut f_expires_in_seconds: Option<Nullable<i64>> = None;
-        let mut f_allowed_clock_skew: Option<Nullable<i64>> = None;
+    fn visit<__A: serde::de::MapAccess<'de>>(mut map: __A) -> Result<Self, __A::Error> {
+        let mut field0: Option<String> = None;
+        let mut field1: Option<Nullable<CreateMachineTokenClaims>> = None;
+        let mut field2: Option<Nullable<i64>> = None;
+        let mut field3: Option<Nullable<i64>> = None;
         while let Some(key) = de::next_field(&mut map, Self::FIELDS)? {
             let read = match key {
-                Some(0) => de::field(&mut map, &mut f_machine_id, "machine_id"),
-                Some(1) => de::field(&mut map, &mut f_claims, "claims"),
-                Some(2) => {
-                    de::field(&mut map, &mut f_expires_in_seconds, "expires_in_seconds")
-                }
-                Some(3) => {
-                    de::field(&mut map, &mut f_allowed_clock_skew, "allowed_clock_skew")
-                }
+                Some(0) => de::field(&mut map, &mut field0, "machine_id"),
+                Some(1) => de::field(&mut map, &mut field1, "claims"),
+                Some(2) => de::field(&mut map, &mut field2, "expires_in_seconds"),
+                Some(3) => de::field(&mut map, &mut field3, "allowed_clock_skew"),
                 _ => de::skip(&mut map),
             };
             read?;
         }
-        let Some(f_machine_id) = f_machine_id else {
+        let Some(field0) = field0 else {
             return Err(de::missing(&map, "machine_id"));
         };
         Ok(Self {
-            machine_id: f_machine_id,
-            claims: f_claims,
-            expires_in_seconds: f_expires_in_seconds,
-            allowed_clock_skew: f_allowed_clock_skew,
+            machine_id: field0,
+            claims: field1,
+            expires_in_seconds: field2,
+            allowed_clock_skew: field3,
         })
     }
 }

@@ -27,26 +27,26 @@ impl<'de> serde::Deserialize<'de> for MachineToken {
 impl<'de> de::Fields<'de> for MachineToken {
     const NAME: &'static str = "MachineToken";
     const FIELDS: &'static [&'static str] = &["object", "jwt"];
-    fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut f_object: Option<MachineTokenObject> = None;
-        let mut f_jwt: Option<String> = None;
+    fn visit<__A: serde::de::MapAccess<'de>>(mut map: __A) -> Result<Self, __A::Error> {
+        let mut field0: Option<MachineTokenObject> = None;
+        let mut field1: Option<String> = None;
         while let Some(key) = de::next_field(&mut map, Self::FIELDS)? {
             let read = match key {
-                Some(0) => de::field(&mut map, &mut f_object, "object"),
-                Some(1) => de::field(&mut map, &mut f_jwt, "jwt"),
+                Some(0) => de::field(&mut map, &mut field0, "object"),
+                Some(1) => de::field(&mut map, &mut field1, "jwt"),
                 _ => de::skip(&mut map),
             };
             read?;
         }
-        let Some(f_object) = f_object else {
+        let Some(field0) = field0 else {
             return Err(de::missing(&map, "object"));
         };
-        let Some(f_jwt) = f_jwt else {
+        let Some(field1) = field1 else {
             return Err(de::missing(&map, "jwt"));
         };
         Ok(Self {
-            object: f_object,
-            jwt: f_jwt,
+            object: field0,
+            jwt: field1,
         })
     }
 }

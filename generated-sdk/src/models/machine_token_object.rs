@@ -20,12 +20,10 @@ impl MachineTokenObject {
 
     /// The known variant sent as `value`, if any.
     fn known(value: &str) -> Option<Self> {
-        Some(
-            match value {
-                "token" => Self::Token,
-                _ => return None,
-            },
-        )
+        match value {
+            "token" => Some(Self::Token),
+            _ => None,
+        }
     }
 }
 crate::runtime::de::string_enum!(MachineTokenObject, Unknown);

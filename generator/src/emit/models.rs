@@ -306,7 +306,7 @@ fn enum_file(name: &proc_macro2::Ident, e: &Enum, docs: TokenStream) -> TokenStr
         if arms.is_empty() {
             quote!(let _ = value; None)
         } else {
-            quote!(Some(match value { #(#arms)* _ => return None, }))
+            quote!(match value { #(#arms)* _ => None, })
         }
     };
     match e.repr {
@@ -323,7 +323,7 @@ fn enum_file(name: &proc_macro2::Ident, e: &Enum, docs: TokenStream) -> TokenStr
                 let EnumValue::String(value) = &v.value else {
                     return quote!();
                 };
-                quote!(#value => Self::#variant,)
+                quote!(#value => Some(Self::#variant),)
             });
             let known_body = known_body(arms_from.collect());
             // `From<String>`, `From<&str>`, `Display` and serde come from
@@ -368,7 +368,7 @@ fn enum_file(name: &proc_macro2::Ident, e: &Enum, docs: TokenStream) -> TokenStr
                 let EnumValue::Integer(value) = &v.value else {
                     return quote!();
                 };
-                quote!(#value => Self::#variant,)
+                quote!(#value => Some(Self::#variant),)
             });
             let known_body = known_body(arms_from.collect());
             // `From<i64>`, `Display` and serde come from the runtime's

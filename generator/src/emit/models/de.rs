@@ -18,37 +18,37 @@ use crate::ir::{OneOf, Presence, Struct};
 /// unknown keys skipped, a repeated key an error.
 pub fn struct_deserialize(name: &Ident, s: &Struct) -> TokenStream {
     let wire_names = s.fields.iter().map(|f| f.wire_name.as_str());
-    let slot = |rust_name: &str| format_ident!("f_{}", rust_name.trim_start_matches("r#"));
-    let slots = s.fields.iter().map(|f| {
-        let slot = slot(&f.rust_name);
+    // Slots are named by position: field names may collide with the loop's
+    // own names or not be snake case once prefixed.
+    let slot = |index: usize| format_ident!("field{}", index);
+    let fields = || s.fields.iter().enumerate();
+    let slots = fields().map(|(index, f)| {
+        let slot = slot(index);
         let ty = field_type(&f.ty, f.presence, f.boxed, Scope::Models);
         match f.presence {
             Presence::OptionalNullable => quote!(let mut #slot: #ty = None;),
             _ => quote!(let mut #slot: Option<#ty> = None;),
         }
     });
-    let arms = s.fields.iter().enumerate().map(|(index, f)| {
-        let slot = slot(&f.rust_name);
+    let arms = fields().map(|(index, f)| {
+        let slot = slot(index);
         let wire = &f.wire_name;
         let index = proc_macro2::Literal::usize_unsuffixed(index);
         quote!(Some(#index) => de::field(&mut map, &mut #slot, #wire),)
     });
-    let inits = s.fields.iter().map(|f| {
+    let inits = fields().map(|(index, f)| {
         let field = ident(&f.rust_name);
-        let slot = slot(&f.rust_name);
+        let slot = slot(index);
         match f.presence {
-            Presence::Required => quote!(#field: #slot,),
+            Presence::Required | Presence::OptionalNullable => quote!(#field: #slot,),
             Presence::Optional | Presence::Nullable => quote!(#field: #slot.flatten(),),
-            Presence::OptionalNullable => quote!(#field: #slot,),
         }
     });
     // Required fields: checked once the map is read.
-    let checks = s
-        .fields
-        .iter()
-        .filter(|f| f.presence == Presence::Required)
-        .map(|f| {
-            let slot = slot(&f.rust_name);
+    let checks = fields()
+        .filter(|(_, f)| f.presence == Presence::Required)
+        .map(|(index, f)| {
+            let slot = slot(index);
             let wire = &f.wire_name;
             quote! {
                 let Some(#slot) = #slot else {
@@ -91,7 +91,7 @@ pub fn struct_deserialize(name: &Ident, s: &Struct) -> TokenStream {
             const NAME: &'static str = #type_name;
             const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
 
-            fn visit<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            fn visit<__A: serde::de::MapAccess<'de>>(mut map: __A) -> Result<Self, __A::Error> {
                 #body
             }
         }
