@@ -17,6 +17,7 @@ pub(crate) mod nullable;
 pub(crate) mod params;
 mod request;
 mod retry;
+pub(crate) mod ser;
 mod transport;
 pub(crate) mod validate;
 

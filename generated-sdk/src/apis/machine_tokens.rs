@@ -39,7 +39,7 @@ pub struct CreateMachineToken {
 impl Operation for CreateMachineToken {
     const OPERATION_ID: &'static str = "CreateMachineToken";
     type Output = models::MachineToken;
-    fn prepare(self) -> Result<Prepared, Error> {
+    fn prepare(&self) -> Result<Prepared, Error> {
         self.body.validate()?;
         let mut prepared = Prepared::new(
             Self::OPERATION_ID,

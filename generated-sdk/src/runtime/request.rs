@@ -24,7 +24,7 @@ pub trait Operation: Send + 'static {
     /// The decoded success response.
     type Output: Send;
     /// Validates the parameters and builds the request.
-    fn prepare(self) -> Result<Prepared, Error>;
+    fn prepare(&self) -> Result<Prepared, Error>;
     /// Maps the final response (any status) to the output or an error.
     fn decode(response: Response) -> Result<Self::Output, Error>;
 }
@@ -212,7 +212,9 @@ impl<'c, O: Operation> IntoFuture for Request<'c, O> {
                 operation,
                 options,
             } = self;
-            let prepared = match operation.prepare() {
+            let prepared = operation.prepare();
+            drop(operation);
+            let prepared = match prepared {
                 Ok(prepared) => prepared,
                 Err(error) => {
                     let ctx = HookContext {

@@ -225,7 +225,7 @@ fn operation_items(api: &Api, group: &OperationGroup, op: &Operation) -> TokenSt
             const OPERATION_ID: &'static str = #op_id;
             type Output = #output;
 
-            fn prepare(self) -> Result<Prepared, Error> {
+            fn prepare(&self) -> Result<Prepared, Error> {
                 #prepare_body
             }
 

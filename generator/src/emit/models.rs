@@ -1,6 +1,7 @@
 //! `src/models/`: one file per named type.
 
 mod de;
+mod ser;
 
 use std::collections::BTreeSet;
 
@@ -104,16 +105,7 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
         let docs = doc_attrs(&field_docs(f));
         let field = ident(&f.rust_name);
         let ty = field_type(&f.ty, f.presence, f.boxed, Scope::Models);
-        let rename = (f.wire_name != f.rust_name).then(|| {
-            let wire = &f.wire_name;
-            quote!(#[serde(rename = #wire)])
-        });
-        let presence = match f.presence {
-            Presence::Required | Presence::Nullable => quote!(),
-            Presence::Optional => quote!(#[serde(skip_serializing_if = "Option::is_none")]),
-            Presence::OptionalNullable => quote!(#[serde(skip_serializing_if = "Option::is_none")]),
-        };
-        quote! { #docs #rename #presence pub #field: #ty, }
+        quote! { #docs pub #field: #ty, }
     });
 
     let required: Vec<&Field> = s
@@ -184,21 +176,32 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
         quote!(_loc)
     };
     let deserialize = de::struct_deserialize(&name, s);
+    let serialize = ser::struct_serialize(&name, s);
+    let ser_import = s
+        .fields
+        .iter()
+        .any(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable))
+        .then(|| {
+            quote!(
+                use crate::runtime::ser;
+            )
+        });
     quote! {
         #map_import
-        use serde::Serialize;
-
         #nullable_import
         use crate::runtime::de;
+        #ser_import
         #validation_imports
         #imports
 
         #docs
-        #[derive(Clone, Debug, #default PartialEq, Serialize)]
+        #[derive(Clone, Debug, #default PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+
+        #serialize
 
         #deserialize
 
