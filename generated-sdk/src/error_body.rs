@@ -20,6 +20,13 @@ impl fmt::Display for ErrorBody {
     }
 }
 
+impl ErrorBody {
+    /// Decodes a [`ClerkErrors`] body.
+    pub(crate) fn decode_clerk_errors(body: &[u8]) -> serde_json::Result<Self> {
+        serde_json::from_slice(body).map(Self::ClerkErrors)
+    }
+}
+
 /// Compact JSON: the server's own words, messages and trace ids included.
 fn write_json(f: &mut fmt::Formatter<'_>, body: &impl serde::Serialize) -> fmt::Result {
     match serde_json::to_string(body) {

@@ -118,6 +118,41 @@ fn request_body_round_trips_absent_null_and_value() {
 }
 
 #[test]
+fn models_decode_from_every_kind_of_input_and_reject_bad_objects() {
+    use clerk_backend_api::models::MachineToken;
+    // Borrowed keys (slice), escaped keys and values (copied), a reader (never
+    // borrowed) and a `Value` decode alike; unknown keys are skipped.
+    let text = r#"{"object":"tok\u0065n","j\u0077t":"a.b.c","extra":[1,{"x":2}]}"#;
+    let from_slice: MachineToken = serde_json::from_slice(text.as_bytes()).expect("slice");
+    let from_reader: MachineToken = serde_json::from_reader(text.as_bytes()).expect("reader");
+    let value: Value = serde_json::from_str(text).expect("JSON");
+    let from_value: MachineToken = serde_json::from_value(value).expect("value");
+    assert_eq!(from_slice.jwt, "a.b.c");
+    assert_eq!(from_slice.object, MachineTokenObject::Token);
+    assert_eq!(from_slice, from_reader);
+    assert_eq!(from_slice, from_value);
+    // Unknown enum values are kept, whatever the input.
+    let unknown: MachineTokenObject =
+        serde_json::from_reader(&b"\"later\""[..]).expect("any string");
+    assert_eq!(unknown.as_str(), "later");
+    // A missing required field, a repeated key and a non-object are errors.
+    let missing =
+        serde_json::from_str::<MachineToken>(r#"{"object":"token"}"#).expect_err("jwt is required");
+    assert!(
+        missing.to_string().contains("missing field `jwt`"),
+        "{missing}"
+    );
+    let twice = serde_json::from_str::<MachineToken>(r#"{"object":"token","jwt":"a","jwt":"b"}"#)
+        .expect_err("jwt twice");
+    assert!(
+        twice.to_string().contains("duplicate field `jwt`"),
+        "{twice}"
+    );
+    assert!(serde_json::from_str::<MachineToken>("[1, 2]").is_err());
+    assert!(serde_json::from_str::<MachineToken>(r#"{"object":1,"jwt":"a"}"#).is_err());
+}
+
+#[test]
 fn boundary_values_are_valid() {
     let body = CreateMachineTokenRequestBody::new("m".repeat(96))
         .expires_in_seconds(30)

@@ -214,7 +214,7 @@ mod tests {
 
     #[test]
     fn multipart_bodies_carry_text_and_file_parts() {
-        let mut prepared = Prepared::new("Upload", Method::POST, "/files".to_owned());
+        let mut prepared = Prepared::new("Upload", Method::POST, "/files");
         let mut form = Multipart::new();
         form.text("title", "Q3 \"final\"");
         form.text("count", &3);
@@ -238,7 +238,7 @@ mod tests {
         .concat();
         assert_eq!(body.bytes.as_ref(), expected.as_slice());
         // A fresh boundary per body.
-        let mut other = Prepared::new("Upload", Method::POST, "/files".to_owned());
+        let mut other = Prepared::new("Upload", Method::POST, "/files");
         Multipart::new().finish(&mut other);
         let other_type = other.body.expect("a body is set").content_type;
         assert_ne!(other_type, body.content_type);
@@ -246,7 +246,7 @@ mod tests {
 
     #[test]
     fn form_bodies_encode_fields_and_repeat_lists() {
-        let mut prepared = Prepared::new("Form", Method::POST, "/form".to_owned());
+        let mut prepared = Prepared::new("Form", Method::POST, "/form");
         let body = serde_json::json!({ "name": "a b&c", "tags": ["x", "y"], "gone": null });
         form_body(&mut prepared, &body).expect("an object");
         let body = prepared.body.expect("a body is set");

@@ -1,12 +1,13 @@
 //! Per-call request data and the awaitable [`Request`].
 
+use std::borrow::Cow;
 use std::fmt::{self, Display};
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderName, HeaderValue, ACCEPT};
+use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::Method;
 use serde::Serialize;
 
@@ -23,7 +24,7 @@ pub trait Operation: Send + 'static {
     /// The decoded success response.
     type Output: Send;
     /// Validates the parameters and builds the request.
-    fn prepare(self) -> Result<Prepared, Error>;
+    fn prepare(&self) -> Result<Prepared, Error>;
     /// Maps the final response (any status) to the output or an error.
     fn decode(response: Response) -> Result<Self::Output, Error>;
 }
@@ -45,9 +46,12 @@ pub struct Prepared {
     /// The HTTP method.
     pub method: Method,
     /// The path, parameters substituted and percent-encoded; starts with `/`.
-    pub path: String,
+    /// Borrowed when the path has no parameters.
+    pub path: Cow<'static, str>,
     /// Query parameters, already serialised (encoded when sent).
     pub query: Vec<(&'static str, String)>,
+    /// The `Accept` header, when the operation returns a body.
+    pub accept: Option<&'static str>,
     /// Header parameters.
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// The body.
@@ -60,13 +64,24 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// A request without parameters or body.
-    pub(crate) fn new(operation_id: &'static str, method: Method, path: String) -> Self {
+    /// A request without parameters or body, to a path without parameters.
+    pub(crate) fn new(operation_id: &'static str, method: Method, path: &'static str) -> Self {
+        Self::at(operation_id, method, Cow::Borrowed(path))
+    }
+
+    /// A request without parameters or body, to a path with parameters
+    /// already substituted.
+    pub(crate) fn with_path(operation_id: &'static str, method: Method, path: String) -> Self {
+        Self::at(operation_id, method, Cow::Owned(path))
+    }
+
+    fn at(operation_id: &'static str, method: Method, path: Cow<'static, str>) -> Self {
         Self {
             operation_id,
             method,
             path,
             query: Vec::new(),
+            accept: None,
             headers: Vec::new(),
             body: None,
             security: &[],
@@ -86,8 +101,7 @@ impl Prepared {
 
     /// Sets the `Accept` header.
     pub(crate) fn accept(&mut self, media_type: &'static str) {
-        self.headers
-            .push((ACCEPT, HeaderValue::from_static(media_type)));
+        self.accept = Some(media_type);
     }
 
     /// A scalar query parameter.
@@ -198,7 +212,9 @@ impl<'c, O: Operation> IntoFuture for Request<'c, O> {
                 operation,
                 options,
             } = self;
-            let prepared = match operation.prepare() {
+            let prepared = operation.prepare();
+            drop(operation);
+            let prepared = match prepared {
                 Ok(prepared) => prepared,
                 Err(error) => {
                     let ctx = HookContext {
@@ -211,16 +227,18 @@ impl<'c, O: Operation> IntoFuture for Request<'c, O> {
             };
             // `execute` reports its own errors to the hooks.
             let response = core.execute(prepared, options).await?;
+            if !core.has_hooks() {
+                return O::decode(response);
+            }
             let ctx = HookContext {
                 operation_id: O::OPERATION_ID,
                 attempt: response.attempts(),
             };
-            let kept = core.has_hooks().then(|| response.clone());
+            let kept = response.clone();
             let result = O::decode(response);
-            match (&result, &kept) {
-                (Ok(_), Some(response)) => core.after_success(&ctx, response),
-                (Err(error), _) => core.after_error(&ctx, error),
-                (Ok(_), None) => {}
+            match &result {
+                Ok(_) => core.after_success(&ctx, &kept),
+                Err(error) => core.after_error(&ctx, error),
             }
             result
         })
@@ -233,7 +251,7 @@ mod tests {
 
     #[test]
     fn query_parameters_keep_their_order() {
-        let mut prepared = Prepared::new("Op", Method::GET, "/x".to_owned());
+        let mut prepared = Prepared::new("Op", Method::GET, "/x");
         prepared.query("limit", 10);
         prepared.query("after", "a b");
         let query: Vec<_> = prepared

@@ -39,12 +39,12 @@ pub struct CreateMachineToken {
 impl Operation for CreateMachineToken {
     const OPERATION_ID: &'static str = "CreateMachineToken";
     type Output = models::MachineToken;
-    fn prepare(self) -> Result<Prepared, Error> {
+    fn prepare(&self) -> Result<Prepared, Error> {
         self.body.validate()?;
         let mut prepared = Prepared::new(
             Self::OPERATION_ID,
             Method::POST,
-            String::from("/machine_tokens"),
+            "/machine_tokens",
         );
         prepared.accept("application/json");
         prepared.security = &[&[0]];
@@ -58,14 +58,7 @@ impl Operation for CreateMachineToken {
     fn decode(response: Response) -> Result<Self::Output, Error> {
         match response.status().as_u16() {
             200 => response.json(),
-            400..=401 | 422 => {
-                Err(
-                    response
-                        .api_error(|body| {
-                            serde_json::from_slice(body).map(ErrorBody::ClerkErrors)
-                        }),
-                )
-            }
+            400..=401 | 422 => Err(response.api_error(ErrorBody::decode_clerk_errors)),
             _ => Err(response.unexpected()),
         }
     }

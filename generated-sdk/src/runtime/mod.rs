@@ -6,9 +6,10 @@
 
 // Not every API uses every helper (query styles, basic auth, number checks...)
 // or re-export.
-#![allow(dead_code, unused_imports)]
+#![allow(dead_code, unused_imports, unused_macros)]
 
 mod builder;
+pub(crate) mod de;
 mod error;
 mod file;
 mod hook;
@@ -16,6 +17,7 @@ pub(crate) mod nullable;
 pub(crate) mod params;
 mod request;
 mod retry;
+pub(crate) mod ser;
 mod transport;
 pub(crate) mod validate;
 

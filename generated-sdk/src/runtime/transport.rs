@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, USER_AGENT,
+};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
@@ -13,8 +15,8 @@ use super::builder::ApiKeyLocation;
 use super::builder::{ApiConfig, ClientBuilder, Credential, SecurityScheme};
 use super::error::{ApiError, BodyError, BodyFailure, DecodeError, Error, ResponseError};
 use super::hook::{Hook, HookContext};
-use super::request::{CallOptions, Prepared};
-use super::retry::{retry_after, RetryConfig};
+use super::request::{Body, CallOptions, Prepared};
+use super::retry::{retry_after, RetryConfig, RetryStrategy};
 use crate::ErrorBody;
 
 /// The state shared by a client and every request it makes.
@@ -23,6 +25,9 @@ pub struct ClientCore {
     http: reqwest::Client,
     base_url: String,
     credentials: Vec<Option<Credential>>,
+    /// Per security scheme, the header value its credential makes, computed
+    /// once (`None` when it goes elsewhere or is not a valid header value).
+    auth_headers: Vec<Option<HeaderValue>>,
     retries: Option<RetryConfig>,
     timeout: Option<Duration>,
     hooks: Vec<Arc<dyn Hook>>,
@@ -164,11 +169,21 @@ impl ClientCore {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?,
         };
+        let auth_headers = builder
+            .credentials
+            .iter()
+            .enumerate()
+            .map(|(index, credential)| {
+                let scheme = builder.api.security_schemes.get(index)?;
+                auth_header(scheme, credential.as_ref()?).ok()
+            })
+            .collect();
         Ok(Self {
             api: builder.api,
             http,
             base_url,
             credentials: builder.credentials,
+            auth_headers,
             retries: builder.retries,
             timeout: builder.timeout,
             hooks: builder.hooks,
@@ -219,21 +234,28 @@ impl ClientCore {
         if let Some(message) = options.invalid {
             return Err(Error::Config(message));
         }
-        let (template, secret_in_url) = self.build_request(&prepared, &options)?;
+        let mut prepared = prepared;
         let retries = options
             .retries
             .as_ref()
             .or(self.retries.as_ref())
             .or(prepared.retries)
             .unwrap_or(&self.api.retries);
+        // Without a retry strategy there is exactly one attempt, which may
+        // take the body instead of sharing it.
+        let single_attempt = matches!(retries.strategy, RetryStrategy::None);
         let timeout = options.timeout.or(self.timeout);
         let start = Instant::now();
         loop {
             ctx.attempt += 1;
-            // In-memory bodies always clone; `None` only for streaming bodies.
-            let mut request = template
-                .try_clone()
-                .ok_or_else(|| Error::Config("request body cannot be resent".to_owned()))?;
+            // Each attempt builds its request afresh from `prepared` (the
+            // same every time; hooks see a new one per attempt).
+            let body = if single_attempt {
+                prepared.body.take()
+            } else {
+                prepared.body.clone()
+            };
+            let (mut request, secret_in_url) = self.build_request(&prepared, body, &options)?;
             for hook in &self.hooks {
                 hook.before_request(ctx, &mut request)?;
             }
@@ -286,6 +308,8 @@ impl ClientCore {
         .map_err(|e| Error::Transport(scrub(e)))?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
+        // A body in one chunk is kept as is; more chunks are gathered.
+        let mut first: Option<Bytes> = None;
         let mut body = BytesMut::new();
         let failure = loop {
             let chunk = match deadline {
@@ -296,12 +320,18 @@ impl ClientCore {
                 None => response.chunk().await,
             };
             match chunk {
-                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                Ok(Some(chunk)) if first.is_none() && body.is_empty() => first = Some(chunk),
+                Ok(Some(chunk)) => {
+                    if let Some(first) = first.take() {
+                        body.extend_from_slice(&first);
+                    }
+                    body.extend_from_slice(&chunk);
+                }
                 Ok(None) => {
                     return Ok(Response {
                         status,
                         headers,
-                        body: body.freeze(),
+                        body: first.unwrap_or_else(|| body.freeze()),
                         attempts: 0,
                     })
                 }
@@ -311,7 +341,7 @@ impl ClientCore {
         Err(Error::Body(Box::new(BodyError {
             status,
             headers,
-            received: body.freeze(),
+            received: first.unwrap_or_else(|| body.freeze()),
             failure,
         })))
     }
@@ -321,14 +351,13 @@ impl ClientCore {
     fn build_request(
         &self,
         prepared: &Prepared,
+        body: Option<Body>,
         options: &CallOptions,
     ) -> Result<(reqwest::Request, bool), Error> {
-        let base = match &options.server_url {
-            Some(url) => parse_base_url(url)?,
-            None => self.base_url.clone(),
+        let mut url = match &options.server_url {
+            Some(url) => request_url(&parse_base_url(url)?, &prepared.path)?,
+            None => request_url(&self.base_url, &prepared.path)?,
         };
-        let mut url = Url::parse(&format!("{base}{}", prepared.path))
-            .map_err(|e| Error::Config(format!("invalid request URL: {e}")))?;
         if !prepared.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (name, value) in &prepared.query {
@@ -338,7 +367,10 @@ impl ClientCore {
         let mut request = reqwest::Request::new(prepared.method.clone(), url);
         let headers = request.headers_mut();
         headers.insert(USER_AGENT, HeaderValue::from_static(self.api.user_agent));
-        if let Some(body) = &prepared.body {
+        if let Some(accept) = prepared.accept {
+            headers.insert(ACCEPT, HeaderValue::from_static(accept));
+        }
+        if let Some(body) = &body {
             headers.insert(CONTENT_TYPE, body.content_type.clone());
         }
         for (name, value) in &prepared.headers {
@@ -348,8 +380,8 @@ impl ClientCore {
         for (name, value) in &options.headers {
             request.headers_mut().insert(name.clone(), value.clone());
         }
-        if let Some(body) = &prepared.body {
-            *request.body_mut() = Some(reqwest::Body::from(body.bytes.clone()));
+        if let Some(body) = body {
+            *request.body_mut() = Some(reqwest::Body::from(body.bytes));
         }
         Ok((request, secret_in_url))
     }
@@ -377,6 +409,17 @@ impl ClientCore {
             ) else {
                 continue;
             };
+            if let Some(Some(value)) = self.auth_headers.get(index) {
+                let name = match scheme {
+                    SecurityScheme::ApiKey { name, .. } => {
+                        reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                            .map_err(|e| Error::Config(format!("API key header: {e}")))?
+                    }
+                    _ => AUTHORIZATION,
+                };
+                request.headers_mut().insert(name, value.clone());
+                continue;
+            }
             match (scheme, credential) {
                 (SecurityScheme::HttpBearer, Credential::Token(token)) => {
                     let value = sensitive(&format!("Bearer {}", token.expose()))?;
@@ -417,6 +460,47 @@ impl ClientCore {
         }
         Ok(secret_in_url)
     }
+}
+
+/// The header value a credential makes for `scheme`: `Err` when it goes
+/// elsewhere (query, cookie), has the wrong kind or is not a valid value
+/// (the request then reports it).
+fn auth_header(scheme: &SecurityScheme, credential: &Credential) -> Result<HeaderValue, Error> {
+    match (scheme, credential) {
+        (SecurityScheme::HttpBearer, Credential::Token(token)) => {
+            sensitive(&format!("Bearer {}", token.expose()))
+        }
+        (SecurityScheme::HttpBasic, Credential::Basic { username, password }) => {
+            basic_auth(username, password.expose())
+        }
+        (
+            SecurityScheme::ApiKey {
+                location: ApiKeyLocation::Header,
+                ..
+            },
+            Credential::Token(key),
+        ) => sensitive(key.expose()),
+        _ => Err(Error::Config("not a header credential".to_owned())),
+    }
+}
+
+/// `base` (no trailing slash) joined with `path` (leading slash) and parsed.
+/// Short URLs are joined on the stack, so only the `Url` allocates.
+fn request_url(base: &str, path: &str) -> Result<Url, Error> {
+    const STACK: usize = 256;
+    let length = base.len() + path.len();
+    let parsed = if length > STACK {
+        Url::parse(&format!("{base}{path}"))
+    } else {
+        let mut buffer = [0u8; STACK];
+        buffer[..base.len()].copy_from_slice(base.as_bytes());
+        buffer[base.len()..length].copy_from_slice(path.as_bytes());
+        // Two `str`s end to end are UTF-8.
+        let joined = std::str::from_utf8(&buffer[..length])
+            .map_err(|_| Error::Config("invalid request URL".to_owned()))?;
+        Url::parse(joined)
+    };
+    parsed.map_err(|e| Error::Config(format!("invalid request URL: {e}")))
 }
 
 /// A header value marked sensitive (hidden from `Debug`, never logged).

@@ -237,6 +237,16 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
     }
 }
 
+/// The name of `ErrorBody`'s function decoding the error schema `name`.
+pub fn error_decoder(api: &crate::ir::Api, name: &str) -> proc_macro2::Ident {
+    let module = api
+        .types
+        .binary_search_by(|t| t.name.as_str().cmp(name))
+        .ok()
+        .map_or(name, |index| api.types[index].module.as_str());
+    quote::format_ident!("decode_{}", module.trim_start_matches("r#"))
+}
+
 fn error_body_rs(cx: &Context<'_>) -> TokenStream {
     let variants = cx.api.error_types.iter().map(|name| {
         let variant = ident(name);
@@ -247,6 +257,21 @@ fn error_body_rs(cx: &Context<'_>) -> TokenStream {
         let variant = ident(name);
         quote!(Self::#variant(body) => write_json(f, body),)
     });
+    // One non-generic decoding function per error schema, shared by every
+    // operation that documents it.
+    let decoders = cx.api.error_types.iter().map(|name| {
+        let variant = ident(name);
+        let function = error_decoder(cx.api, name);
+        let doc = format!("Decodes a [`{name}`] body.");
+        quote! {
+            #[doc = #doc]
+            pub(crate) fn #function(body: &[u8]) -> serde_json::Result<Self> {
+                serde_json::from_slice(body).map(Self::#variant)
+            }
+        }
+    });
+    let decoders =
+        (!cx.api.error_types.is_empty()).then(|| quote!(impl ErrorBody { #(#decoders)* }));
     let imports = cx.api.error_types.iter().map(|name| ident(name));
     let has_any = !cx.api.error_types.is_empty();
     let helper = has_any.then(|| {
@@ -286,6 +311,8 @@ fn error_body_rs(cx: &Context<'_>) -> TokenStream {
                 #display_body
             }
         }
+
+        #decoders
 
         #helper
     }

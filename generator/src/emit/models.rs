@@ -1,5 +1,8 @@
 //! `src/models/`: one file per named type.
 
+mod de;
+mod ser;
+
 use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
@@ -102,18 +105,7 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
         let docs = doc_attrs(&field_docs(f));
         let field = ident(&f.rust_name);
         let ty = field_type(&f.ty, f.presence, f.boxed, Scope::Models);
-        let rename = (f.wire_name != f.rust_name).then(|| {
-            let wire = &f.wire_name;
-            quote!(#[serde(rename = #wire)])
-        });
-        let presence = match f.presence {
-            Presence::Required | Presence::Nullable => quote!(),
-            Presence::Optional => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-            Presence::OptionalNullable => quote! {
-                #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::runtime::nullable::deserialize_some")]
-            },
-        };
-        quote! { #docs #rename #presence pub #field: #ty, }
+        quote! { #docs pub #field: #ty, }
     });
 
     let required: Vec<&Field> = s
@@ -183,20 +175,35 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
     } else {
         quote!(_loc)
     };
+    let deserialize = de::struct_deserialize(&name, s);
+    let serialize = ser::struct_serialize(&name, s);
+    let ser_import = s
+        .fields
+        .iter()
+        .any(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable))
+        .then(|| {
+            quote!(
+                use crate::runtime::ser;
+            )
+        });
     quote! {
         #map_import
-        use serde::{Deserialize, Serialize};
-
         #nullable_import
+        use crate::runtime::de;
+        #ser_import
         #validation_imports
         #imports
 
         #docs
-        #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, #default PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+
+        #serialize
+
+        #deserialize
 
         impl #name {
             #new_doc
@@ -297,6 +304,14 @@ fn enum_file(name: &proc_macro2::Ident, e: &Enum, docs: TokenStream) -> TokenStr
         };
         quote!(#[doc = #doc] #variant,)
     });
+    // Written as a `match` only when there is something to match.
+    let known_body = |arms: Vec<TokenStream>| {
+        if arms.is_empty() {
+            quote!(let _ = value; None)
+        } else {
+            quote!(match value { #(#arms)* _ => None, })
+        }
+    };
     match e.repr {
         EnumRepr::String => {
             let arms_to = e.variants.iter().map(|v| {
@@ -311,13 +326,12 @@ fn enum_file(name: &proc_macro2::Ident, e: &Enum, docs: TokenStream) -> TokenStr
                 let EnumValue::String(value) = &v.value else {
                     return quote!();
                 };
-                quote!(#value => Self::#variant,)
+                quote!(#value => Some(Self::#variant),)
             });
+            let known_body = known_body(arms_from.collect());
+            // `From<String>`, `From<&str>`, `Display` and serde come from
+            // the runtime's `string_enum!`.
             quote! {
-                use std::fmt;
-
-                use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
                 #docs
                 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
                 pub enum #name {
@@ -334,40 +348,14 @@ fn enum_file(name: &proc_macro2::Ident, e: &Enum, docs: TokenStream) -> TokenStr
                             Self::#unknown(value) => value,
                         }
                     }
-                }
 
-                impl From<String> for #name {
-                    fn from(value: String) -> Self {
-                        match value.as_str() {
-                            #(#arms_from)*
-                            _ => Self::#unknown(value),
-                        }
+                    /// The known variant sent as `value`, if any.
+                    fn known(value: &str) -> Option<Self> {
+                        #known_body
                     }
                 }
 
-                impl From<&str> for #name {
-                    fn from(value: &str) -> Self {
-                        Self::from(value.to_owned())
-                    }
-                }
-
-                impl fmt::Display for #name {
-                    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-
-                impl Serialize for #name {
-                    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-
-                impl<'de> Deserialize<'de> for #name {
-                    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        String::deserialize(deserializer).map(Self::from)
-                    }
-                }
+                crate::runtime::de::string_enum!(#name, #unknown);
             }
         }
         EnumRepr::Integer => {
@@ -383,13 +371,12 @@ fn enum_file(name: &proc_macro2::Ident, e: &Enum, docs: TokenStream) -> TokenStr
                 let EnumValue::Integer(value) = &v.value else {
                     return quote!();
                 };
-                quote!(#value => Self::#variant,)
+                quote!(#value => Some(Self::#variant),)
             });
+            let known_body = known_body(arms_from.collect());
+            // `From<i64>`, `Display` and serde come from the runtime's
+            // `int_enum!`.
             quote! {
-                use std::fmt;
-
-                use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
                 #docs
                 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
                 pub enum #name {
@@ -406,34 +393,14 @@ fn enum_file(name: &proc_macro2::Ident, e: &Enum, docs: TokenStream) -> TokenStr
                             Self::#unknown(value) => value,
                         }
                     }
-                }
 
-                impl From<i64> for #name {
-                    fn from(value: i64) -> Self {
-                        match value {
-                            #(#arms_from)*
-                            _ => Self::#unknown(value),
-                        }
+                    /// The known variant sent as `value`, if any.
+                    fn known(value: i64) -> Option<Self> {
+                        #known_body
                     }
                 }
 
-                impl fmt::Display for #name {
-                    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        write!(f, "{}", self.as_i64())
-                    }
-                }
-
-                impl Serialize for #name {
-                    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_i64(self.as_i64())
-                    }
-                }
-
-                impl<'de> Deserialize<'de> for #name {
-                    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        i64::deserialize(deserializer).map(Self::from)
-                    }
-                }
+                crate::runtime::de::int_enum!(#name, #unknown);
             }
         }
     }
@@ -475,20 +442,13 @@ fn one_of_file(api: &Api, ty: &NamedType, o: &OneOf, docs: TokenStream) -> Token
     } else {
         quote!(loc)
     };
-    let (derive_de, deserialize_impl) = match &o.discriminator {
-        None => (quote!(Deserialize,), quote!()),
-        Some(property) => (quote!(), tagged_deserialize(&name, property, o)),
-    };
+    let deserialize_impl = de::union_deserialize(&name, o, o.discriminator.as_deref());
     let untagged_doc = doc_attrs("A value that matches none of the alternatives known to this version of the SDK, kept as received.");
-    let de_import = if o.discriminator.is_some() {
-        quote!(
-            use serde::{Deserialize, Deserializer, Serialize};
-        )
-    } else {
-        quote!(
-            use serde::{Deserialize, Serialize};
-        )
-    };
+    let de_import = quote!(
+        use serde::Serialize;
+
+        use crate::runtime::de;
+    );
     let validate_body = if validate_arms.is_empty() {
         quote!(Ok(()))
     } else {
@@ -503,7 +463,7 @@ fn one_of_file(api: &Api, ty: &NamedType, o: &OneOf, docs: TokenStream) -> Token
         #imports
 
         #docs
-        #[derive(Clone, Debug, PartialEq, Serialize, #derive_de)]
+        #[derive(Clone, Debug, PartialEq, Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#variants)*
@@ -523,29 +483,5 @@ fn one_of_file(api: &Api, ty: &NamedType, o: &OneOf, docs: TokenStream) -> Token
         }
 
         #deserialize_impl
-    }
-}
-
-/// Decoding by discriminator: the tag property picks the alternative, and an
-/// unknown tag keeps the value instead of failing.
-fn tagged_deserialize(name: &proc_macro2::Ident, property: &str, o: &OneOf) -> TokenStream {
-    let unknown = ident(&o.unknown_variant);
-    let arms = o.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
-        let variant = ident(&v.rust_name);
-        let tags = &v.tags;
-        let wrap = if v.boxed { quote!(|v| Self::#variant(Box::new(v))) } else { quote!(Self::#variant) };
-        quote!(Some(#(#tags)|*) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom),)
-    });
-    quote! {
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
-                match tag.as_deref() {
-                    #(#arms)*
-                    _ => Ok(Self::#unknown(value)),
-                }
-            }
-        }
     }
 }

@@ -1,0 +1,244 @@
+//! Decoding helpers shared by the generated `Deserialize` impls.
+//!
+//! Generated models decode through these few functions instead of each
+//! carrying a full `#[derive(Deserialize)]` expansion: a struct's impl is a
+//! loop over its keys matching field indexes, and everything else (key
+//! lookup, duplicate and missing fields, skipping unknown keys, union
+//! alternatives, forward-compatible enums) lives here once. This keeps the
+//! generated crate quick to compile.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Finds a key among a struct's wire names: `Some(index)`, or `None` for a
+/// key the struct does not know (it is skipped, as the API may add fields).
+pub(crate) struct FieldSeed(pub(crate) &'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for FieldSeed {
+    type Value = Option<usize>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for FieldSeed {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(self.0.iter().position(|name| *name == key))
+    }
+
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
+        Ok(self.0.iter().position(|name| name.as_bytes() == key))
+    }
+}
+
+/// The next key of `map`: `Some(Some(index))` for a known field,
+/// `Some(None)` for an unknown one, `None` at the end.
+pub(crate) fn next_field<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    fields: &'static [&'static str],
+) -> Result<Option<Option<usize>>, A::Error> {
+    map.next_key_seed(FieldSeed(fields))
+}
+
+/// Decodes the current value into `slot`; a second occurrence of the same
+/// key is an error.
+pub(crate) fn field<'de, A, T>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Skips the value of a key the struct does not know.
+pub(crate) fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(|_| ())
+}
+
+/// The "missing field" error of a required field (`map` only names the
+/// error type).
+pub(crate) fn missing<'de, A: MapAccess<'de>>(_map: &A, name: &'static str) -> A::Error {
+    de::Error::missing_field(name)
+}
+
+/// A generated struct's field loop (one impl per struct, emitted with it).
+pub(crate) trait Fields<'de>: Sized {
+    /// The struct's name, for error messages.
+    const NAME: &'static str;
+    /// The wire names, in the order of the indexes [`next_field`] returns.
+    const FIELDS: &'static [&'static str];
+    /// Reads the fields from `map`.
+    fn visit<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+struct StructVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Fields<'de>> Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::visit(map)
+    }
+}
+
+/// `Deserialize::deserialize` of a generated struct.
+pub(crate) fn decode_struct<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Fields<'de>,
+{
+    // `deserialize_map`, not `deserialize_struct`: JSON objects only (not
+    // arrays), and about half the code per struct in serde_json.
+    deserializer.deserialize_map(StructVisitor(PhantomData))
+}
+
+/// One alternative of an untagged union, tried against the buffered value.
+pub(crate) fn alternative<T: DeserializeOwned>(value: &Value) -> Option<T> {
+    T::deserialize(value).ok()
+}
+
+/// The alternative a union's discriminator selected.
+pub(crate) fn tagged<T: DeserializeOwned>(value: &Value) -> Result<T, serde_json::Error> {
+    T::deserialize(value)
+}
+
+/// A union's generic `deserialize`: buffers the value, then hands it to the
+/// union's non-generic `from_json`.
+pub(crate) fn decode_union<'de, D, T>(
+    deserializer: D,
+    from_json: fn(Value) -> Result<T, serde_json::Error>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    from_json(Value::deserialize(deserializer)?).map_err(de::Error::custom)
+}
+
+/// The unknown-value impls of a forward-compatible string enum `$name`
+/// whose inherent `as_str` and `known` (wire text to known variant) are
+/// generated: conversions from text, `Display`, and serde both ways
+/// (decoding known values without allocating).
+macro_rules! string_enum {
+    ($name:ident, $unknown:ident) => {
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                match Self::known(&value) {
+                    Some(known) => known,
+                    None => Self::$unknown(value),
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self::known(value).unwrap_or_else(|| Self::$unknown(value.to_owned()))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = $crate::runtime::de::enum_text(deserializer)?;
+                Ok(Self::known(&text).unwrap_or_else(|| Self::$unknown(text.into_owned())))
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+/// The unknown-value impls of a forward-compatible integer enum `$name`
+/// whose inherent `as_i64` and `known` are generated.
+macro_rules! int_enum {
+    ($name:ident, $unknown:ident) => {
+        impl From<i64> for $name {
+            fn from(value: i64) -> Self {
+                Self::known(value).unwrap_or(Self::$unknown(value))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.as_i64())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.as_i64())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    };
+}
+pub(crate) use int_enum;
+
+/// The text of a forward-compatible string enum: borrowed from the input
+/// when possible, so known values decode without allocating.
+pub(crate) fn enum_text<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Cow<'de, str>, D::Error> {
+    struct Text;
+
+    impl<'de> Visitor<'de> for Text {
+        type Value = Cow<'de, str>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(value))
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(value.to_owned()))
+        }
+
+        fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(value))
+        }
+    }
+
+    deserializer.deserialize_str(Text)
+}

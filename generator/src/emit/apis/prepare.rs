@@ -1,0 +1,242 @@
+//! The body of `Operation::prepare`: validation, then the request (path,
+//! parameters, body).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::super::retry::retry_config;
+use super::super::rust::{count, ident};
+use super::super::validate::parameter_validation;
+use super::decode::is_success;
+use crate::ir::{
+    Api, BodyEncoding, NamedType, Operation, ParamLocation, Presence, Primitive, TypeKind, TypeRef,
+};
+
+/// The body of `Operation::prepare`: validate, then build the request.
+pub(super) fn prepare(api: &Api, op: &Operation) -> TokenStream {
+    let accept = op
+        .responses
+        .iter()
+        .filter(|r| is_success(r.status))
+        .find_map(|r| r.body.as_ref())
+        .map(|body| {
+            let media_type = &body.content_type;
+            quote!(prepared.accept(#media_type);)
+        });
+    let method = format_ident!("{}", op.http_method.as_str());
+    let validation = parameter_validation(api, &op.parameters);
+    let patterns = &validation.patterns;
+    let regex_imports = (!patterns.is_empty()).then(|| {
+        quote!(
+            use std::sync::LazyLock;
+            use regex::Regex;
+        )
+    });
+    let loc_import = validation.runtime_import();
+    let param_checks = validation.body;
+    let body_check = op.body.as_ref().and_then(|body| match &body.ty {
+        TypeRef::Named(name) if super::super::rust::has_validate(api, name) => {
+            Some(if body.required {
+                quote!(self.body.validate()?;)
+            } else {
+                quote!(if let Some(body) = &self.body {
+                    body.validate()?;
+                })
+            })
+        }
+        _ => None,
+    });
+    let path = path_expression(op, &method);
+    let mut statements = Vec::new();
+    for p in &op.parameters {
+        let name = ident(&p.rust_name);
+        let wire = &p.wire_name;
+        let explode = p.explode;
+        let add = match p.location {
+            ParamLocation::Path => continue,
+            ParamLocation::Query if is_list(api, &p.ty) => {
+                quote!(params::query_list(&mut prepared, #wire, value, #explode);)
+            }
+            ParamLocation::Query => quote!(prepared.query(#wire, params::to_text(value));),
+            ParamLocation::Header => quote!(prepared.header(#wire, params::to_text(value))?;),
+            ParamLocation::Cookie => {
+                quote!(params::cookie(&mut prepared, #wire, &params::to_text(value))?;)
+            }
+        };
+        statements.push(if p.required {
+            quote!({ let value = &self.#name; #add })
+        } else {
+            quote!(if let Some(value) = &self.#name { #add })
+        });
+    }
+    if let Some(body) = &op.body {
+        let content_type = &body.content_type;
+        let set = match body.encoding {
+            BodyEncoding::Json => quote!(prepared.json_body(body)?;),
+            BodyEncoding::Form => quote!(params::form_body(&mut prepared, body)?;),
+            BodyEncoding::Multipart => multipart_parts(api, &body.ty),
+            BodyEncoding::Binary => {
+                quote!(params::raw_body(&mut prepared, #content_type, body.clone());)
+            }
+            BodyEncoding::Text => {
+                quote!(params::raw_body(&mut prepared, #content_type, bytes::Bytes::from(body.clone()));)
+            }
+        };
+        statements.push(if body.required {
+            quote!({ let body = &self.body; #set })
+        } else {
+            quote!(if let Some(body) = &self.body { #set })
+        });
+    }
+    let security = op.security.iter().map(|alternative| {
+        let indices = alternative.iter().map(|i| count(*i as u64));
+        quote!(&[#(#indices),*])
+    });
+    let retries = op.retries.as_ref().map(|policy| {
+        let config = retry_config(policy);
+        quote! {
+            use std::borrow::Cow;
+            use std::time::Duration;
+
+            use crate::runtime::{Backoff, RetryConfig, RetryStrategy, StatusMatch};
+
+            static RETRIES: RetryConfig = #config;
+            prepared.retries = Some(&RETRIES);
+        }
+    });
+    quote! {
+        #regex_imports
+        #loc_import
+        #(#patterns)*
+        #param_checks
+        #body_check
+        let mut prepared = #path;
+        #accept
+        prepared.security = &[#(#security),*];
+        #retries
+        #(#statements)*
+        Ok(prepared)
+    }
+}
+
+/// The new `Prepared`: a static path when it has no parameters, else the
+/// path with each `{name}` replaced by the parameter's percent-encoded
+/// value, as a concatenation (not `format!`, so the formatter can lay it
+/// out).
+fn path_expression(op: &Operation, method: &proc_macro2::Ident) -> TokenStream {
+    let mut pieces = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        if open > 0 {
+            let text = &rest[..open];
+            pieces.push(quote!(#text));
+        }
+        let name = &rest[open + 1..open + close];
+        if let Some(p) = op
+            .parameters
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.wire_name == name)
+        {
+            let field = ident(&p.rust_name);
+            pieces.push(quote!(&params::path_segment(&self.#field)));
+        }
+        rest = &rest[open + close + 1..];
+    }
+    if pieces.is_empty() {
+        let path = op.path.as_str();
+        return quote!(Prepared::new(Self::OPERATION_ID, Method::#method, #path));
+    }
+    if !rest.is_empty() {
+        pieces.push(quote!(#rest));
+    }
+    quote!(Prepared::with_path(Self::OPERATION_ID, Method::#method, [#(#pieces),*].concat()))
+}
+
+fn is_list(api: &Api, ty: &TypeRef) -> bool {
+    match resolve_alias(api, ty) {
+        TypeRef::List(_) => true,
+        TypeRef::Named(name) => {
+            find(api, name).is_some_and(|t| matches!(t.kind, TypeKind::List(_)))
+        }
+        _ => false,
+    }
+}
+
+fn find<'a>(api: &'a Api, name: &str) -> Option<&'a NamedType> {
+    api.types
+        .binary_search_by(|t| t.name.as_str().cmp(name))
+        .ok()
+        .map(|i| &api.types[i])
+}
+
+/// Follows named aliases to the type they stand for.
+fn resolve_alias<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
+    let mut current = ty;
+    for _ in 0..api.types.len() {
+        match current {
+            TypeRef::Named(name) => match find(api, name).map(|t| &t.kind) {
+                Some(TypeKind::Alias(target)) => current = target,
+                _ => return current,
+            },
+            _ => return current,
+        }
+    }
+    current
+}
+
+/// Statements writing a `multipart/form-data` body from `body`: a part per
+/// field of a struct, file parts for its `File`s; the JSON form's fields
+/// as text parts for any other type.
+fn multipart_parts(api: &Api, ty: &TypeRef) -> TokenStream {
+    let fields = match ty {
+        TypeRef::Primitive(Primitive::Binary) => {
+            return quote! {
+                let mut form = params::Multipart::new();
+                form.file("file", body);
+                form.finish(&mut prepared);
+            };
+        }
+        TypeRef::Named(name) => api
+            .types
+            .binary_search_by(|t| t.name.as_str().cmp(name))
+            .ok()
+            .and_then(|index| match &api.types[index].kind {
+                TypeKind::Struct(s) => Some(&s.fields),
+                _ => None,
+            }),
+        _ => None,
+    };
+    let Some(fields) = fields else {
+        return quote!(params::multipart_body(&mut prepared, body)?;);
+    };
+    let binary = TypeRef::Primitive(Primitive::Binary);
+    let parts = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let add = match &f.ty {
+            ty if *ty == binary => quote!(form.file(#wire, value);),
+            TypeRef::List(item) if **item == binary => {
+                quote!(for value in value { form.file(#wire, value); })
+            }
+            TypeRef::List(_) => quote!(for value in value { form.text(#wire, value); }),
+            _ => quote!(form.text(#wire, value);),
+        };
+        match f.presence {
+            Presence::Required => quote!({ let value = &body.#field; #add }),
+            Presence::Optional | Presence::Nullable => {
+                quote!(if let Some(value) = &body.#field { #add })
+            }
+            Presence::OptionalNullable => {
+                quote!(if let Some(crate::Nullable::Value(value)) = &body.#field { #add })
+            }
+        }
+    });
+    quote! {
+        let mut form = params::Multipart::new();
+        #(#parts)*
+        form.finish(&mut prepared);
+    }
+}
