@@ -36,6 +36,16 @@ pub struct Api {
     pub error_types: Vec<String>,
 }
 
+impl Api {
+    /// The named type called `name` (types are sorted by name).
+    pub fn find_type(&self, name: &str) -> Option<&NamedType> {
+        self.types
+            .binary_search_by(|t| t.name.as_str().cmp(name))
+            .ok()
+            .map(|index| &self.types[index])
+    }
+}
+
 /// One entry of `servers`, its variables replaced by their defaults.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Server {

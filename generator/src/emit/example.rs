@@ -81,7 +81,7 @@ fn is_plain(api: &Api, ty: &TypeRef) -> bool {
 
 fn named_type<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a NamedType> {
     match ty {
-        TypeRef::Named(name) => find(api, name),
+        TypeRef::Named(name) => api.find_type(name),
         _ => None,
     }
 }
@@ -154,7 +154,7 @@ fn expr(
         TypeRef::List(_) | TypeRef::Map(_) => "Default::default()".to_owned(),
         TypeRef::Nullable(_) => "None".to_owned(),
         TypeRef::Any => "serde_json::Value::Null".to_owned(),
-        TypeRef::Named(name) => named(api, find(api, name)?, c, example, lib, depth)?,
+        TypeRef::Named(name) => named(api, api.find_type(name)?, c, example, lib, depth)?,
     })
 }
 
@@ -224,13 +224,6 @@ fn field_argument(api: &Api, f: &Field, lib: &str, depth: usize) -> Option<Strin
         Some(literal) if f.ty == TypeRef::Primitive(Primitive::String) => literal.to_owned(),
         _ => value,
     })
-}
-
-fn find<'a>(api: &'a Api, name: &str) -> Option<&'a NamedType> {
-    api.types
-        .binary_search_by(|t| t.name.as_str().cmp(name))
-        .ok()
-        .map(|i| &api.types[i])
 }
 
 /// The spec's example when it satisfies the length limits, else a

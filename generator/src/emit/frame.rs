@@ -240,10 +240,8 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
 /// The name of `ErrorBody`'s function decoding the error schema `name`.
 pub fn error_decoder(api: &crate::ir::Api, name: &str) -> proc_macro2::Ident {
     let module = api
-        .types
-        .binary_search_by(|t| t.name.as_str().cmp(name))
-        .ok()
-        .map_or(name, |index| api.types[index].module.as_str());
+        .find_type(name)
+        .map_or(name, |named| named.module.as_str());
     quote::format_ident!("decode_{}", module.trim_start_matches("r#"))
 }
 

@@ -96,10 +96,8 @@ pub fn uses_map(ty: &TypeRef) -> bool {
 
 /// Whether values of the named type have a `validate_at` method.
 pub fn has_validate(api: &Api, name: &str) -> bool {
-    api.types
-        .binary_search_by(|t| t.name.as_str().cmp(name))
-        .ok()
-        .is_some_and(|i| matches!(api.types[i].kind, TypeKind::Struct(_) | TypeKind::OneOf(_)))
+    api.find_type(name)
+        .is_some_and(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::OneOf(_)))
 }
 
 /// An integer literal without a type suffix (`30`, `-5`), as a person

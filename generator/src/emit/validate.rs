@@ -283,7 +283,7 @@ pub fn needs_validation(api: &Api, name: &str) -> bool {
             return false;
         }
         seen.push(name);
-        let Ok(index) = api.types.binary_search_by(|t| t.name.as_str().cmp(name)) else {
+        let Some(named) = api.find_type(name) else {
             return false;
         };
         let ty_needs = |ty: &'a TypeRef, seen: &mut Vec<&'a str>| -> bool {
@@ -299,7 +299,7 @@ pub fn needs_validation(api: &Api, name: &str) -> bool {
             }
             false
         };
-        match &api.types[index].kind {
+        match &named.kind {
             crate::ir::TypeKind::Struct(s) => s
                 .fields
                 .iter()

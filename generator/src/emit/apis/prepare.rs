@@ -9,7 +9,7 @@ use super::super::rust::{count, ident};
 use super::super::validate::parameter_validation;
 use super::decode::is_success;
 use crate::ir::{
-    Api, BodyEncoding, NamedType, Operation, ParamLocation, Presence, Primitive, TypeKind, TypeRef,
+    Api, BodyEncoding, Operation, ParamLocation, Presence, Primitive, TypeKind, TypeRef,
 };
 
 /// The body of `Operation::prepare`: validate, then build the request.
@@ -158,18 +158,11 @@ fn path_expression(op: &Operation, method: &proc_macro2::Ident) -> TokenStream {
 fn is_list(api: &Api, ty: &TypeRef) -> bool {
     match resolve_alias(api, ty) {
         TypeRef::List(_) => true,
-        TypeRef::Named(name) => {
-            find(api, name).is_some_and(|t| matches!(t.kind, TypeKind::List(_)))
-        }
+        TypeRef::Named(name) => api
+            .find_type(name)
+            .is_some_and(|t| matches!(t.kind, TypeKind::List(_))),
         _ => false,
     }
-}
-
-fn find<'a>(api: &'a Api, name: &str) -> Option<&'a NamedType> {
-    api.types
-        .binary_search_by(|t| t.name.as_str().cmp(name))
-        .ok()
-        .map(|i| &api.types[i])
 }
 
 /// Follows named aliases to the type they stand for.
@@ -177,7 +170,7 @@ fn resolve_alias<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
     let mut current = ty;
     for _ in 0..api.types.len() {
         match current {
-            TypeRef::Named(name) => match find(api, name).map(|t| &t.kind) {
+            TypeRef::Named(name) => match api.find_type(name).map(|t| &t.kind) {
                 Some(TypeKind::Alias(target)) => current = target,
                 _ => return current,
             },
@@ -199,14 +192,10 @@ fn multipart_parts(api: &Api, ty: &TypeRef) -> TokenStream {
                 form.finish(&mut prepared);
             };
         }
-        TypeRef::Named(name) => api
-            .types
-            .binary_search_by(|t| t.name.as_str().cmp(name))
-            .ok()
-            .and_then(|index| match &api.types[index].kind {
-                TypeKind::Struct(s) => Some(&s.fields),
-                _ => None,
-            }),
+        TypeRef::Named(name) => api.find_type(name).and_then(|named| match &named.kind {
+            TypeKind::Struct(s) => Some(&s.fields),
+            _ => None,
+        }),
         _ => None,
     };
     let Some(fields) = fields else {
