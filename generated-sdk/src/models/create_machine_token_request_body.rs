@@ -2,7 +2,6 @@
 
 use crate::Nullable;
 use crate::runtime::de;
-use crate::runtime::ser;
 use crate::runtime::validate::{self, Loc};
 use crate::ValidationError;
 use super::CreateMachineTokenClaims;
@@ -32,61 +31,12 @@ pub struct CreateMachineTokenRequestBody {
     pub allowed_clock_skew: Option<Nullable<i64>>,
 }
 
-impl serde::Serialize for CreateMachineTokenRequestBody {
-    fn serialize<__S: serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeStruct as _;
-        let mut out = serializer.serialize_struct("CreateMachineTokenRequestBody", 4)?;
-        out.serialize_field("machine_id", &self.machine_id)?;
-        ser::optional(&mut out, "claims", &self.claims)?;
-        ser::optional(&mut out, "expires_in_seconds", &self.expires_in_seconds)?;
-        ser::optional(&mut out, "allowed_clock_skew", &self.allowed_clock_skew)?;
-        out.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateMachineTokenRequestBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::decode_struct(deserializer)
-    }
-}
-
-impl<'de> de::Fields<'de> for CreateMachineTokenRequestBody {
-    const NAME: &'static str = "CreateMachineTokenRequestBody";
-    const FIELDS: &'static [&'static str] = &[
-        "machine_id",
-        "claims",
-        "expires_in_seconds",
-        "allowed_clock_skew",
-    ];
-    fn visit<__A: serde::de::MapAccess<'de>>(mut map: __A) -> Result<Self, __A::Error> {
-        let mut field0: Option<String> = None;
-        let mut field1: Option<Nullable<CreateMachineTokenClaims>> = None;
-        let mut field2: Option<Nullable<i64>> = None;
-        let mut field3: Option<Nullable<i64>> = None;
-        while let Some(key) = de::next_field(&mut map, Self::FIELDS)? {
-            let read = match key {
-                Some(0) => de::field(&mut map, &mut field0, "machine_id"),
-                Some(1) => de::field(&mut map, &mut field1, "claims"),
-                Some(2) => de::field(&mut map, &mut field2, "expires_in_seconds"),
-                Some(3) => de::field(&mut map, &mut field3, "allowed_clock_skew"),
-                _ => de::skip(&mut map),
-            };
-            read?;
-        }
-        let Some(field0) = field0 else {
-            return Err(de::missing(&map, "machine_id"));
-        };
-        Ok(Self {
-            machine_id: field0,
-            claims: field1,
-            expires_in_seconds: field2,
-            allowed_clock_skew: field3,
-        })
+de::struct_serde! {
+    CreateMachineTokenRequestBody {
+        machine_id: String = "machine_id" => required,
+        claims: Option<Nullable<CreateMachineTokenClaims>> = "claims" => optional_nullable,
+        expires_in_seconds: Option<Nullable<i64>> = "expires_in_seconds" => optional_nullable,
+        allowed_clock_skew: Option<Nullable<i64>> = "allowed_clock_skew" => optional_nullable,
     }
 }
 

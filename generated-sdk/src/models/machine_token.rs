@@ -15,51 +15,10 @@ pub struct MachineToken {
     pub jwt: String,
 }
 
-impl serde::Serialize for MachineToken {
-    fn serialize<__S: serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use serde::ser::SerializeStruct as _;
-        let mut out = serializer.serialize_struct("MachineToken", 2)?;
-        out.serialize_field("object", &self.object)?;
-        out.serialize_field("jwt", &self.jwt)?;
-        out.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MachineToken {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        de::decode_struct(deserializer)
-    }
-}
-
-impl<'de> de::Fields<'de> for MachineToken {
-    const NAME: &'static str = "MachineToken";
-    const FIELDS: &'static [&'static str] = &["object", "jwt"];
-    fn visit<__A: serde::de::MapAccess<'de>>(mut map: __A) -> Result<Self, __A::Error> {
-        let mut field0: Option<MachineTokenObject> = None;
-        let mut field1: Option<String> = None;
-        while let Some(key) = de::next_field(&mut map, Self::FIELDS)? {
-            let read = match key {
-                Some(0) => de::field(&mut map, &mut field0, "object"),
-                Some(1) => de::field(&mut map, &mut field1, "jwt"),
-                _ => de::skip(&mut map),
-            };
-            read?;
-        }
-        let Some(field0) = field0 else {
-            return Err(de::missing(&map, "object"));
-        };
-        let Some(field1) = field1 else {
-            return Err(de::missing(&map, "jwt"));
-        };
-        Ok(Self {
-            object: field0,
-            jwt: field1,
-        })
+de::struct_serde! {
+    MachineToken {
+        object: MachineTokenObject = "object" => required,
+        jwt: String = "jwt" => required,
     }
 }
 

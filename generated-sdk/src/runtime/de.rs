@@ -242,3 +242,141 @@ pub(crate) fn enum_text<'de, D: Deserializer<'de>>(
 
     deserializer.deserialize_str(Text)
 }
+
+/// The slot a field's value is read into while a struct decodes, by the
+/// field's presence (the names [`struct_serde!`] takes): `None` until its
+/// key is seen. An optional-nullable field is its own slot, because its
+/// type, `Option<Nullable<T>>`, already tells an absent key (`None`) from
+/// `null` (`Some(Nullable::Null)`); the others are wrapped once more.
+#[allow(non_camel_case_types)]
+pub(crate) mod slot {
+    pub(crate) type required<T> = Option<T>;
+    pub(crate) type optional<T> = Option<T>;
+    pub(crate) type nullable<T> = Option<T>;
+    pub(crate) type optional_nullable<T> = T;
+}
+
+/// `Serialize` and `Deserialize` for a generated struct, from its field
+/// list; the struct itself is declared beside the invocation.
+///
+/// ```ignore
+/// de::struct_serde! {
+///     Name {
+///         rust_field: FieldType = "wire_name" => presence,
+///         ...
+///     }
+/// }
+/// ```
+///
+/// `FieldType` is the field's declared type, and `presence` one of:
+/// - `required`: the key must be present (else a "missing field" error
+///   naming the wire name) and its value is always sent;
+/// - `optional`: `Option<T>`; an absent key or `null` decodes as `None`,
+///   and `None` is not sent;
+/// - `nullable`: `Option<T>`; `null` (or, as serde does, an absent key)
+///   decodes as `None`, and `None` is sent as `null`;
+/// - `optional_nullable`: `Option<Nullable<T>>`; an absent key is `None`
+///   (not sent), `null` is `Some(Nullable::Null)` (sent as `null`).
+///
+/// Decoding skips unknown keys and rejects a repeated one. This macro
+/// replaces about forty emitted lines per struct, which the generator had
+/// to build, parse back and format; the expansion is the code it emitted.
+/// Field names become the decoder's slot variables (hygiene keeps them
+/// apart from the macro's own `map`, `key`, `out`...), and the generic
+/// parameters are `__A`/`__S` so that no model type can be captured.
+macro_rules! struct_serde {
+    ($name:ident {}) => {
+        impl serde::Serialize for $name {
+            fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+                use serde::ser::SerializeStruct as _;
+                let out = serializer.serialize_struct(stringify!($name), 0)?;
+                out.end()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                $crate::runtime::de::decode_struct(deserializer)
+            }
+        }
+
+        impl<'de> $crate::runtime::de::Fields<'de> for $name {
+            const NAME: &'static str = stringify!($name);
+            const FIELDS: &'static [&'static str] = &[];
+
+            fn visit<__A: serde::de::MapAccess<'de>>(mut map: __A) -> Result<Self, __A::Error> {
+                while $crate::runtime::de::next_field(&mut map, Self::FIELDS)?.is_some() {
+                    $crate::runtime::de::skip(&mut map)?;
+                }
+                Ok(Self {})
+            }
+        }
+    };
+    ($name:ident { $($field:ident: $ty:ty = $wire:literal => $presence:ident,)+ }) => {
+        impl serde::Serialize for $name {
+            fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+                use serde::ser::SerializeStruct as _;
+                // The length is an upper bound: JSON only tells zero from non-zero.
+                let mut out = serializer.serialize_struct(stringify!($name), [$($wire),+].len())?;
+                $($crate::runtime::de::struct_serde!(@put $presence, out, $wire, self.$field);)+
+                out.end()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                $crate::runtime::de::decode_struct(deserializer)
+            }
+        }
+
+        impl<'de> $crate::runtime::de::Fields<'de> for $name {
+            const NAME: &'static str = stringify!($name);
+            const FIELDS: &'static [&'static str] = &[$($wire),+];
+
+            fn visit<__A: serde::de::MapAccess<'de>>(mut map: __A) -> Result<Self, __A::Error> {
+                // A field's index in `FIELDS` is its variant's discriminant.
+                #[allow(non_camel_case_types)]
+                enum __Field { $($field),+ }
+                $(let mut $field: $crate::runtime::de::slot::$presence<$ty> = None;)+
+                // One `?` per key rather than one per field: less code to
+                // compile for every struct.
+                while let Some(key) = $crate::runtime::de::next_field(&mut map, Self::FIELDS)? {
+                    let read = match key {
+                        $(Some(index) if index == __Field::$field as usize => {
+                            $crate::runtime::de::field(&mut map, &mut $field, $wire)
+                        })+
+                        _ => $crate::runtime::de::skip(&mut map),
+                    };
+                    read?;
+                }
+                Ok(Self {
+                    $($field: $crate::runtime::de::struct_serde!(@take $presence, map, $wire, $field),)+
+                })
+            }
+        }
+    };
+    // A field's value once the map is read.
+    (@take required, $map:ident, $wire:literal, $slot:ident) => {
+        match $slot {
+            Some(value) => value,
+            None => return Err($crate::runtime::de::missing(&$map, $wire)),
+        }
+    };
+    (@take optional_nullable, $map:ident, $wire:literal, $slot:ident) => {
+        $slot
+    };
+    (@take $other:ident, $map:ident, $wire:literal, $slot:ident) => {
+        $slot.flatten()
+    };
+    // Writes a field: absent optional ones are left out.
+    (@put required, $out:ident, $wire:literal, $value:expr) => {
+        $out.serialize_field($wire, &$value)?
+    };
+    (@put nullable, $out:ident, $wire:literal, $value:expr) => {
+        $out.serialize_field($wire, &$value)?
+    };
+    (@put $other:ident, $out:ident, $wire:literal, $value:expr) => {
+        $crate::runtime::ser::optional(&mut $out, $wire, &$value)?
+    };
+}
+pub(crate) use struct_serde;

@@ -146,6 +146,7 @@ impl Job<'_> {
         if let Job::Docs = self {
             return Ok(markdown::docs(cx));
         }
+        rust::clear_preformatted();
         let (files, docs) = doc::deferring(|| self.tokens(cx));
         if let Some(rendered) = Self::format(cx, files, &docs)? {
             return Ok(rendered);

@@ -1,7 +1,6 @@
 //! `src/models/`: one file per named type.
 
 mod de;
-mod ser;
 
 use std::collections::BTreeSet;
 
@@ -175,22 +174,11 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
     } else {
         quote!(_loc)
     };
-    let deserialize = de::struct_deserialize(&name, s);
-    let serialize = ser::struct_serialize(&name, s);
-    let ser_import = s
-        .fields
-        .iter()
-        .any(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable))
-        .then(|| {
-            quote!(
-                use crate::runtime::ser;
-            )
-        });
+    let serde_impls = de::struct_serde(&name, s);
     quote! {
         #map_import
         #nullable_import
         use crate::runtime::de;
-        #ser_import
         #validation_imports
         #imports
 
@@ -201,9 +189,7 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
             #(#fields)*
         }
 
-        #serialize
-
-        #deserialize
+        #serde_impls
 
         impl #name {
             #new_doc

@@ -1,6 +1,7 @@
 //! Small helpers shared by the Rust emitters: identifiers, type tokens,
 //! literals and formatting.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -152,7 +153,66 @@ pub fn format_file(
     let mut text = String::with_capacity(header.len() + printed.len() + printed.len() / 16);
     text.push_str(header);
     space_items(&printed, &mut text);
+    if text.contains(PLACEHOLDER) {
+        text = splice(&text).ok_or_else(|| crate::Error::Emit {
+            file: file.to_owned(),
+            reason: "a preformatted item's placeholder was printed unexpectedly".into(),
+        })?;
+    }
     Ok(Some(text))
+}
+
+/// The macro name of a [`preformatted`] item's placeholder.
+const PLACEHOLDER: &str = "__preformatted!(";
+
+thread_local! {
+    /// The texts of the [`preformatted`] items of the job being built on
+    /// this thread, indexed as their placeholders say.
+    static PREFORMATTED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Forgets the [`preformatted`] texts of the previous job on this thread.
+pub fn clear_preformatted() {
+    PREFORMATTED.with(|cell| cell.borrow_mut().clear());
+}
+
+/// A top-level item given as text already laid out as it should appear
+/// (ending with a newline): a placeholder macro call stands for it in the
+/// tokens and [`format_file`] puts the text in its place, with a blank line
+/// on each side. For code that `syn` and prettyplease would only slow down
+/// and lay out badly, such as the field lists of `struct_serde!`, whose
+/// tokens prettyplease prints as one run-on paragraph.
+pub fn preformatted(text: String) -> TokenStream {
+    let index = PREFORMATTED.with(|cell| {
+        let mut texts = cell.borrow_mut();
+        texts.push(text);
+        texts.len() - 1
+    });
+    let index = Literal::usize_unsuffixed(index);
+    quote!(__preformatted!(#index);)
+}
+
+/// Replaces each placeholder line, `__preformatted!(N);` at the start of a
+/// line, with its text; `None` when one is printed any other way or its
+/// index is unknown.
+fn splice(text: &str) -> Option<String> {
+    PREFORMATTED.with(|cell| {
+        let texts = cell.borrow();
+        let mut out = String::with_capacity(text.len() + texts.iter().map(String::len).sum::<usize>());
+        for line in text.split_inclusive('\n') {
+            if !line.contains(PLACEHOLDER) {
+                out.push_str(line);
+                continue;
+            }
+            let index = line.strip_prefix(PLACEHOLDER)?.strip_suffix(");\n")?;
+            // prettyplease leaves no blank line around a statement-like
+            // item, and `space_items` does not see it as an item.
+            out.push('\n');
+            out.push_str(texts.get(index.parse::<usize>().ok()?)?);
+            out.push('\n');
+        }
+        Some(out)
+    })
 }
 
 /// Copies prettyplease's output into `out` with a blank line between items
