@@ -380,3 +380,72 @@ macro_rules! struct_serde {
     };
 }
 pub(crate) use struct_serde;
+
+#[cfg(test)]
+mod tests {
+    use crate::Nullable;
+    use serde_json::json;
+
+    // Type names a generic parameter could capture, and field names the
+    // macro's own locals could shadow.
+    #[derive(Debug, PartialEq)]
+    struct A {}
+    super::struct_serde! { A {} }
+
+    #[derive(Debug, PartialEq)]
+    struct S {
+        map: String,
+        key: Option<i64>,
+        out: Option<Box<A>>,
+        serializer: Option<Nullable<String>>,
+        r#type: String,
+    }
+    super::struct_serde! {
+        S {
+            map: String = "map" => required,
+            key: Option<i64> = "key" => nullable,
+            out: Option<Box<A>> = "out" => optional,
+            serializer: Option<Nullable<String>> = "ser\"ializer" => optional_nullable,
+            r#type: String = "type" => required,
+        }
+    }
+
+    fn decode(value: serde_json::Value) -> Result<S, String> {
+        serde_json::from_value(value).map_err(|err| err.to_string())
+    }
+
+    #[test]
+    fn encodes_every_presence() {
+        let value = S {
+            map: "m".into(),
+            key: None,
+            out: None,
+            serializer: Some(Nullable::Null),
+            r#type: "t".into(),
+        };
+        let text = serde_json::to_string(&value).unwrap();
+        assert_eq!(text, r#"{"map":"m","key":null,"ser\"ializer":null,"type":"t"}"#);
+        assert_eq!(serde_json::to_string(&A {}).unwrap(), "{}");
+    }
+
+    #[test]
+    fn decodes_every_presence() {
+        let full = json!({"map": "m", "key": 1, "out": {"x": 1}, "ser\"ializer": "s", "type": "t", "new": 2});
+        let decoded = decode(full).unwrap();
+        assert_eq!(decoded.key, Some(1));
+        assert_eq!(decoded.out, Some(Box::new(A {})));
+        assert_eq!(decoded.serializer, Some(Nullable::Value("s".into())));
+        let sparse = decode(json!({"map": "m", "ser\"ializer": null, "type": "t"})).unwrap();
+        assert_eq!((sparse.key, sparse.out), (None, None));
+        assert_eq!(sparse.serializer, Some(Nullable::Null));
+        assert_eq!(decode(json!({"map": "m", "type": "t"})).unwrap().serializer, None);
+    }
+
+    #[test]
+    fn rejects_missing_and_repeated_keys() {
+        assert_eq!(decode(json!({"map": "m"})).unwrap_err(), "missing field `type`");
+        let repeated = serde_json::from_str::<S>(r#"{"map":"m","type":"t","map":"n"}"#);
+        assert_eq!(repeated.unwrap_err().to_string(), "duplicate field `map` at line 1 column 27");
+        assert!(serde_json::from_str::<A>("[]").is_err());
+    }
+}

@@ -198,7 +198,8 @@ pub fn preformatted(text: String) -> TokenStream {
 fn splice(text: &str) -> Option<String> {
     PREFORMATTED.with(|cell| {
         let texts = cell.borrow();
-        let mut out = String::with_capacity(text.len() + texts.iter().map(String::len).sum::<usize>());
+        let mut out =
+            String::with_capacity(text.len() + texts.iter().map(String::len).sum::<usize>());
         for line in text.split_inclusive('\n') {
             if !line.contains(PLACEHOLDER) {
                 out.push_str(line);
