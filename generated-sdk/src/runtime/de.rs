@@ -262,13 +262,17 @@ pub(crate) mod slot {
 /// ```ignore
 /// de::struct_serde! {
 ///     Name {
-///         rust_field: FieldType = "wire_name" => presence,
-///         ...
+///         0 rust_field: FieldType = "wire_name" => presence,
+///         1 ...
 ///     }
 /// }
 /// ```
 ///
-/// `FieldType` is the field's declared type, and `presence` one of:
+/// Each field is listed in declaration order (the order it is sent in)
+/// after its position, counted from 0 (the index the key lookup returns,
+/// matched as a literal: a computed index needs a guard per field, which
+/// costs more to compile). `FieldType` is the field's declared type, and
+/// `presence` one of:
 /// - `required`: the key must be present (else a "missing field" error
 ///   naming the wire name) and its value is always sent;
 /// - `optional`: `Option<T>`; an absent key or `null` decodes as `None`,
@@ -312,7 +316,7 @@ macro_rules! struct_serde {
             }
         }
     };
-    ($name:ident { $($field:ident: $ty:ty = $wire:literal => $presence:ident,)+ }) => {
+    ($name:ident { $($index:literal $field:ident: $ty:ty = $wire:literal => $presence:ident,)+ }) => {
         impl serde::Serialize for $name {
             fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
                 use serde::ser::SerializeStruct as _;
@@ -334,38 +338,41 @@ macro_rules! struct_serde {
             const FIELDS: &'static [&'static str] = &[$($wire),+];
 
             fn visit<__A: serde::de::MapAccess<'de>>(mut map: __A) -> Result<Self, __A::Error> {
-                // A field's index in `FIELDS` is its variant's discriminant.
-                #[allow(non_camel_case_types)]
-                enum __Field { $($field),+ }
                 $(let mut $field: $crate::runtime::de::slot::$presence<$ty> = None;)+
                 // One `?` per key rather than one per field: less code to
                 // compile for every struct.
                 while let Some(key) = $crate::runtime::de::next_field(&mut map, Self::FIELDS)? {
                     let read = match key {
-                        $(Some(index) if index == __Field::$field as usize => {
-                            $crate::runtime::de::field(&mut map, &mut $field, $wire)
-                        })+
+                        $(Some($index) => $crate::runtime::de::field(&mut map, &mut $field, $wire),)+
                         _ => $crate::runtime::de::skip(&mut map),
                     };
                     read?;
                 }
+                // Every check before the struct is built: a `return` from
+                // inside the struct expression would have to drop the
+                // fields built before it, which costs borrow checking.
+                $($crate::runtime::de::struct_serde!(@check $presence, map, $wire, $field);)+
                 Ok(Self {
-                    $($field: $crate::runtime::de::struct_serde!(@take $presence, map, $wire, $field),)+
+                    $($field: $crate::runtime::de::struct_serde!(@take $presence, $field),)+
                 })
             }
         }
     };
-    // A field's value once the map is read.
-    (@take required, $map:ident, $wire:literal, $slot:ident) => {
-        match $slot {
-            Some(value) => value,
-            None => return Err($crate::runtime::de::missing(&$map, $wire)),
-        }
+    // The "missing field" error of an absent required field.
+    (@check required, $map:ident, $wire:literal, $slot:ident) => {
+        let Some($slot) = $slot else {
+            return Err($crate::runtime::de::missing(&$map, $wire));
+        };
     };
-    (@take optional_nullable, $map:ident, $wire:literal, $slot:ident) => {
+    (@check $other:ident, $map:ident, $wire:literal, $slot:ident) => {};
+    // A field's value once the map is read.
+    (@take required, $slot:ident) => {
         $slot
     };
-    (@take $other:ident, $map:ident, $wire:literal, $slot:ident) => {
+    (@take optional_nullable, $slot:ident) => {
+        $slot
+    };
+    (@take $other:ident, $slot:ident) => {
         $slot.flatten()
     };
     // Writes a field: absent optional ones are left out.
@@ -402,11 +409,11 @@ mod tests {
     }
     super::struct_serde! {
         S {
-            map: String = "map" => required,
-            key: Option<i64> = "key" => nullable,
-            out: Option<Box<A>> = "out" => optional,
-            serializer: Option<Nullable<String>> = "ser\"ializer" => optional_nullable,
-            r#type: String = "type" => required,
+            0 map: String = "map" => required,
+            1 key: Option<i64> = "key" => nullable,
+            2 out: Option<Box<A>> = "out" => optional,
+            3 serializer: Option<Nullable<String>> = "ser\"ializer" => optional_nullable,
+            4 r#type: String = "type" => required,
         }
     }
 

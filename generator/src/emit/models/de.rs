@@ -26,7 +26,7 @@ pub fn struct_serde(name: &Ident, s: &Struct) -> TokenStream {
     if !s.fields.is_empty() {
         text.push('\n');
     }
-    for f in &s.fields {
+    for (index, f) in s.fields.iter().enumerate() {
         // Types are paths with generic arguments only, so the token text
         // without spaces, commas spaced, is how rustfmt would print them.
         let ty = field_type(&f.ty, f.presence, f.boxed, Scope::Models)
@@ -42,7 +42,10 @@ pub fn struct_serde(name: &Ident, s: &Struct) -> TokenStream {
         let wire = proc_macro2::Literal::string(&f.wire_name);
         let field = &f.rust_name;
         // Writing to a `String` cannot fail.
-        let _ = writeln!(text, "        {field}: {ty} = {wire} => {presence},");
+        let _ = writeln!(
+            text,
+            "        {index} {field}: {ty} = {wire} => {presence},"
+        );
     }
     if !s.fields.is_empty() {
         text.push_str("    ");
