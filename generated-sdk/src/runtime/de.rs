@@ -298,11 +298,7 @@ macro_rules! struct_serde {
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-                $crate::runtime::de::decode_struct(deserializer)
-            }
-        }
+        $crate::runtime::de::struct_serde!(@deserialize $name);
 
         impl<'de> $crate::runtime::de::Fields<'de> for $name {
             const NAME: &'static str = stringify!($name);
@@ -327,11 +323,7 @@ macro_rules! struct_serde {
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-                $crate::runtime::de::decode_struct(deserializer)
-            }
-        }
+        $crate::runtime::de::struct_serde!(@deserialize $name);
 
         impl<'de> $crate::runtime::de::Fields<'de> for $name {
             const NAME: &'static str = stringify!($name);
@@ -355,6 +347,14 @@ macro_rules! struct_serde {
                 Ok(Self {
                     $($field: $crate::runtime::de::struct_serde!(@take $presence, $field),)+
                 })
+            }
+        }
+    };
+    // `Deserialize` goes through the struct's `Fields` impl.
+    (@deserialize $name:ident) => {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                $crate::runtime::de::decode_struct(deserializer)
             }
         }
     };

@@ -146,7 +146,6 @@ impl Job<'_> {
         if let Job::Docs = self {
             return Ok(markdown::docs(cx));
         }
-        rust::clear_preformatted();
         let (files, docs) = doc::deferring(|| self.tokens(cx));
         if let Some(rendered) = Self::format(cx, files, &docs)? {
             return Ok(rendered);
@@ -159,7 +158,10 @@ impl Job<'_> {
         })
     }
 
+    /// Builds the files' tokens; the preformatted items they refer to are
+    /// kept on this thread until the next build (see [`rust::preformatted`]).
     fn tokens(&self, cx: &Context<'_>) -> Vec<(String, proc_macro2::TokenStream)> {
+        rust::clear_preformatted();
         match self {
             Job::Frame => frame::frame_files(cx),
             Job::Docs => Vec::new(),
