@@ -23,7 +23,7 @@ const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
 
 /// A value as parameter text: strings as they are, numbers and booleans as
 /// literals, lists comma-separated, anything else as compact JSON.
-pub(crate) fn to_text<T: Serialize + ?Sized>(value: &T) -> String {
+pub(crate) fn to_text(value: &dyn erased_serde::Serialize) -> String {
     // Serialising generated types into a `Value` cannot fail: they have no
     // maps with non-string keys.
     text_of(&serde_json::to_value(value).unwrap_or(Value::Null))
@@ -40,7 +40,7 @@ fn text_of(value: &Value) -> String {
 
 /// A path parameter (style `simple`), percent-encoded so that it stays one
 /// segment whatever it holds.
-pub(crate) fn path_segment<T: Serialize + ?Sized>(value: &T) -> String {
+pub(crate) fn path_segment(value: &dyn erased_serde::Serialize) -> String {
     utf8_percent_encode(&to_text(value), UNRESERVED).to_string()
 }
 
@@ -57,7 +57,7 @@ pub(crate) fn query_list<T: Serialize>(
             prepared.query(name, to_text(item));
         }
     } else {
-        prepared.query(name, to_text(items));
+        prepared.query(name, to_text(&items));
     }
 }
 
@@ -73,9 +73,9 @@ pub(crate) fn cookie(
 
 /// An `application/x-www-form-urlencoded` body: each top-level field of the
 /// value as a pair, lists as repeated keys (style `form`, exploded).
-pub(crate) fn form_body<T: Serialize + ?Sized>(
+pub(crate) fn form_body(
     prepared: &mut Prepared,
-    body: &T,
+    body: &dyn erased_serde::Serialize,
 ) -> Result<(), Error> {
     let value = serde_json::to_value(body).map_err(Error::Encode)?;
     let Value::Object(fields) = value else {
@@ -140,7 +140,7 @@ impl Multipart {
     }
 
     /// A text part: the value as `to_text` writes it.
-    pub(crate) fn text<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+    pub(crate) fn text(&mut self, name: &str, value: &dyn erased_serde::Serialize) {
         self.head(name, None);
         self.bytes.extend_from_slice(to_text(value).as_bytes());
         self.bytes.extend_from_slice(b"\r\n");
@@ -177,9 +177,9 @@ fn quoted(name: &str) -> String {
 
 /// A `multipart/form-data` body for a value that is not a struct: each
 /// top-level field of its JSON form as a text part.
-pub(crate) fn multipart_body<T: Serialize + ?Sized>(
+pub(crate) fn multipart_body(
     prepared: &mut Prepared,
-    body: &T,
+    body: &dyn erased_serde::Serialize,
 ) -> Result<(), Error> {
     let value = serde_json::to_value(body).map_err(Error::Encode)?;
     let Value::Object(fields) = value else {
@@ -216,7 +216,7 @@ mod tests {
     fn multipart_bodies_carry_text_and_file_parts() {
         let mut prepared = Prepared::new("Upload", Method::POST, "/files");
         let mut form = Multipart::new();
-        form.text("title", "Q3 \"final\"");
+        form.text("title", &"Q3 \"final\"");
         form.text("count", &3);
         let file = File::new(b"\x89PNG\r\n--not-a-boundary".to_vec())
             .file_name("logo.png")

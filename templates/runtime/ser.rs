@@ -1,17 +1,44 @@
-//! Encoding helper shared by the generated `Serialize` impls of structs,
-//! which are emitted (one call per field) rather than derived, so the
-//! crate compiles faster.
+//! Encoding shared by the generated `Serialize` impls of structs.
+//!
+//! A struct's impl (from `de::struct_serde!`) only lists its fields, each as
+//! a type-erased `&dyn erased_serde::Serialize` or `None` for an absent
+//! optional field; the loop that writes them is [`fields`], compiled once per
+//! serializer for the whole crate instead of once per struct. Writing each
+//! field with its own generic `serialize_field` call cost about a second of
+//! the crate's build (type checking, borrow checking and code generation of
+//! one call per field); the price is a dynamic call per field when sending.
 
+use serde::Serializer;
 use serde::ser::{Serialize, SerializeStruct};
 
-/// Writes an optional field: a present value is sent, an absent one is not.
-pub(crate) fn optional<S, T>(out: &mut S, name: &'static str, value: &Option<T>) -> Result<(), S::Error>
-where
-    S: SerializeStruct,
-    T: Serialize,
-{
-    match value {
-        Some(value) => out.serialize_field(name, value),
-        None => out.skip_field(name),
+/// A field as [`fields`] writes it: its value, or `None` to leave it out.
+pub(crate) type Put<'a> = Option<&'a dyn erased_serde::Serialize>;
+
+/// A required or nullable field: always sent (`None` of a nullable field as
+/// `null`).
+pub(crate) fn always<T: Serialize>(value: &T) -> Put<'_> {
+    Some(value)
+}
+
+/// An optional field: sent when present, left out when absent.
+pub(crate) fn optional<T: Serialize>(value: &Option<T>) -> Put<'_> {
+    value.as_ref().map(|value| value as &dyn erased_serde::Serialize)
+}
+
+/// Writes struct `name` from its fields, as `(wire name, value)` pairs in
+/// declaration order.
+pub(crate) fn fields<S: Serializer>(
+    serializer: S,
+    name: &'static str,
+    fields: &[(&'static str, Put<'_>)],
+) -> Result<S::Ok, S::Error> {
+    // The length is an upper bound: JSON only tells zero from non-zero.
+    let mut out = serializer.serialize_struct(name, fields.len())?;
+    for (wire, value) in fields {
+        match value {
+            Some(value) => out.serialize_field(wire, value)?,
+            None => out.skip_field(wire)?,
+        }
     }
+    out.end()
 }

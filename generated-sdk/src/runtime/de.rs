@@ -156,7 +156,12 @@ macro_rules! string_enum {
 
         impl From<&str> for $name {
             fn from(value: &str) -> Self {
-                Self::known(value).unwrap_or_else(|| Self::$unknown(value.to_owned()))
+                // A `match`, not `unwrap_or_else`: a closure per enum is
+                // one more function for every enum to compile.
+                match Self::known(value) {
+                    Some(known) => known,
+                    None => Self::$unknown(value.to_owned()),
+                }
             }
         }
 
@@ -175,7 +180,10 @@ macro_rules! string_enum {
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let text = $crate::runtime::de::enum_text(deserializer)?;
-                Ok(Self::known(&text).unwrap_or_else(|| Self::$unknown(text.into_owned())))
+                Ok(match Self::known(&text) {
+                    Some(known) => known,
+                    None => Self::$unknown(text.into_owned()),
+                })
             }
         }
     };
@@ -292,9 +300,7 @@ macro_rules! struct_serde {
     ($name:ident {}) => {
         impl serde::Serialize for $name {
             fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-                use serde::ser::SerializeStruct as _;
-                let out = serializer.serialize_struct(stringify!($name), 0)?;
-                out.end()
+                $crate::runtime::ser::fields(serializer, stringify!($name), &[])
             }
         }
 
@@ -315,11 +321,9 @@ macro_rules! struct_serde {
     ($name:ident { $($index:literal $field:ident: $ty:ty = $wire:literal => $presence:ident,)+ }) => {
         impl serde::Serialize for $name {
             fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-                use serde::ser::SerializeStruct as _;
-                // The length is an upper bound: JSON only tells zero from non-zero.
-                let mut out = serializer.serialize_struct(stringify!($name), [$($wire),+].len())?;
-                $($crate::runtime::de::struct_serde!(@put $presence, out, $wire, self.$field);)+
-                out.end()
+                $crate::runtime::ser::fields(serializer, stringify!($name), &[
+                    $(($wire, $crate::runtime::de::struct_serde!(@put $presence, self.$field)),)+
+                ])
             }
         }
 
@@ -375,15 +379,15 @@ macro_rules! struct_serde {
     (@take $other:ident, $slot:ident) => {
         $slot.flatten()
     };
-    // Writes a field: absent optional ones are left out.
-    (@put required, $out:ident, $wire:literal, $value:expr) => {
-        $out.serialize_field($wire, &$value)?
+    // A field to write (see `ser::fields`): absent optional ones are left out.
+    (@put required, $value:expr) => {
+        $crate::runtime::ser::always(&$value)
     };
-    (@put nullable, $out:ident, $wire:literal, $value:expr) => {
-        $out.serialize_field($wire, &$value)?
+    (@put nullable, $value:expr) => {
+        $crate::runtime::ser::always(&$value)
     };
-    (@put $other:ident, $out:ident, $wire:literal, $value:expr) => {
-        $crate::runtime::ser::optional(&mut $out, $wire, &$value)?
+    (@put $other:ident, $value:expr) => {
+        $crate::runtime::ser::optional(&$value)
     };
 }
 pub(crate) use struct_serde;

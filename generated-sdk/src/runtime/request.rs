@@ -89,8 +89,9 @@ impl Prepared {
         }
     }
 
-    /// Serialises `value` as the JSON body.
-    pub(crate) fn json_body<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+    /// Serialises `value` as the JSON body (type-erased: one copy of the
+    /// encoder for every body type).
+    pub(crate) fn json_body(&mut self, value: &dyn erased_serde::Serialize) -> Result<(), Error> {
         let bytes = serde_json::to_vec(value).map_err(Error::Encode)?;
         self.body = Some(Body {
             content_type: HeaderValue::from_static("application/json"),
