@@ -282,24 +282,28 @@ fn compile_time(root: &Path, builds: usize) -> Result<(), Box<dyn Error>> {
         },
     )?;
     generator::write::write(&crate_dir, &generated)?;
+    write_consumer(&scratch, &crate_dir)?;
     fs::write(
         scratch.join("Cargo.toml"),
-        "[workspace]\nresolver = \"2\"\nmembers = [\"clerk-full\"]\n",
+        "[workspace]\nresolver = \"2\"\nmembers = [\"clerk-full\", \"consumer\"]\n",
     )?;
     fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"))?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let target = scratch.join("target");
-    let run = |subcommand: &str| -> Result<(Duration, u64), Box<dyn Error>> {
+    let run = |subcommand: &str, package: &str| -> Result<(Duration, u64), Box<dyn Error>> {
         // Touching the crate root makes Cargo rebuild the crate and only it.
-        let lib = crate_dir.join("src/lib.rs");
-        fs::write(&lib, fs::read(&lib)?)?;
+        let root_file = match package {
+            "consumer" => scratch.join("consumer/src/main.rs"),
+            _ => crate_dir.join("src/lib.rs"),
+        };
+        fs::write(&root_file, fs::read(&root_file)?)?;
         let report = scratch.join("time.txt");
         let start = Instant::now();
         let status = Command::new("/usr/bin/time")
             .args(["-f", "%M", "-o"])
             .arg(&report)
             .arg(&cargo)
-            .args([subcommand, "--offline", "--quiet", "-p", "clerk-full"])
+            .args([subcommand, "--offline", "--quiet", "-p", package])
             .env("CARGO_INCREMENTAL", "0")
             .env("CARGO_TARGET_DIR", &target)
             .current_dir(&scratch)
@@ -316,27 +320,59 @@ fn compile_time(root: &Path, builds: usize) -> Result<(), Box<dyn Error>> {
         Ok((elapsed, peak_kib))
     };
     println!("## 2. Compile time of the generated crate (whole Clerk spec)\n");
-    println!("| command       |   median |  min–max (s)  | peak memory |");
-    println!("| ------------- | -------- | ------------- | ----------- |");
-    for subcommand in ["build", "check"] {
-        run(subcommand)?; // dependencies, once
+    println!("| command          |   median |  min–max (s)  | peak memory |");
+    println!("| ---------------- | -------- | ------------- | ----------- |");
+    for (subcommand, package, label) in [
+        ("build", "clerk-full", "cargo build"),
+        ("check", "clerk-full", "cargo check"),
+        ("build", "consumer", "one-call program"),
+    ] {
+        run(subcommand, package)?; // dependencies, once
         let mut times = Vec::new();
         let mut peak = 0;
         for _ in 0..builds.max(1) {
-            let (elapsed, kib) = run(subcommand)?;
+            let (elapsed, kib) = run(subcommand, package)?;
             times.push(elapsed);
             peak = peak.max(kib);
         }
         let stats = Stats::of(times);
         println!(
-            "| cargo {subcommand:<7} | {:>6.2} s | {:>5.2}–{:<5.2}   | {:>7} MiB |",
+            "| {label:<16} | {:>6.2} s | {:>5.2}–{:<5.2}   | {:>7} MiB |",
             stats.median.as_secs_f64(),
             stats.min.as_secs_f64(),
             stats.max.as_secs_f64(),
             peak / 1024
         );
     }
-    println!("\n(target: build ≤ 4.4 s and ≤ 500 MiB)\n");
+    println!(
+        "\n(target: build ≤ 4.4 s and ≤ 500 MiB; the one-call program is the crate README's first \
+         example, built with the SDK already built)\n"
+    );
+    Ok(())
+}
+
+/// A program that sends one request with the SDK: the first example of the
+/// generated README. Operations are compiled where they are used (see the
+/// runtime's `Operation`), so this is what a user's own crate pays per call.
+fn write_consumer(scratch: &Path, crate_dir: &Path) -> Result<(), Box<dyn Error>> {
+    let readme = fs::read_to_string(crate_dir.join("README.md"))?;
+    let example: String = readme
+        .split("## Authentication and a first call")
+        .nth(1)
+        .and_then(|section| section.split("```rust").nth(1))
+        .and_then(|block| block.split_once('\n'))
+        .and_then(|(_, code)| code.split("```").next())
+        .ok_or("the generated README has no first-call example")?
+        .into();
+    let dir = scratch.join("consumer");
+    fs::create_dir_all(dir.join("src"))?;
+    fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"consumer\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\nclerk-full = { path = \"../clerk-full\" }\n\
+         tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n",
+    )?;
+    fs::write(dir.join("src/main.rs"), example)?;
     Ok(())
 }
 

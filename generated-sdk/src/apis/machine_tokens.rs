@@ -39,6 +39,8 @@ pub struct CreateMachineToken {
 impl Operation for CreateMachineToken {
     const OPERATION_ID: &'static str = "CreateMachineToken";
     type Output = models::MachineToken;
+
+    #[inline]
     fn prepare(&self) -> Result<Prepared, Error> {
         self.body.validate()?;
         let mut prepared = Prepared::new(
@@ -55,6 +57,7 @@ impl Operation for CreateMachineToken {
         Ok(prepared)
     }
 
+    #[inline]
     fn decode(response: Response) -> Result<Self::Output, Error> {
         match response.status().as_u16() {
             200 => response.json(),

@@ -18,6 +18,13 @@ use super::transport::{ClientCore, Response};
 
 /// A generated operation: turns its parameters into a [`Prepared`] request
 /// and decodes the response. Not implementable outside this crate.
+///
+/// Generated impls mark both methods `#[inline]`, so that, like the generic
+/// [`Request`] future that calls them, they are compiled in the crate that
+/// sends the operation, and only if it does: a program using five of an
+/// API's two hundred operations compiles the encoding and decoding of those
+/// five (the decoding of a response type is most of an operation's code),
+/// and building this crate alone compiles none of it.
 pub trait Operation: Send + 'static {
     /// The spec's `operationId`.
     const OPERATION_ID: &'static str;

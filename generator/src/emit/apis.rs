@@ -225,10 +225,12 @@ fn operation_items(api: &Api, group: &OperationGroup, op: &Operation) -> TokenSt
             const OPERATION_ID: &'static str = #op_id;
             type Output = #output;
 
+            #[inline]
             fn prepare(&self) -> Result<Prepared, Error> {
                 #prepare_body
             }
 
+            #[inline]
             fn decode(response: Response) -> Result<Self::Output, Error> {
                 #decode_body
             }
