@@ -1,8 +1,8 @@
 //! Decoding helpers shared by the generated `Deserialize` impls.
 //!
 //! Generated models decode through these few functions instead of each
-//! carrying a full `#[derive(Deserialize)]` expansion: a struct's impl is a
-//! loop over its keys matching field indexes, and everything else (key
+//! carrying a full `#[derive(Deserialize)]` expansion: a struct's impl lists
+//! its fields' slots, and everything else (the loop over the keys, key
 //! lookup, duplicate and missing fields, skipping unknown keys, union
 //! alternatives, forward-compatible enums) lives here once. This keeps the
 //! generated crate quick to compile.
@@ -53,21 +53,47 @@ pub(crate) fn next_field<'de, A: MapAccess<'de>>(
     map.next_key_seed(FieldSeed(fields))
 }
 
-/// Decodes the current value into `slot`; a second occurrence of the same
-/// key is an error.
-pub(crate) fn field<'de, A, T>(
-    map: &mut A,
-    slot: &mut Option<T>,
-    name: &'static str,
-) -> Result<(), A::Error>
-where
-    A: MapAccess<'de>,
-    T: Deserialize<'de>,
-{
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
+/// A field's slot while a struct decodes from a map of type `A`: the
+/// struct's impl hands [`read_fields`] its slots as `&mut dyn Slot`, so the
+/// loop over the keys is compiled once per map type for the whole crate,
+/// and a struct's own code is a list of its slots (one unsizing per field
+/// instead of a match arm and a generic call, which cost more to check).
+pub(crate) trait Slot<'de, A: MapAccess<'de>> {
+    /// Reads the current value into the slot.
+    fn read(&mut self, map: &mut A) -> Result<(), A::Error>;
+    /// Whether the slot holds a value already.
+    fn is_filled(&self) -> bool;
+}
+
+impl<'de, A: MapAccess<'de>, T: Deserialize<'de>> Slot<'de, A> for Option<T> {
+    fn read(&mut self, map: &mut A) -> Result<(), A::Error> {
+        *self = Some(map.next_value()?);
+        Ok(())
     }
-    *slot = Some(map.next_value()?);
+
+    fn is_filled(&self) -> bool {
+        self.is_some()
+    }
+}
+
+/// Reads a struct's keys into its fields' slots (`slots[i]` for the key
+/// `fields[i]`): unknown keys are skipped, a repeated one is an error.
+pub(crate) fn read_fields<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    fields: &'static [&'static str],
+    slots: &mut [&mut dyn Slot<'de, A>],
+) -> Result<(), A::Error> {
+    while let Some(key) = next_field(map, fields)? {
+        match key.and_then(|index| Some((fields.get(index)?, slots.get_mut(index)?))) {
+            Some((name, slot)) => {
+                if slot.is_filled() {
+                    return Err(de::Error::duplicate_field(name));
+                }
+                slot.read(map)?;
+            }
+            None => skip(map)?,
+        }
+    }
     Ok(())
 }
 
@@ -86,7 +112,8 @@ pub(crate) fn missing<'de, A: MapAccess<'de>>(_map: &A, name: &'static str) -> A
 pub(crate) trait Fields<'de>: Sized {
     /// The struct's name, for error messages.
     const NAME: &'static str;
-    /// The wire names, in the order of the indexes [`next_field`] returns.
+    /// The wire names, in the order of the indexes [`next_field`] returns
+    /// (and of the slots given to [`read_fields`]).
     const FIELDS: &'static [&'static str];
     /// Reads the fields from `map`.
     fn visit<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
@@ -270,17 +297,14 @@ pub(crate) mod slot {
 /// ```ignore
 /// de::struct_serde! {
 ///     Name {
-///         0 rust_field: FieldType = "wire_name" => presence,
-///         1 ...
+///         rust_field: FieldType = "wire_name" => presence,
+///         ...
 ///     }
 /// }
 /// ```
 ///
-/// Each field is listed in declaration order (the order it is sent in)
-/// after its position, counted from 0 (the index the key lookup returns,
-/// matched as a literal: a computed index needs a guard per field, which
-/// costs more to compile). `FieldType` is the field's declared type, and
-/// `presence` one of:
+/// Each field is listed in declaration order (the order it is sent in).
+/// `FieldType` is the field's declared type, and `presence` one of:
 /// - `required`: the key must be present (else a "missing field" error
 ///   naming the wire name) and its value is always sent;
 /// - `optional`: `Option<T>`; an absent key or `null` decodes as `None`,
@@ -318,7 +342,7 @@ macro_rules! struct_serde {
             }
         }
     };
-    ($name:ident { $($index:literal $field:ident: $ty:ty = $wire:literal => $presence:ident,)+ }) => {
+    ($name:ident { $($field:ident: $ty:ty = $wire:literal => $presence:ident,)+ }) => {
         impl serde::Serialize for $name {
             fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
                 $crate::runtime::ser::fields(serializer, stringify!($name), &[
@@ -335,15 +359,7 @@ macro_rules! struct_serde {
 
             fn visit<__A: serde::de::MapAccess<'de>>(mut map: __A) -> Result<Self, __A::Error> {
                 $(let mut $field: $crate::runtime::de::slot::$presence<$ty> = None;)+
-                // One `?` per key rather than one per field: less code to
-                // compile for every struct.
-                while let Some(key) = $crate::runtime::de::next_field(&mut map, Self::FIELDS)? {
-                    let read = match key {
-                        $(Some($index) => $crate::runtime::de::field(&mut map, &mut $field, $wire),)+
-                        _ => $crate::runtime::de::skip(&mut map),
-                    };
-                    read?;
-                }
+                $crate::runtime::de::read_fields(&mut map, Self::FIELDS, &mut [$(&mut $field),+])?;
                 // Every check before the struct is built: a `return` from
                 // inside the struct expression would have to drop the
                 // fields built before it, which costs borrow checking.
@@ -413,11 +429,11 @@ mod tests {
     }
     super::struct_serde! {
         S {
-            0 map: String = "map" => required,
-            1 key: Option<i64> = "key" => nullable,
-            2 out: Option<Box<A>> = "out" => optional,
-            3 serializer: Option<Nullable<String>> = "ser\"ializer" => optional_nullable,
-            4 r#type: String = "type" => required,
+            map: String = "map" => required,
+            key: Option<i64> = "key" => nullable,
+            out: Option<Box<A>> = "out" => optional,
+            serializer: Option<Nullable<String>> = "ser\"ializer" => optional_nullable,
+            r#type: String = "type" => required,
         }
     }
 

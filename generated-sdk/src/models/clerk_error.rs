@@ -23,11 +23,11 @@ pub struct ClerkError {
 
 de::struct_serde! {
     ClerkError {
-        0 message: String = "message" => required,
-        1 long_message: String = "long_message" => required,
-        2 code: String = "code" => required,
-        3 meta: Option<ClerkErrorMeta> = "meta" => optional,
-        4 clerk_trace_id: Option<String> = "clerk_trace_id" => optional,
+        message: String = "message" => required,
+        long_message: String = "long_message" => required,
+        code: String = "code" => required,
+        meta: Option<ClerkErrorMeta> = "meta" => optional,
+        clerk_trace_id: Option<String> = "clerk_trace_id" => optional,
     }
 }
 

@@ -19,9 +19,9 @@ pub struct ClerkErrors {
 
 de::struct_serde! {
     ClerkErrors {
-        0 errors: Vec<ClerkError> = "errors" => required,
-        1 meta: Option<ClerkErrorsMeta> = "meta" => optional,
-        2 clerk_trace_id: Option<String> = "clerk_trace_id" => optional,
+        errors: Vec<ClerkError> = "errors" => required,
+        meta: Option<ClerkErrorsMeta> = "meta" => optional,
+        clerk_trace_id: Option<String> = "clerk_trace_id" => optional,
     }
 }
 

@@ -33,10 +33,10 @@ pub struct CreateMachineTokenRequestBody {
 
 de::struct_serde! {
     CreateMachineTokenRequestBody {
-        0 machine_id: String = "machine_id" => required,
-        1 claims: Option<Nullable<CreateMachineTokenClaims>> = "claims" => optional_nullable,
-        2 expires_in_seconds: Option<Nullable<i64>> = "expires_in_seconds" => optional_nullable,
-        3 allowed_clock_skew: Option<Nullable<i64>> = "allowed_clock_skew" => optional_nullable,
+        machine_id: String = "machine_id" => required,
+        claims: Option<Nullable<CreateMachineTokenClaims>> = "claims" => optional_nullable,
+        expires_in_seconds: Option<Nullable<i64>> = "expires_in_seconds" => optional_nullable,
+        allowed_clock_skew: Option<Nullable<i64>> = "allowed_clock_skew" => optional_nullable,
     }
 }
 

@@ -17,8 +17,8 @@ pub struct MachineToken {
 
 de::struct_serde! {
     MachineToken {
-        0 object: MachineTokenObject = "object" => required,
-        1 jwt: String = "jwt" => required,
+        object: MachineTokenObject = "object" => required,
+        jwt: String = "jwt" => required,
     }
 }
 

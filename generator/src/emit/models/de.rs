@@ -3,9 +3,10 @@
 //! about 340 lines per struct (a field-identifier visitor, a sequence form
 //! JSON never uses, a wrapper type per `deserialize_with`), which made most
 //! of the generated crate's compile time. A struct's impls come from the
-//! runtime's `struct_serde!` (its field loop and one call per field to
-//! serialize); key lookup, duplicate and missing fields and skipping
-//! unknown keys are shared runtime functions. Unions buffer the value once
+//! runtime's `struct_serde!` (a list of its fields' slots to decode into,
+//! and of its fields' values to encode); the loops over them, key lookup,
+//! duplicate and missing fields and skipping unknown keys are shared
+//! runtime functions. Unions buffer the value once
 //! and pick their alternative in a non-generic function.
 
 use proc_macro2::{Ident, TokenStream};
@@ -28,7 +29,7 @@ pub fn struct_serde(name: &Ident, s: &Struct) -> TokenStream {
     if !s.fields.is_empty() {
         text.push('\n');
     }
-    for (index, f) in s.fields.iter().enumerate() {
+    for f in &s.fields {
         // Types are paths with generic arguments only, so the token text
         // without spaces, commas spaced, is how rustfmt would print them.
         let ty = field_type(&f.ty, f.presence, f.boxed, Scope::Models)
@@ -46,7 +47,7 @@ pub fn struct_serde(name: &Ident, s: &Struct) -> TokenStream {
         // Writing to a `String` cannot fail.
         let _ = writeln!(
             text,
-            "        {index} {field}: {ty} = {wire} => {presence},"
+            "        {field}: {ty} = {wire} => {presence},"
         );
     }
     if !s.fields.is_empty() {
