@@ -61,10 +61,12 @@ impl ClerkError {
 
     /// Checks every constraint the API description sets on this value
     /// and the values inside it; the client calls it before sending.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&Loc::Root)
     }
 
+    #[inline]
     pub(crate) fn validate_at(&self, _loc: &Loc<'_>) -> Result<(), ValidationError> {
         Ok(())
     }

@@ -86,10 +86,12 @@ impl CreateMachineTokenRequestBody {
 
     /// Checks every constraint the API description sets on this value
     /// and the values inside it; the client calls it before sending.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&Loc::Root)
     }
 
+    #[inline]
     pub(crate) fn validate_at(&self, loc: &Loc<'_>) -> Result<(), ValidationError> {
         {
             let value = &self.machine_id;

@@ -11,6 +11,7 @@ pub enum MachineTokenObject {
 
 impl MachineTokenObject {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Token => "token",
@@ -19,6 +20,7 @@ impl MachineTokenObject {
     }
 
     /// The known variant sent as `value`, if any.
+    #[inline]
     fn known(value: &str) -> Option<Self> {
         match value {
             "token" => Some(Self::Token),

@@ -173,6 +173,7 @@ where
 macro_rules! string_enum {
     ($name:ident, $unknown:ident) => {
         impl From<String> for $name {
+            #[inline]
             fn from(value: String) -> Self {
                 match Self::known(&value) {
                     Some(known) => known,
@@ -182,6 +183,7 @@ macro_rules! string_enum {
         }
 
         impl From<&str> for $name {
+            #[inline]
             fn from(value: &str) -> Self {
                 // A `match`, not `unwrap_or_else`: a closure per enum is
                 // one more function for every enum to compile.
@@ -193,6 +195,7 @@ macro_rules! string_enum {
         }
 
         impl std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -222,12 +225,14 @@ pub(crate) use string_enum;
 macro_rules! int_enum {
     ($name:ident, $unknown:ident) => {
         impl From<i64> for $name {
+            #[inline]
             fn from(value: i64) -> Self {
                 Self::known(value).unwrap_or(Self::$unknown(value))
             }
         }
 
         impl std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 write!(f, "{}", self.as_i64())
             }

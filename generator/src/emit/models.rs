@@ -175,6 +175,10 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
         quote!(_loc)
     };
     let serde_impls = de::struct_serde(&name, s);
+    // `validate`, `validate_at`, `as_str`, `known`, a union's `from_json` and the
+    // runtime's enum conversions are `#[inline]`: like the operations that call
+    // them, they are compiled in the crate that uses them, and only then,
+    // rather than for each of an API's hundreds of types in this one.
     quote! {
         #map_import
         #nullable_import
@@ -202,10 +206,12 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
 
             /// Checks every constraint the API description sets on this value
             /// and the values inside it; the client calls it before sending.
+            #[inline]
             pub fn validate(&self) -> Result<(), ValidationError> {
                 self.validate_at(&Loc::Root)
             }
 
+            #[inline]
             pub(crate) fn validate_at(&self, #loc: &Loc<'_>) -> Result<(), ValidationError> {
                 #body
                 Ok(())
@@ -328,6 +334,7 @@ fn enum_file(name: &proc_macro2::Ident, e: &Enum, docs: TokenStream) -> TokenStr
 
                 impl #name {
                     /// The value as it is sent on the wire.
+                    #[inline]
                     pub fn as_str(&self) -> &str {
                         match self {
                             #(#arms_to)*
@@ -336,6 +343,7 @@ fn enum_file(name: &proc_macro2::Ident, e: &Enum, docs: TokenStream) -> TokenStr
                     }
 
                     /// The known variant sent as `value`, if any.
+                    #[inline]
                     fn known(value: &str) -> Option<Self> {
                         #known_body
                     }
@@ -373,6 +381,7 @@ fn enum_file(name: &proc_macro2::Ident, e: &Enum, docs: TokenStream) -> TokenStr
 
                 impl #name {
                     /// The value as it is sent on the wire.
+                    #[inline]
                     pub fn as_i64(self) -> i64 {
                         match self {
                             #(#arms_to)*
@@ -381,6 +390,7 @@ fn enum_file(name: &proc_macro2::Ident, e: &Enum, docs: TokenStream) -> TokenStr
                     }
 
                     /// The known variant sent as `value`, if any.
+                    #[inline]
                     fn known(value: i64) -> Option<Self> {
                         #known_body
                     }
@@ -459,10 +469,12 @@ fn one_of_file(api: &Api, ty: &NamedType, o: &OneOf, docs: TokenStream) -> Token
 
         impl #name {
             /// Checks every constraint the API description sets on the value.
+            #[inline]
             pub fn validate(&self) -> Result<(), ValidationError> {
                 self.validate_at(&Loc::Root)
             }
 
+            #[inline]
             pub(crate) fn validate_at(&self, #loc: &Loc<'_>) -> Result<(), ValidationError> {
                 #validate_body
             }

@@ -45,10 +45,7 @@ pub fn struct_serde(name: &Ident, s: &Struct) -> TokenStream {
         let wire = proc_macro2::Literal::string(&f.wire_name);
         let field = &f.rust_name;
         // Writing to a `String` cannot fail.
-        let _ = writeln!(
-            text,
-            "        {field}: {ty} = {wire} => {presence},"
-        );
+        let _ = writeln!(text, "        {field}: {ty} = {wire} => {presence},");
     }
     if !s.fields.is_empty() {
         text.push_str("    ");
@@ -102,6 +99,7 @@ pub fn union_deserialize(name: &Ident, o: &OneOf, discriminator: Option<&str>) -
 
         impl #name {
             /// Picks the alternative `value` decodes as.
+            #[inline]
             fn from_json(value: serde_json::Value) -> Result<Self, serde_json::Error> {
                 #body
             }
