@@ -12,7 +12,7 @@ mod refs;
 mod schema;
 mod security;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use openapiv3::OpenAPI;
@@ -61,6 +61,9 @@ pub(crate) struct Lowerer<'a> {
     /// component that holds it) refers back to that type instead of
     /// starting an endless chain of new ones.
     inline_in_progress: Vec<(*const openapiv3::Schema, String)>,
+    /// Whether each distinct `pattern` compiles in Rust: `Err` holds the
+    /// warning to give where it is used.
+    pattern_verdicts: HashMap<String, Result<(), String>>,
     warnings: Vec<Warning>,
 }
 
@@ -76,6 +79,7 @@ impl<'a> Lowerer<'a> {
             types: Vec::new(),
             error_types: BTreeSet::new(),
             inline_in_progress: Vec::new(),
+            pattern_verdicts: HashMap::new(),
             warnings: Vec::new(),
         }
     }

@@ -148,17 +148,33 @@ impl<'a> Lowerer<'a> {
 
     /// Drops a `pattern` the Rust `regex` crate cannot compile (look-around,
     /// back-references), with a warning: the generated check would never run.
+    ///
+    /// The verdict is kept per pattern text: a spec repeats the same few
+    /// patterns on every reference to an ID type, and compiling one (with
+    /// Unicode classes) costs far more than the rest of lowering the field.
+    /// The compile is the real one, since the SDK compiles the pattern again
+    /// at runtime and relies on it succeeding.
     fn vet_pattern(&mut self, constraints: &mut Constraints, pointer: &str) {
-        if let Some(pattern) = &constraints.pattern {
-            if let Err(err) = regex::Regex::new(pattern) {
-                let message =
-                    format!("the pattern cannot be checked in Rust and is not validated: {err}");
-                self.warn(
-                    &child(pointer, "pattern"),
-                    message.lines().next().unwrap_or_default(),
-                );
-                constraints.pattern = None;
+        let Some(pattern) = &constraints.pattern else {
+            return;
+        };
+        let verdict = match self.pattern_verdicts.get(pattern) {
+            Some(verdict) => verdict.clone(),
+            None => {
+                let verdict = regex::Regex::new(pattern).map(drop).map_err(|err| {
+                    let message = format!(
+                        "the pattern cannot be checked in Rust and is not validated: {err}"
+                    );
+                    message.lines().next().unwrap_or_default().to_owned()
+                });
+                self.pattern_verdicts
+                    .insert(pattern.clone(), verdict.clone());
+                verdict
             }
+        };
+        if let Err(message) = verdict {
+            self.warn(&child(pointer, "pattern"), message);
+            constraints.pattern = None;
         }
     }
 
