@@ -64,6 +64,10 @@ pub(crate) struct Lowerer<'a> {
     /// Whether each distinct `pattern` compiles in Rust: `Err` holds the
     /// warning to give where it is used.
     pattern_verdicts: HashMap<String, Result<(), String>>,
+    /// Snake-case names of document names (properties, parameters): the
+    /// same few recur across the whole document, and case conversion is
+    /// the costliest step of naming a field.
+    snake_names: HashMap<&'a str, Option<String>>,
     warnings: Vec<Warning>,
 }
 
@@ -80,6 +84,7 @@ impl<'a> Lowerer<'a> {
             error_types: BTreeSet::new(),
             inline_in_progress: Vec::new(),
             pattern_verdicts: HashMap::new(),
+            snake_names: HashMap::new(),
             warnings: Vec::new(),
         }
     }
@@ -91,6 +96,14 @@ impl<'a> Lowerer<'a> {
             pointer: pointer.to_owned(),
             reason: reason.into(),
         }
+    }
+
+    /// [`names::snake`] of a name from the document, worked out once.
+    pub(crate) fn snake_name(&mut self, raw: &'a str) -> Option<String> {
+        self.snake_names
+            .entry(raw)
+            .or_insert_with(|| names::snake(raw))
+            .clone()
     }
 
     pub(crate) fn warn(&mut self, pointer: &str, message: impl Into<String>) {
@@ -105,7 +118,7 @@ impl<'a> Lowerer<'a> {
         self.name_components()?;
         if let Some(components) = &doc.components {
             for (key, schema) in &components.schemas {
-                let pointer = crate::diagnostics::child("#/components/schemas", key);
+                let pointer = child("#/components/schemas", key);
                 let name = self.component_types[key].clone();
                 self.lower_component(&name, schema, &pointer)?;
             }
@@ -142,7 +155,7 @@ impl<'a> Lowerer<'a> {
             return Ok(());
         };
         for key in components.schemas.keys() {
-            let pointer = crate::diagnostics::child("#/components/schemas", key);
+            let pointer = child("#/components/schemas", key);
             let wanted = names::camel(key, "Type").ok_or_else(|| {
                 self.invalid(
                     &pointer,
@@ -275,8 +288,50 @@ fn server(server: &openapiv3::Server) -> Server {
     }
 }
 
+/// `pointer` with `token` appended, escaped: the text of
+/// [`crate::diagnostics::child`], written straight into one string, since
+/// lowering makes one for every property, parameter and reference.
+pub(crate) fn child(pointer: &str, token: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + 1 + token.len());
+    out.push_str(pointer);
+    out.push('/');
+    if token.bytes().any(|b| b == b'~' || b == b'/') {
+        out.push_str(&crate::diagnostics::escape_token(token));
+    } else {
+        out.push_str(token);
+    }
+    out
+}
+
+/// `pointer` with an array index appended.
+pub(crate) fn child_index(pointer: &str, index: usize) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(pointer.len() + 4);
+    out.push_str(pointer);
+    // Writing to a `String` cannot fail.
+    let _ = write!(out, "/{index}");
+    out
+}
+
 /// Groups operations were sorted into, in a stable order.
 pub(crate) fn sort_groups(mut groups: Vec<OperationGroup>) -> Vec<OperationGroup> {
     groups.sort_by(|a, b| a.module.cmp(&b.module));
     groups
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn child_writes_what_diagnostics_child_writes() {
+        for (pointer, token) in [("#", "a"), ("#/x", "a/b~c"), ("#/x", ""), ("#", "~1/")] {
+            assert_eq!(
+                super::child(pointer, token),
+                crate::diagnostics::child(pointer, token)
+            );
+        }
+        assert_eq!(
+            super::child_index("#/a", 12),
+            crate::diagnostics::child("#/a", "12")
+        );
+    }
 }
