@@ -13,6 +13,10 @@ use serde_json::{Map, Value};
 use crate::diagnostics::{child, Error, Warning};
 use crate::ir::StatusMatch;
 
+mod lenient;
+
+use lenient::Scan;
+
 /// A parsed document and what normalising it changed.
 #[derive(Debug)]
 pub struct Document {
@@ -35,7 +39,7 @@ pub fn load_file(path: &Path) -> Result<Document, Error> {
 
 /// Parses a document held in memory; `file` names it in errors.
 pub fn load_str(text: &str, file: &Path) -> Result<Document, Error> {
-    let (value, warnings) = normalised_value(text, file)?;
+    let (value, warnings) = normalised_value(text, file, Scan::default())?;
     // The fast path: a plain deserialisation that consumes the value, moving
     // its strings instead of copying them, and tracks no path. Valid
     // documents, the common case, pay nothing for error reporting.
@@ -52,12 +56,16 @@ pub fn load_str(text: &str, file: &Path) -> Result<Document, Error> {
 
 /// The document as a normalised value, after the checks the typed parser
 /// cannot make.
-fn normalised_value(text: &str, file: &Path) -> Result<(Value, Vec<Warning>), Error> {
-    let mut value = parse_value(text, file)?;
+fn normalised_value(
+    text: &str,
+    file: &Path,
+    mut scan: Scan,
+) -> Result<(Value, Vec<Warning>), Error> {
+    let mut value = parse_value(text, file, &mut scan)?;
     let mut warnings = Vec::new();
     check_version(&value, file)?;
     check_response_keys(&value, file)?;
-    normalise(&mut value, &mut warnings);
+    normalise(&mut value, &mut warnings, scan.needs_normalising);
     Ok((value, warnings))
 }
 
@@ -66,7 +74,7 @@ fn normalised_value(text: &str, file: &Path) -> Result<(Value, Vec<Warning>), Er
 /// (parsing is deterministic, so it is the same value) and parses it again
 /// with path tracking; only failing documents pay for that.
 fn invalid_document(text: &str, file: &Path) -> Error {
-    let value = match normalised_value(text, file) {
+    let value = match normalised_value(text, file, Scan::default()) {
         Ok((value, _)) => value,
         Err(err) => return err,
     };
@@ -90,9 +98,9 @@ fn invalid_document(text: &str, file: &Path) -> Error {
 /// Parses YAML or JSON into a value. JSON is recognised by its first
 /// character, since every JSON document is also YAML but YAML's errors for
 /// JSON are harder to read.
-fn parse_value(text: &str, file: &Path) -> Result<Value, Error> {
+fn parse_value(text: &str, file: &Path, scan: &mut Scan) -> Result<Value, Error> {
     if text.trim_start().starts_with('{') {
-        serde_json::from_str(text).map_err(|err| Error::Syntax {
+        lenient::from_json(text, scan).map_err(|err| Error::Syntax {
             file: file.to_owned(),
             format: "JSON",
             line: err.line(),
@@ -110,86 +118,8 @@ fn parse_value(text: &str, file: &Path) -> Result<Value, Error> {
                 reason: err.to_string(),
             }
         };
-        serde_yaml::from_str::<Lenient>(text)
-            .map(|v| v.0)
-            .map_err(syntax)
+        lenient::from_yaml(text, scan).map_err(syntax)
     }
-}
-
-/// A JSON value read leniently from YAML: integers past 64 bits (real
-/// specs have them) become floats, and non-string keys (`200:`) strings.
-struct Lenient(Value);
-
-impl<'de> serde::Deserialize<'de> for Lenient {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(LenientVisitor).map(Lenient)
-    }
-}
-
-struct LenientVisitor;
-
-impl<'de> serde::de::Visitor<'de> for LenientVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
-        Ok(i64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
-    }
-    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
-        Ok(u64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(Lenient(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object = Map::new();
-        while let Some((Lenient(key), Lenient(value))) = map.next_entry()? {
-            let key = match key {
-                Value::String(key) => key,
-                other => other.to_string(),
-            };
-            object.insert(key, value);
-        }
-        Ok(Value::Object(object))
-    }
-}
-
-/// NaN and infinities have no JSON form; YAML's `.nan` becomes `null`.
-fn float(v: f64) -> Value {
-    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
 }
 
 /// Rejects documents that are not OpenAPI 3, saying what they are instead.
@@ -274,7 +204,9 @@ fn display_scalar(value: &Value) -> String {
 
 /// Rewrites OpenAPI 3.1 (JSON Schema 2020-12) constructs into their 3.0
 /// form, and numeric limits `openapiv3` cannot hold into ones it can.
-fn normalise(value: &mut Value, warnings: &mut Vec<Warning>) {
+/// `schemas` says whether any mapping needs it ([`normalising_changes`]);
+/// when none does, the walk over every node would change nothing.
+fn normalise(value: &mut Value, warnings: &mut Vec<Warning>, schemas: bool) {
     let Some(root) = value.as_object_mut() else {
         return;
     };
@@ -292,8 +224,10 @@ fn normalise(value: &mut Value, warnings: &mut Vec<Warning>) {
         // `jsonSchemaDialect` has no 3.0 meaning.
         root.remove("jsonSchemaDialect");
     }
-    let mut pointer = String::from("#");
-    walk(value, &mut pointer, warnings);
+    if schemas {
+        let mut pointer = String::from("#");
+        walk(value, &mut pointer, warnings);
+    }
 }
 
 /// Visits every mapping, normalising those that look like schemas.
@@ -349,6 +283,25 @@ fn looks_like_schema(map: &Map<String, Value>) -> bool {
     })
 }
 
+/// Whether [`normalise_schema`] would change `map` (or warn about it), were
+/// it reached: it must answer yes for every mapping that function touches.
+/// The parser asks it of every mapping as it reads them, so that a
+/// document with nothing to normalise skips the walk.
+fn normalising_changes(map: &Map<String, Value>) -> bool {
+    if !looks_like_schema(map) {
+        return false;
+    }
+    let integer = matches!(map.get("type"), Some(Value::String(t)) if t == "integer");
+    map.iter().any(|(key, value)| match key.as_str() {
+        "type" => value.is_array(),
+        "const" => true,
+        "exclusiveMinimum" | "exclusiveMaximum" => value.is_number(),
+        "examples" => value.is_array(),
+        "minimum" | "maximum" => integer && value.is_number() && !value.is_i64(),
+        _ => false,
+    })
+}
+
 fn normalise_schema(map: &mut Map<String, Value>, pointer: &str, warnings: &mut Vec<Warning>) {
     // `type: [string, "null"]` is 3.1's spelling of a nullable string.
     if let Some(Value::Array(types)) = map.get("type") {
@@ -396,7 +349,7 @@ fn normalise_schema(map: &mut Map<String, Value>, pointer: &str, warnings: &mut 
         }
         map.remove("examples");
     }
-    if map.get("type") == Some(&Value::String("integer".into())) {
+    if matches!(map.get("type"), Some(Value::String(t)) if t == "integer") {
         clamp_integer_bounds(map, pointer, warnings);
     }
 }
@@ -532,7 +485,7 @@ mod tests {
 
     fn normalised(mut value: Value) -> (Value, Vec<Warning>) {
         let mut warnings = Vec::new();
-        normalise(&mut value, &mut warnings);
+        normalise(&mut value, &mut warnings, true);
         (value, warnings)
     }
 
@@ -557,6 +510,65 @@ mod tests {
         assert_eq!(schema["properties"]["n"]["minimum"], 0);
         assert_eq!(schema["properties"]["n"]["exclusiveMinimum"], true);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+
+    /// Every mapping the parser lets through unmarked is one normalising
+    /// leaves alone, over combinations of what it looks at.
+    #[test]
+    fn unmarked_mappings_are_left_alone() {
+        let candidates: Vec<(&str, Vec<Value>)> = vec![
+            (
+                "type",
+                vec![
+                    json!("integer"),
+                    json!("string"),
+                    json!(["string", "null"]),
+                    json!({}),
+                ],
+            ),
+            ("const", vec![json!(1)]),
+            ("properties", vec![json!({})]),
+            ("exclusiveMinimum", vec![json!(true), json!(3)]),
+            ("examples", vec![json!({"a": {}}), json!(["x"])]),
+            ("example", vec![json!("e")]),
+            (
+                "minimum",
+                vec![
+                    json!(1),
+                    json!(1.5),
+                    json!(18446744073709551615_u64),
+                    json!("1"),
+                ],
+            ),
+            ("maximum", vec![json!(-1), json!(1e300)]),
+        ];
+        // Each candidate key absent, or with one of its values.
+        let mut maps = vec![Map::new()];
+        for (key, values) in &candidates {
+            let mut next = Vec::new();
+            for map in &maps {
+                next.push(map.clone());
+                for value in values {
+                    let mut map = map.clone();
+                    map.insert((*key).to_owned(), value.clone());
+                    next.push(map);
+                }
+            }
+            maps = next;
+        }
+        let mut unmarked = 0;
+        for map in maps {
+            if normalising_changes(&map) {
+                continue;
+            }
+            unmarked += 1;
+            let (mut normalised, mut warnings) = (Value::Object(map.clone()), Vec::new());
+            walk(&mut normalised, &mut String::from("#"), &mut warnings);
+            let map = Value::Object(map);
+            assert_eq!(normalised, map);
+            assert!(warnings.is_empty(), "{map:?}: {warnings:?}");
+        }
+        assert!(unmarked > 100, "{unmarked}");
     }
 
     #[test]
