@@ -14,8 +14,11 @@ use crate::diagnostics::{child, Error, Warning};
 use crate::ir::StatusMatch;
 
 mod lenient;
+mod patterns;
 
 use lenient::Scan;
+pub(crate) use patterns::compile as compile_pattern;
+pub use patterns::Patterns;
 
 /// A parsed document and what normalising it changed.
 #[derive(Debug)]
@@ -26,6 +29,8 @@ pub struct Document {
     pub file: PathBuf,
     /// Constructs normalisation had to drop or approximate.
     pub warnings: Vec<Warning>,
+    /// Whether each `pattern` string compiles in Rust.
+    pub patterns: Patterns,
 }
 
 /// Reads and parses the document at `path`.
@@ -39,18 +44,24 @@ pub fn load_file(path: &Path) -> Result<Document, Error> {
 
 /// Parses a document held in memory; `file` names it in errors.
 pub fn load_str(text: &str, file: &Path) -> Result<Document, Error> {
-    let (value, warnings) = normalised_value(text, file, Scan::default())?;
-    // The fast path: a plain deserialisation that consumes the value, moving
-    // its strings instead of copying them, and tracks no path. Valid
-    // documents, the common case, pay nothing for error reporting.
-    let openapi = match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(value) {
-        Ok(openapi) => openapi,
-        Err(_) => return Err(invalid_document(text, file)),
-    };
-    Ok(Document {
-        openapi,
-        file: file.to_owned(),
-        warnings,
+    std::thread::scope(|scope| {
+        let (patterns, compiler) = patterns::Compiler::start(scope);
+        let (value, warnings) = normalised_value(text, file, Scan::new(patterns))?;
+        // The fast path: a plain deserialisation that consumes the value,
+        // moving its strings instead of copying them, and tracks no path.
+        // Valid documents, the common case, pay nothing for error reporting.
+        let openapi = match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(value) {
+            Ok(openapi) => openapi,
+            Err(_) => return Err(invalid_document(text, file)),
+        };
+        Ok(Document {
+            openapi,
+            file: file.to_owned(),
+            warnings,
+            // The scan, and with it the last sender, is gone: this cannot
+            // wait on a pattern that will never come.
+            patterns: compiler.finish(),
+        })
     })
 }
 

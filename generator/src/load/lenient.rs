@@ -1,6 +1,9 @@
-//! Reads YAML or JSON into a JSON value, noting on the way whether any
-//! mapping holds a construct that normalising rewrites: when none does, its
-//! walk over the whole tree is skipped.
+//! Reads YAML or JSON into a JSON value, noting on the way what the later
+//! passes need: whether any mapping holds a construct that normalising
+//! rewrites (when none does, its walk over the whole tree is skipped), and
+//! every `pattern` string (compiled on another thread meanwhile).
+
+use std::sync::mpsc::Sender;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -10,12 +13,24 @@ use serde_json::{Map, Value};
 pub(super) struct Scan {
     /// Whether some mapping holds a construct that normalising rewrites.
     pub needs_normalising: bool,
+    /// Where `pattern` strings go, if anywhere.
+    patterns: Option<Sender<String>>,
     /// Entries of the mappings being read, the innermost last: each mapping
     /// is built at its final size once read, instead of growing (and
     /// rehashing) entry by entry.
     entries: Vec<(String, Value)>,
     /// Items of the sequences being read, likewise.
     items: Vec<Value>,
+}
+
+impl Scan {
+    /// A scan that sends every `pattern` string to `patterns`.
+    pub fn new(patterns: Option<Sender<String>>) -> Self {
+        Scan {
+            patterns,
+            ..Scan::default()
+        }
+    }
 }
 
 /// Parses YAML leniently: integers past 64 bits (real specs have them)
@@ -108,6 +123,13 @@ impl<'de> Visitor<'de> for Lenient<'_> {
                 other => other.to_string(),
             };
             let value = map.next_value_seed(self.child())?;
+            if let (Some(patterns), "pattern", Value::String(pattern)) =
+                (&self.scan.patterns, key.as_str(), &value)
+            {
+                // The compiler thread only goes if it failed, and then
+                // lowering compiles the pattern itself.
+                let _ = patterns.send(pattern.clone());
+            }
             self.scan.entries.push((key, value));
         }
         let mut object = Map::with_capacity(self.scan.entries.len() - start);
@@ -162,6 +184,19 @@ mod tests {
             let theirs = serde_json::from_str::<Value>(text).map_err(|e| e.to_string());
             assert_eq!(ours, theirs, "{text}");
         }
+    }
+
+    #[test]
+    fn patterns_are_sent_as_they_are_read() {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let mut scan = Scan::new(Some(sender));
+        from_yaml(
+            "a: {pattern: '^a$'}\nb: [{pattern: '\\d'}, {pattern: 3}]\n",
+            &mut scan,
+        )
+        .unwrap();
+        drop(scan);
+        assert_eq!(receiver.iter().collect::<Vec<_>>(), ["^a$", "\\d"]);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use openapiv3::OpenAPI;
 
 use crate::diagnostics::{Error, Warning};
 use crate::ir::{Api, NamedType, OperationGroup, Server, TypeKind, TypeRef};
-use crate::load::Document;
+use crate::load::{Document, Patterns};
 use crate::names::{self, Namespace};
 
 /// The model and the warnings met while building it.
@@ -33,7 +33,7 @@ pub struct Lowered {
 
 /// Builds the intermediate model of `document`, read from `file`.
 pub fn lower(document: &Document, file: &Path) -> Result<Lowered, Error> {
-    let mut cx = Lowerer::new(&document.openapi, file);
+    let mut cx = Lowerer::new(&document.openapi, &document.patterns, file);
     cx.warnings.extend(document.warnings.iter().cloned());
     let model = cx.lower_api()?;
     Ok(Lowered {
@@ -61,9 +61,11 @@ pub(crate) struct Lowerer<'a> {
     /// component that holds it) refers back to that type instead of
     /// starting an endless chain of new ones.
     inline_in_progress: Vec<(*const openapiv3::Schema, String)>,
-    /// Whether each distinct `pattern` compiles in Rust: `Err` holds the
-    /// warning to give where it is used.
-    pattern_verdicts: HashMap<String, Result<(), String>>,
+    /// Whether each `pattern` of the document compiles in Rust, as found
+    /// while loading it.
+    patterns: &'a Patterns,
+    /// Verdicts on patterns loading did not see, compiled here.
+    more_patterns: HashMap<String, Result<(), String>>,
     /// Snake-case names of document names (properties, parameters): the
     /// same few recur across the whole document, and case conversion is
     /// the costliest step of naming a field.
@@ -72,9 +74,10 @@ pub(crate) struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(doc: &'a OpenAPI, file: &Path) -> Self {
+    fn new(doc: &'a OpenAPI, patterns: &'a Patterns, file: &Path) -> Self {
         Lowerer {
             doc,
+            patterns,
             file: file.to_owned(),
             type_names: Namespace::with_reserved(names::RESERVED_TYPE_NAMES),
             // `mod.rs` is the models folder's own file.
@@ -83,7 +86,7 @@ impl<'a> Lowerer<'a> {
             types: Vec::new(),
             error_types: BTreeSet::new(),
             inline_in_progress: Vec::new(),
-            pattern_verdicts: HashMap::new(),
+            more_patterns: HashMap::new(),
             snake_names: HashMap::new(),
             warnings: Vec::new(),
         }

@@ -140,30 +140,25 @@ impl<'a> Lowerer<'a> {
     /// Drops a `pattern` the Rust `regex` crate cannot compile (look-around,
     /// back-references), with a warning: the generated check would never run.
     ///
-    /// The verdict is kept per pattern text: a spec repeats the same few
-    /// patterns on every reference to an ID type, and compiling one (with
-    /// Unicode classes) costs far more than the rest of lowering the field.
     /// The compile is the real one, since the SDK compiles the pattern again
-    /// at runtime and relies on it succeeding.
+    /// at runtime and relies on it succeeding. Loading has compiled the
+    /// document's patterns already, on another thread; any other is compiled
+    /// here, once.
     fn vet_pattern(&mut self, constraints: &mut Constraints, pointer: &str) {
         let Some(pattern) = &constraints.pattern else {
             return;
         };
-        let verdict = match self.pattern_verdicts.get(pattern) {
-            Some(verdict) => verdict.clone(),
-            None => {
-                let verdict = regex::Regex::new(pattern).map(drop).map_err(|err| {
-                    let message = format!(
-                        "the pattern cannot be checked in Rust and is not validated: {err}"
-                    );
-                    message.lines().next().unwrap_or_default().to_owned()
-                });
-                self.pattern_verdicts
-                    .insert(pattern.clone(), verdict.clone());
-                verdict
-            }
+        let verdict = match self.patterns.get(pattern) {
+            Some(verdict) => verdict,
+            None => self
+                .more_patterns
+                .entry(pattern.clone())
+                .or_insert_with(|| crate::load::compile_pattern(pattern)),
         };
-        if let Err(message) = verdict {
+        if let Err(reason) = verdict {
+            let message =
+                format!("the pattern cannot be checked in Rust and is not validated: {reason}");
+            let message = message.lines().next().unwrap_or_default().to_owned();
             self.warn(&child(pointer, "pattern"), message);
             constraints.pattern = None;
         }
