@@ -15,6 +15,7 @@ use crate::ir::StatusMatch;
 
 mod lenient;
 mod patterns;
+mod typed;
 
 use lenient::Scan;
 pub(crate) use patterns::compile as compile_pattern;
@@ -50,9 +51,8 @@ pub fn load_str(text: &str, file: &Path) -> Result<Document, Error> {
         // The fast path: a plain deserialisation that consumes the value,
         // moving its strings instead of copying them, and tracks no path.
         // Valid documents, the common case, pay nothing for error reporting.
-        let openapi = match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(value) {
-            Ok(openapi) => openapi,
-            Err(_) => return Err(invalid_document(text, file)),
+        let Some(openapi) = typed::typed(value) else {
+            return Err(invalid_document(text, file));
         };
         Ok(Document {
             openapi,
