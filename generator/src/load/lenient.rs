@@ -136,7 +136,7 @@ impl<'de> Visitor<'de> for Lenient<'_> {
         for (key, value) in self.scan.entries.drain(start..) {
             object.insert(key, value);
         }
-        if !self.scan.needs_normalising && super::normalising_changes(&object) {
+        if !self.scan.needs_normalising && super::normalise::normalising_changes(&object) {
             self.scan.needs_normalising = true;
         }
         Ok(Value::Object(object))
