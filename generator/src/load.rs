@@ -8,10 +8,20 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::diagnostics::{child, Error, Warning};
 use crate::ir::StatusMatch;
+
+mod lenient;
+mod normalise;
+mod patterns;
+mod typed;
+
+use lenient::Scan;
+use normalise::normalise;
+pub(crate) use patterns::compile as compile_pattern;
+pub use patterns::Patterns;
 
 /// A parsed document and what normalising it changed.
 #[derive(Debug)]
@@ -22,6 +32,8 @@ pub struct Document {
     pub file: PathBuf,
     /// Constructs normalisation had to drop or approximate.
     pub warnings: Vec<Warning>,
+    /// Whether each `pattern` string compiles in Rust.
+    pub patterns: Patterns,
 }
 
 /// Reads and parses the document at `path`.
@@ -35,29 +47,38 @@ pub fn load_file(path: &Path) -> Result<Document, Error> {
 
 /// Parses a document held in memory; `file` names it in errors.
 pub fn load_str(text: &str, file: &Path) -> Result<Document, Error> {
-    let (value, warnings) = normalised_value(text, file)?;
-    // The fast path: a plain deserialisation that consumes the value, moving
-    // its strings instead of copying them, and tracks no path. Valid
-    // documents, the common case, pay nothing for error reporting.
-    let openapi = match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(value) {
-        Ok(openapi) => openapi,
-        Err(_) => return Err(invalid_document(text, file)),
-    };
-    Ok(Document {
-        openapi,
-        file: file.to_owned(),
-        warnings,
+    std::thread::scope(|scope| {
+        let (patterns, compiler) = patterns::Compiler::start(scope);
+        let (value, warnings) = normalised_value(text, file, Scan::new(patterns))?;
+        // The fast path: a plain deserialisation that consumes the value,
+        // moving its strings instead of copying them, and tracks no path.
+        // Valid documents, the common case, pay nothing for error reporting.
+        let Some(openapi) = typed::typed(value) else {
+            return Err(invalid_document(text, file));
+        };
+        Ok(Document {
+            openapi,
+            file: file.to_owned(),
+            warnings,
+            // The scan, and with it the last sender, is gone: this cannot
+            // wait on a pattern that will never come.
+            patterns: compiler.finish(),
+        })
     })
 }
 
 /// The document as a normalised value, after the checks the typed parser
 /// cannot make.
-fn normalised_value(text: &str, file: &Path) -> Result<(Value, Vec<Warning>), Error> {
-    let mut value = parse_value(text, file)?;
+fn normalised_value(
+    text: &str,
+    file: &Path,
+    mut scan: Scan,
+) -> Result<(Value, Vec<Warning>), Error> {
+    let mut value = parse_value(text, file, &mut scan)?;
     let mut warnings = Vec::new();
     check_version(&value, file)?;
     check_response_keys(&value, file)?;
-    normalise(&mut value, &mut warnings);
+    normalise(&mut value, &mut warnings, scan.needs_normalising);
     Ok((value, warnings))
 }
 
@@ -66,7 +87,7 @@ fn normalised_value(text: &str, file: &Path) -> Result<(Value, Vec<Warning>), Er
 /// (parsing is deterministic, so it is the same value) and parses it again
 /// with path tracking; only failing documents pay for that.
 fn invalid_document(text: &str, file: &Path) -> Error {
-    let value = match normalised_value(text, file) {
+    let value = match normalised_value(text, file, Scan::default()) {
         Ok((value, _)) => value,
         Err(err) => return err,
     };
@@ -90,9 +111,9 @@ fn invalid_document(text: &str, file: &Path) -> Error {
 /// Parses YAML or JSON into a value. JSON is recognised by its first
 /// character, since every JSON document is also YAML but YAML's errors for
 /// JSON are harder to read.
-fn parse_value(text: &str, file: &Path) -> Result<Value, Error> {
+fn parse_value(text: &str, file: &Path, scan: &mut Scan) -> Result<Value, Error> {
     if text.trim_start().starts_with('{') {
-        serde_json::from_str(text).map_err(|err| Error::Syntax {
+        lenient::from_json(text, scan).map_err(|err| Error::Syntax {
             file: file.to_owned(),
             format: "JSON",
             line: err.line(),
@@ -110,86 +131,8 @@ fn parse_value(text: &str, file: &Path) -> Result<Value, Error> {
                 reason: err.to_string(),
             }
         };
-        serde_yaml::from_str::<Lenient>(text)
-            .map(|v| v.0)
-            .map_err(syntax)
+        lenient::from_yaml(text, scan).map_err(syntax)
     }
-}
-
-/// A JSON value read leniently from YAML: integers past 64 bits (real
-/// specs have them) become floats, and non-string keys (`200:`) strings.
-struct Lenient(Value);
-
-impl<'de> serde::Deserialize<'de> for Lenient {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(LenientVisitor).map(Lenient)
-    }
-}
-
-struct LenientVisitor;
-
-impl<'de> serde::de::Visitor<'de> for LenientVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
-        Ok(i64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
-    }
-    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
-        Ok(u64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(Lenient(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object = Map::new();
-        while let Some((Lenient(key), Lenient(value))) = map.next_entry()? {
-            let key = match key {
-                Value::String(key) => key,
-                other => other.to_string(),
-            };
-            object.insert(key, value);
-        }
-        Ok(Value::Object(object))
-    }
-}
-
-/// NaN and infinities have no JSON form; YAML's `.nan` becomes `null`.
-fn float(v: f64) -> Value {
-    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
 }
 
 /// Rejects documents that are not OpenAPI 3, saying what they are instead.
@@ -269,174 +212,6 @@ fn display_scalar(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         other => other.to_string(),
-    }
-}
-
-/// Rewrites OpenAPI 3.1 (JSON Schema 2020-12) constructs into their 3.0
-/// form, and numeric limits `openapiv3` cannot hold into ones it can.
-fn normalise(value: &mut Value, warnings: &mut Vec<Warning>) {
-    let Some(root) = value.as_object_mut() else {
-        return;
-    };
-    let is_31 = matches!(root.get("openapi"), Some(Value::String(v)) if v.starts_with("3.1"));
-    if is_31 {
-        root.insert("openapi".into(), Value::String("3.0.3".into()));
-        if root.remove("webhooks").is_some() {
-            warnings.push(Warning {
-                pointer: "#/webhooks".into(),
-                message: "webhooks describe requests the API sends, not ones a client makes; \
-                          they are ignored"
-                    .into(),
-            });
-        }
-        // `jsonSchemaDialect` has no 3.0 meaning.
-        root.remove("jsonSchemaDialect");
-    }
-    let mut pointer = String::from("#");
-    walk(value, &mut pointer, warnings);
-}
-
-/// Visits every mapping, normalising those that look like schemas.
-/// `pointer` is one buffer that grows and shrinks with the walk: a spec has
-/// tens of thousands of nodes, and few need their pointer (for a warning).
-fn walk(value: &mut Value, pointer: &mut String, warnings: &mut Vec<Warning>) {
-    use std::fmt::Write as _;
-    let len = pointer.len();
-    match value {
-        Value::Object(map) => {
-            if looks_like_schema(map) {
-                normalise_schema(map, pointer, warnings);
-            }
-            for (key, child_value) in map.iter_mut() {
-                push_token(pointer, key);
-                walk(child_value, pointer, warnings);
-                pointer.truncate(len);
-            }
-        }
-        Value::Array(items) => {
-            for (index, item) in items.iter_mut().enumerate() {
-                // Writing to a `String` cannot fail.
-                let _ = write!(pointer, "/{index}");
-                walk(item, pointer, warnings);
-                pointer.truncate(len);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Appends `/token` to a JSON pointer, escaped as [`child`] does.
-fn push_token(pointer: &mut String, token: &str) {
-    pointer.push('/');
-    if token.contains(['~', '/']) {
-        pointer.push_str(&crate::diagnostics::escape_token(token));
-    } else {
-        pointer.push_str(token);
-    }
-}
-
-/// A mapping is treated as a schema when it has a schema-only keyword. A
-/// property called `type` maps to a mapping, not a string, so it is not
-/// mistaken for the keyword.
-///
-/// One pass over the keys, rather than six hashed lookups: every mapping of
-/// the document is asked, and most have only a handful of keys.
-fn looks_like_schema(map: &Map<String, Value>) -> bool {
-    map.iter().any(|(key, value)| match key.as_str() {
-        "type" => matches!(value, Value::String(_) | Value::Array(_)),
-        "const" | "properties" | "allOf" | "oneOf" | "anyOf" => true,
-        _ => false,
-    })
-}
-
-fn normalise_schema(map: &mut Map<String, Value>, pointer: &str, warnings: &mut Vec<Warning>) {
-    // `type: [string, "null"]` is 3.1's spelling of a nullable string.
-    if let Some(Value::Array(types)) = map.get("type") {
-        let has_null = types.iter().any(|t| t == "null");
-        let others: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
-        match others.as_slice() {
-            [single] => {
-                map.insert("type".into(), single.clone());
-            }
-            [] => {
-                map.remove("type");
-            }
-            _ => {
-                map.remove("type");
-                warnings.push(Warning {
-                    pointer: child(pointer, "type"),
-                    message: "a schema of several types is represented as any JSON value".into(),
-                });
-            }
-        }
-        if has_null {
-            map.insert("nullable".into(), Value::Bool(true));
-        }
-    }
-    // `const: x` is a one-value enum.
-    if let Some(constant) = map.remove("const") {
-        map.insert("enum".into(), Value::Array(vec![constant]));
-    }
-    // 3.1 gives exclusive bounds as numbers; 3.0 as flags beside the bound.
-    for (exclusive, bound) in [
-        ("exclusiveMinimum", "minimum"),
-        ("exclusiveMaximum", "maximum"),
-    ] {
-        if let Some(limit) = map.get(exclusive).filter(|v| v.is_number()).cloned() {
-            map.insert(bound.into(), limit);
-            map.insert(exclusive.into(), Value::Bool(true));
-        }
-    }
-    // 3.1 lists examples; 3.0 has one.
-    if let Some(Value::Array(examples)) = map.get("examples") {
-        if !map.contains_key("example") {
-            if let Some(first) = examples.first().cloned() {
-                map.insert("example".into(), first);
-            }
-        }
-        map.remove("examples");
-    }
-    if map.get("type") == Some(&Value::String("integer".into())) {
-        clamp_integer_bounds(map, pointer, warnings);
-    }
-}
-
-/// `openapiv3` holds integer bounds as `i64`. A bound past that range (real
-/// specs write `maximum: 18446744073709552000`) cannot be exceeded by any
-/// value the SDK can hold, so it is dropped; a fractional one is rounded
-/// inwards, which keeps exactly the same integers valid.
-fn clamp_integer_bounds(map: &mut Map<String, Value>, pointer: &str, warnings: &mut Vec<Warning>) {
-    for (key, round_up) in [("minimum", true), ("maximum", false)] {
-        let Some(Value::Number(number)) = map.get(key) else {
-            continue;
-        };
-        if number.is_i64() {
-            continue;
-        }
-        let Some(float) = number.as_f64() else {
-            continue;
-        };
-        let rounded = if round_up {
-            float.ceil()
-        } else {
-            float.floor()
-        };
-        // i64::MAX is not exactly representable as f64; `2^63` is the first
-        // float past it.
-        let limit = 9_223_372_036_854_775_808.0_f64;
-        if rounded >= limit || rounded < -limit {
-            map.remove(key);
-            warnings.push(Warning {
-                pointer: child(pointer, key),
-                message: format!(
-                    "{key} {float} is outside the 64-bit integer range; no 64-bit value can \
-                     violate it, so it is not checked"
-                ),
-            });
-        } else {
-            // The range check above makes this conversion exact.
-            map.insert(key.into(), Value::from(rounded as i64));
-        }
     }
 }
 
@@ -528,47 +303,6 @@ fn pointer_of(base: &str, path: &serde_path_to_error::Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    fn normalised(mut value: Value) -> (Value, Vec<Warning>) {
-        let mut warnings = Vec::new();
-        normalise(&mut value, &mut warnings);
-        (value, warnings)
-    }
-
-    #[test]
-    fn openapi_31_constructs_become_30() {
-        let (value, warnings) = normalised(json!({
-            "openapi": "3.1.0",
-            "webhooks": {},
-            "components": {"schemas": {"A": {
-                "type": ["string", "null"],
-                "examples": ["x", "y"],
-                "properties": {"type": {"const": "a"}, "n": {"type": "number", "exclusiveMinimum": 0}}
-            }}}
-        }));
-        let schema = &value["components"]["schemas"]["A"];
-        assert_eq!(value["openapi"], "3.0.3");
-        assert!(value.get("webhooks").is_none());
-        assert_eq!(schema["type"], "string");
-        assert_eq!(schema["nullable"], true);
-        assert_eq!(schema["example"], "x");
-        assert_eq!(schema["properties"]["type"]["enum"], json!(["a"]));
-        assert_eq!(schema["properties"]["n"]["minimum"], 0);
-        assert_eq!(schema["properties"]["n"]["exclusiveMinimum"], true);
-        assert_eq!(warnings.len(), 1, "{warnings:?}");
-    }
-
-    #[test]
-    fn integer_bounds_outside_i64_are_dropped_with_a_warning() {
-        let (value, warnings) = normalised(json!({
-            "openapi": "3.0.3",
-            "s": {"type": "integer", "maximum": 18446744073709552000.0_f64, "minimum": 0.5}
-        }));
-        assert!(value["s"].get("maximum").is_none());
-        assert_eq!(value["s"]["minimum"], 1);
-        assert_eq!(warnings[0].pointer, "#/s/maximum");
-    }
 
     #[test]
     fn syntax_errors_carry_line_and_column() {

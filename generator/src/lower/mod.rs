@@ -12,14 +12,14 @@ mod refs;
 mod schema;
 mod security;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use openapiv3::OpenAPI;
 
 use crate::diagnostics::{Error, Warning};
 use crate::ir::{Api, NamedType, OperationGroup, Server, TypeKind, TypeRef};
-use crate::load::Document;
+use crate::load::{Document, Patterns};
 use crate::names::{self, Namespace};
 
 /// The model and the warnings met while building it.
@@ -33,7 +33,7 @@ pub struct Lowered {
 
 /// Builds the intermediate model of `document`, read from `file`.
 pub fn lower(document: &Document, file: &Path) -> Result<Lowered, Error> {
-    let mut cx = Lowerer::new(&document.openapi, file);
+    let mut cx = Lowerer::new(&document.openapi, &document.patterns, file);
     cx.warnings.extend(document.warnings.iter().cloned());
     let model = cx.lower_api()?;
     Ok(Lowered {
@@ -61,13 +61,23 @@ pub(crate) struct Lowerer<'a> {
     /// component that holds it) refers back to that type instead of
     /// starting an endless chain of new ones.
     inline_in_progress: Vec<(*const openapiv3::Schema, String)>,
+    /// Whether each `pattern` of the document compiles in Rust, as found
+    /// while loading it.
+    patterns: &'a Patterns,
+    /// Verdicts on patterns loading did not see, compiled here.
+    more_patterns: HashMap<String, Result<(), String>>,
+    /// Snake-case names of document names (properties, parameters): the
+    /// same few recur across the whole document, and case conversion is
+    /// the costliest step of naming a field.
+    snake_names: HashMap<&'a str, Option<String>>,
     warnings: Vec<Warning>,
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(doc: &'a OpenAPI, file: &Path) -> Self {
+    fn new(doc: &'a OpenAPI, patterns: &'a Patterns, file: &Path) -> Self {
         Lowerer {
             doc,
+            patterns,
             file: file.to_owned(),
             type_names: Namespace::with_reserved(names::RESERVED_TYPE_NAMES),
             // `mod.rs` is the models folder's own file.
@@ -76,6 +86,8 @@ impl<'a> Lowerer<'a> {
             types: Vec::new(),
             error_types: BTreeSet::new(),
             inline_in_progress: Vec::new(),
+            more_patterns: HashMap::new(),
+            snake_names: HashMap::new(),
             warnings: Vec::new(),
         }
     }
@@ -87,6 +99,14 @@ impl<'a> Lowerer<'a> {
             pointer: pointer.to_owned(),
             reason: reason.into(),
         }
+    }
+
+    /// [`names::snake`] of a name from the document, worked out once.
+    pub(crate) fn snake_name(&mut self, raw: &'a str) -> Option<String> {
+        self.snake_names
+            .entry(raw)
+            .or_insert_with(|| names::snake(raw))
+            .clone()
     }
 
     pub(crate) fn warn(&mut self, pointer: &str, message: impl Into<String>) {
@@ -101,7 +121,7 @@ impl<'a> Lowerer<'a> {
         self.name_components()?;
         if let Some(components) = &doc.components {
             for (key, schema) in &components.schemas {
-                let pointer = crate::diagnostics::child("#/components/schemas", key);
+                let pointer = child("#/components/schemas", key);
                 let name = self.component_types[key].clone();
                 self.lower_component(&name, schema, &pointer)?;
             }
@@ -138,7 +158,7 @@ impl<'a> Lowerer<'a> {
             return Ok(());
         };
         for key in components.schemas.keys() {
-            let pointer = crate::diagnostics::child("#/components/schemas", key);
+            let pointer = child("#/components/schemas", key);
             let wanted = names::camel(key, "Type").ok_or_else(|| {
                 self.invalid(
                     &pointer,
@@ -271,8 +291,50 @@ fn server(server: &openapiv3::Server) -> Server {
     }
 }
 
+/// `pointer` with `token` appended, escaped: the text of
+/// [`crate::diagnostics::child`], written straight into one string, since
+/// lowering makes one for every property, parameter and reference.
+pub(crate) fn child(pointer: &str, token: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + 1 + token.len());
+    out.push_str(pointer);
+    out.push('/');
+    if token.bytes().any(|b| b == b'~' || b == b'/') {
+        out.push_str(&crate::diagnostics::escape_token(token));
+    } else {
+        out.push_str(token);
+    }
+    out
+}
+
+/// `pointer` with an array index appended.
+pub(crate) fn child_index(pointer: &str, index: usize) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(pointer.len() + 4);
+    out.push_str(pointer);
+    // Writing to a `String` cannot fail.
+    let _ = write!(out, "/{index}");
+    out
+}
+
 /// Groups operations were sorted into, in a stable order.
 pub(crate) fn sort_groups(mut groups: Vec<OperationGroup>) -> Vec<OperationGroup> {
     groups.sort_by(|a, b| a.module.cmp(&b.module));
     groups
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn child_writes_what_diagnostics_child_writes() {
+        for (pointer, token) in [("#", "a"), ("#/x", "a/b~c"), ("#/x", ""), ("#", "~1/")] {
+            assert_eq!(
+                super::child(pointer, token),
+                crate::diagnostics::child(pointer, token)
+            );
+        }
+        assert_eq!(
+            super::child_index("#/a", 12),
+            crate::diagnostics::child("#/a", "12")
+        );
+    }
 }

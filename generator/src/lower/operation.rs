@@ -2,7 +2,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToUpperCamelCase;
 use openapiv3::{
     Operation as SpecOperation, Parameter as SpecParameter, ParameterSchemaOrContent, PathStyle,
     QueryStyle, ReferenceOr, StatusCode,
@@ -10,11 +9,12 @@ use openapiv3::{
 
 use super::schema::{Hint, SchemaRef};
 use super::Lowerer;
-use crate::diagnostics::{child, Error};
+use crate::diagnostics::Error;
 use crate::ir::{
     BodyEncoding, HttpMethod, NamedType, Operation, OperationGroup, ParamLocation, ParamStyle,
     Parameter, RequestBody, Response, ResponseBody, SecurityScheme, StatusMatch, TypeKind, TypeRef,
 };
+use crate::lower::{child, child_index};
 use crate::names::{self, Namespace};
 
 /// Names every operation type must not take: methods and options of the
@@ -89,7 +89,7 @@ impl<'a> Lowerer<'a> {
                 if let Some(first) = seen_ids.insert(id.clone(), pointer.clone()) {
                     return Err(self.invalid(&child(&pointer, "operationId"), format!("operationId `{id}` is also used by {first}; operationIds must be unique")));
                 }
-                let group_name = group_of(op);
+                let group_name = self.group_of(op);
                 if !groups.contains_key(&group_name) {
                     let wanted = names::snake(&group_name).unwrap_or_else(|| "default".to_owned());
                     let module = group_modules.claim(&wanted);
@@ -142,6 +142,19 @@ impl<'a> Lowerer<'a> {
             }
         }
         Ok(super::sort_groups(groups.into_values().collect()))
+    }
+
+    /// `x-speakeasy-group`, else the first tag, else `default`.
+    fn group_of(&mut self, op: &'a SpecOperation) -> String {
+        let group = op
+            .extensions
+            .get("x-speakeasy-group")
+            .and_then(|v| v.as_str())
+            .or_else(|| op.tags.first().map(String::as_str));
+        match group {
+            Some(group) if self.snake_name(group).is_some() => group.to_owned(),
+            _ => "default".to_owned(),
+        }
     }
 
     fn lower_operation(
@@ -205,15 +218,19 @@ impl<'a> Lowerer<'a> {
         // and location.
         let mut resolved: Vec<(&'a SpecParameter, String)> = Vec::new();
         let path_pointer = pointer.rsplit_once('/').map_or(pointer, |(head, _)| head);
+        let (path_parameters_pointer, parameters_pointer) = (
+            child(path_pointer, "parameters"),
+            child(pointer, "parameters"),
+        );
         let sources = path_parameters
             .iter()
             .enumerate()
-            .map(|(i, p)| (p, child(&child(path_pointer, "parameters"), &i.to_string())))
+            .map(|(i, p)| (p, child_index(&path_parameters_pointer, i)))
             .chain(
                 op.parameters
                     .iter()
                     .enumerate()
-                    .map(|(i, p)| (p, child(&child(pointer, "parameters"), &i.to_string()))),
+                    .map(|(i, p)| (p, child_index(&parameters_pointer, i))),
             );
         for (parameter, parameter_pointer) in sources {
             let (parameter, target_pointer) =
@@ -233,14 +250,12 @@ impl<'a> Lowerer<'a> {
         // they collide (`frontend_api` stays `frontend_api`, `frontendApi`
         // becomes `frontend_api2`), so no setter sends another parameter
         // than the one its name says.
-        let mut exact: Vec<Option<String>> = resolved
-            .iter()
-            .map(|(parameter, _)| {
-                let name = &parameter.parameter_data_ref().name;
-                (names::snake(name).as_deref() == Some(name.as_str()))
-                    .then(|| rust_names.claim(name))
-            })
-            .collect();
+        let mut exact: Vec<Option<String>> = Vec::with_capacity(resolved.len());
+        for (parameter, _) in &resolved {
+            let name: &'a str = &parameter.parameter_data_ref().name;
+            let is_snake = self.snake_name(name).as_deref() == Some(name);
+            exact.push(is_snake.then(|| rust_names.claim(name)));
+        }
         let mut parameters = Vec::with_capacity(resolved.len());
         for (index, (parameter, parameter_pointer)) in resolved.into_iter().enumerate() {
             let data = parameter.parameter_data_ref();
@@ -269,7 +284,7 @@ impl<'a> Lowerer<'a> {
                 SpecParameter::Header { .. } => (ParamStyle::Simple, false),
                 SpecParameter::Cookie { .. } => (ParamStyle::Form, true),
             };
-            let wanted = names::snake(&data.name).ok_or_else(|| {
+            let wanted = self.snake_name(&data.name).ok_or_else(|| {
                 self.invalid(
                     &parameter_pointer,
                     format!(
@@ -278,10 +293,7 @@ impl<'a> Lowerer<'a> {
                     ),
                 )
             })?;
-            let hint = Hint::new(
-                format!("{op_type}{}", data.name.to_upper_camel_case()),
-                format!("The `{}` parameter of `{op_type}`.", data.name),
-            );
+            let hint = Hint::parameter(op_type, &data.name);
             let (shape, schema_example) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
                     let example = match schema {
@@ -358,11 +370,11 @@ impl<'a> Lowerer<'a> {
         };
         let encoding = encoding_of(content_type);
         let media_pointer = child(&child(&body_pointer, "content"), content_type);
-        let hint = Hint {
-            name: format!("{op_type}RequestBody"),
-            child_prefix: op_type.to_owned(),
-            doc: format!("The body of a `{op_type}` request."),
-        };
+        let hint = Hint::with_prefix(
+            format!("{op_type}RequestBody"),
+            op_type.to_owned(),
+            format!("The body of a `{op_type}` request."),
+        );
         let ty = match &media.schema {
             Some(schema) => {
                 self.shape(
@@ -443,14 +455,14 @@ impl<'a> Lowerer<'a> {
                     };
                     let ty = match &media.schema {
                         Some(schema) => {
-                            let hint = Hint {
-                                name: hint.clone(),
-                                child_prefix: op_type.to_owned(),
-                                doc: format!(
+                            let hint = Hint::with_prefix(
+                                hint.clone(),
+                                op_type.to_owned(),
+                                format!(
                                     "The body of a `{op_type}` response ({}).",
                                     status_text(status)
                                 ),
-                            };
+                            );
                             self.shape(
                                 SchemaRef::from(schema),
                                 &hint,
@@ -513,17 +525,6 @@ fn status_text(status: StatusMatch) -> String {
         StatusMatch::Range(class) => format!("{class}XX"),
         StatusMatch::Default => "default".to_owned(),
     }
-}
-
-/// `x-speakeasy-group`, else the first tag, else `default`.
-fn group_of(op: &SpecOperation) -> String {
-    op.extensions
-        .get("x-speakeasy-group")
-        .and_then(|v| v.as_str())
-        .map(str::to_owned)
-        .or_else(|| op.tags.first().cloned())
-        .filter(|g| names::snake(g).is_some())
-        .unwrap_or_else(|| "default".to_owned())
 }
 
 fn http_method(method: &str) -> HttpMethod {

@@ -1,34 +1,45 @@
 //! `$ref` resolution for the component kinds operations use.
 
+use std::borrow::Cow;
+
 use indexmap::IndexMap;
 use openapiv3::ReferenceOr;
 
 use super::Lowerer;
-use crate::diagnostics::{child, Error};
+use crate::diagnostics::Error;
+use crate::lower::child;
 
 impl<'a> Lowerer<'a> {
     /// The component key a local `$ref` of `kind` (e.g. `schemas`) names.
-    pub(crate) fn ref_key(
+    /// Every reference of the document comes through here, so the common
+    /// case (a key with nothing escaped) borrows it and builds nothing.
+    pub(crate) fn ref_key<'r>(
         &self,
-        reference: &str,
+        reference: &'r str,
         kind: &str,
         pointer: &str,
-    ) -> Result<String, Error> {
-        let pointer = child(pointer, "$ref");
+    ) -> Result<Cow<'r, str>, Error> {
         let Some(local) = reference.strip_prefix('#') else {
             return Err(self.invalid(
-                &pointer,
+                &child(pointer, "$ref"),
                 format!("`{reference}` points into another file; only references within the document (`#/components/...`) are supported, so bundle the spec first"),
             ));
         };
-        let prefix = format!("/components/{kind}/");
-        let Some(escaped) = local.strip_prefix(&prefix) else {
+        let escaped = local
+            .strip_prefix("/components/")
+            .and_then(|rest| rest.strip_prefix(kind))
+            .and_then(|rest| rest.strip_prefix('/'));
+        let Some(escaped) = escaped else {
             return Err(self.invalid(
-                &pointer,
+                &child(pointer, "$ref"),
                 format!("`{reference}` does not point at `#/components/{kind}/...`"),
             ));
         };
-        Ok(escaped.replace("~1", "/").replace("~0", "~"))
+        Ok(if escaped.contains('~') {
+            Cow::Owned(escaped.replace("~1", "/").replace("~0", "~"))
+        } else {
+            Cow::Borrowed(escaped)
+        })
     }
 
     /// Follows `item` through any chain of references into `components`,
@@ -49,12 +60,14 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(target) => return Ok((target, current_pointer)),
                 ReferenceOr::Reference { reference } => {
                     let key = self.ref_key(reference, kind, &current_pointer)?;
-                    let target = components.and_then(|c| c.get(&key)).ok_or_else(|| {
-                        self.invalid(
-                            &child(&current_pointer, "$ref"),
-                            format!("`{reference}` points at a component that does not exist"),
-                        )
-                    })?;
+                    let target = components
+                        .and_then(|c| c.get(key.as_ref()))
+                        .ok_or_else(|| {
+                            self.invalid(
+                                &child(&current_pointer, "$ref"),
+                                format!("`{reference}` points at a component that does not exist"),
+                            )
+                        })?;
                     current_pointer = child(&format!("#/components/{kind}"), &key);
                     current = target;
                 }

@@ -4,8 +4,9 @@ use openapiv3::{APIKeyLocation, ReferenceOr, SecurityRequirement, SecurityScheme
 use serde_json::Value;
 
 use super::Lowerer;
-use crate::diagnostics::{child, Error};
+use crate::diagnostics::Error;
 use crate::ir::{Backoff, ParamLocation, RetryPolicy, SecurityKind, SecurityScheme, StatusMatch};
+use crate::lower::{child, child_index};
 use crate::names::{self, Namespace};
 
 impl<'a> Lowerer<'a> {
@@ -121,7 +122,7 @@ impl<'a> Lowerer<'a> {
                             .is_some_and(|c| c.security_schemes.contains_key(key));
                         if !declared {
                             return Err(self.invalid(
-                                &child(pointer, &index.to_string()),
+                                &child_index(pointer, index),
                                 format!("security scheme `{key}` is not declared in `components.securitySchemes`"),
                             ));
                         }

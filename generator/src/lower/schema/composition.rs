@@ -1,14 +1,17 @@
 //! `allOf` (merged into one struct) and `oneOf`/`anyOf` (an enum of the
 //! alternatives, tagged by the discriminator when there is one).
 
+use std::borrow::Cow;
+
 use indexmap::IndexMap;
 use openapiv3::{Schema, SchemaKind};
 
 use super::classify::{classify, object_parts_of, Class, ObjectParts};
 use super::{Hint, SchemaRef};
-use crate::diagnostics::{child, Error};
+use crate::diagnostics::Error;
 use crate::ir::{OneOf, Primitive, TypeKind, TypeRef, Variant};
 use crate::lower::Lowerer;
+use crate::lower::{child, child_index};
 use crate::names::Namespace;
 
 impl<'a> Lowerer<'a> {
@@ -27,7 +30,7 @@ impl<'a> Lowerer<'a> {
             .iter()
             .enumerate()
             .rev()
-            .map(|(i, m)| (*m, child(&child(pointer, "allOf"), &i.to_string()), 0))
+            .map(|(i, m)| (*m, child_index(&child(pointer, "allOf"), i), 0))
             .collect();
         // The schema's own properties, beside `allOf`, come last.
         if let Class::Object(own) = object_parts_of(schema) {
@@ -44,7 +47,10 @@ impl<'a> Lowerer<'a> {
                 );
             }
             let (target, target_pointer) = match member {
-                SchemaRef::Ref(reference) => self.schema_target(reference, &member_pointer)?,
+                SchemaRef::Ref(reference) => {
+                    let (schema, key) = self.schema_target(reference, &member_pointer)?;
+                    (schema, child("#/components/schemas", &key))
+                }
                 SchemaRef::Inline(schema) => (schema, member_pointer.clone()),
             };
             match classify(target) {
@@ -62,7 +68,7 @@ impl<'a> Lowerer<'a> {
                     for (i, inner_member) in inner.iter().enumerate().rev() {
                         pending.push((
                             *inner_member,
-                            child(&child(&target_pointer, "allOf"), &i.to_string()),
+                            child_index(&child(&target_pointer, "allOf"), i),
                             depth + 1,
                         ));
                     }
@@ -96,7 +102,7 @@ impl<'a> Lowerer<'a> {
         let mut variant_names = Namespace::default();
         let mut variants = Vec::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
-            let member_pointer = child(&child(pointer, keyword), &index.to_string());
+            let member_pointer = child_index(&child(pointer, keyword), index);
             let member_hint = Hint::new(
                 format!("{name}{}", index + 1),
                 format!("Alternative {} of [`{name}`].", index + 1),
@@ -113,14 +119,14 @@ impl<'a> Lowerer<'a> {
                     let target_key = if target.starts_with('#') {
                         self.ref_key(target, "schemas", &member_pointer)?
                     } else {
-                        target.clone()
+                        Cow::Borrowed(target.as_str())
                     };
                     if target_key == key {
                         tags.push(tag.clone());
                     }
                 }
                 if tags.is_empty() {
-                    tags.push(key);
+                    tags.push(key.into_owned());
                 }
             }
             let ty = if shape.nullable {

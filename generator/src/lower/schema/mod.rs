@@ -1,13 +1,15 @@
 //! Schemas: what a schema is where it is used ([`Shape`]), and the named
 //! types that component and inline schemas become.
 
-use heck::ToUpperCamelCase;
+use std::borrow::Cow;
+
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind};
 use serde_json::Value;
 
+use super::child;
 use super::Lowerer;
-use crate::diagnostics::{child, Error};
+use crate::diagnostics::Error;
 use crate::ir::{
     Constraints, EnumRepr, EnumValue, Field, NamedType, Presence, Struct, TypeKind, TypeRef,
 };
@@ -15,8 +17,10 @@ use crate::names::{self, Namespace};
 
 mod classify;
 mod composition;
+mod hint;
 
 use classify::{classify, constraints_of, enum_of, without_null_members, Class, ObjectParts};
+pub(crate) use hint::Hint;
 
 /// What a schema is where it is used: its type, whether `null` is allowed,
 /// and the checks that apply to the value in that place.
@@ -25,29 +29,6 @@ pub(crate) struct Shape {
     pub ty: TypeRef,
     pub nullable: bool,
     pub constraints: Constraints,
-}
-
-/// How to name an inline schema that needs a name.
-#[derive(Clone, Debug)]
-pub(crate) struct Hint {
-    /// The name to claim, e.g. `CreateMachineTokenRequestBody`.
-    pub name: String,
-    /// What its inline children are named after (`{prefix}{Property}`);
-    /// the seeds name a body's children after the operation.
-    pub child_prefix: String,
-    /// Its docs when the schema has no description.
-    pub doc: String,
-}
-
-impl Hint {
-    /// A hint whose children are named after it.
-    pub fn new(name: String, doc: String) -> Self {
-        Hint {
-            child_prefix: name.clone(),
-            name,
-            doc,
-        }
-    }
 }
 
 /// A schema as it stands in the document: a reference or inline.
@@ -111,25 +92,35 @@ impl<'a> Lowerer<'a> {
     /// The Rust name of the component schema a `$ref` points at.
     fn schema_ref_name(&self, reference: &str, pointer: &str) -> Result<String, Error> {
         let key = self.ref_key(reference, "schemas", pointer)?;
-        self.component_types.get(&key).cloned().ok_or_else(|| {
-            self.invalid(
-                &child(pointer, "$ref"),
-                format!("`{reference}` points at a schema that does not exist"),
-            )
-        })
+        self.component_types
+            .get(key.as_ref())
+            .cloned()
+            .ok_or_else(|| {
+                self.invalid(
+                    &child(pointer, "$ref"),
+                    format!("`{reference}` points at a schema that does not exist"),
+                )
+            })
     }
 
     /// The schema a `$ref` points at, following components that are
-    /// themselves references.
-    fn schema_target(&self, reference: &str, pointer: &str) -> Result<(&'a Schema, String), Error> {
+    /// themselves references, and its key in `components/schemas`.
+    fn schema_target<'r>(
+        &self,
+        reference: &'r str,
+        pointer: &str,
+    ) -> Result<(&'a Schema, Cow<'r, str>), Error>
+    where
+        'a: 'r,
+    {
         let components = self.doc.components.as_ref().map(|c| &c.schemas);
         let mut key = self.ref_key(reference, "schemas", pointer)?;
         // A chain longer than the number of schemas must revisit one.
         for _ in 0..=components.map_or(0, IndexMap::len) {
-            let target_pointer = child("#/components/schemas", &key);
-            match components.and_then(|c| c.get(&key)) {
-                Some(ReferenceOr::Item(schema)) => return Ok((schema, target_pointer)),
+            match components.and_then(|c| c.get(key.as_ref())) {
+                Some(ReferenceOr::Item(schema)) => return Ok((schema, key)),
                 Some(ReferenceOr::Reference { reference: next }) => {
+                    let target_pointer = child("#/components/schemas", &key);
                     key = self.ref_key(next, "schemas", &target_pointer)?;
                 }
                 None => {
@@ -148,17 +139,28 @@ impl<'a> Lowerer<'a> {
 
     /// Drops a `pattern` the Rust `regex` crate cannot compile (look-around,
     /// back-references), with a warning: the generated check would never run.
+    ///
+    /// The compile is the real one, since the SDK compiles the pattern again
+    /// at runtime and relies on it succeeding. Loading has compiled the
+    /// document's patterns already, on another thread; any other is compiled
+    /// here, once.
     fn vet_pattern(&mut self, constraints: &mut Constraints, pointer: &str) {
-        if let Some(pattern) = &constraints.pattern {
-            if let Err(err) = regex::Regex::new(pattern) {
-                let message =
-                    format!("the pattern cannot be checked in Rust and is not validated: {err}");
-                self.warn(
-                    &child(pointer, "pattern"),
-                    message.lines().next().unwrap_or_default(),
-                );
-                constraints.pattern = None;
-            }
+        let Some(pattern) = &constraints.pattern else {
+            return;
+        };
+        let verdict = match self.patterns.get(pattern) {
+            Some(verdict) => verdict,
+            None => self
+                .more_patterns
+                .entry(pattern.clone())
+                .or_insert_with(|| crate::load::compile_pattern(pattern)),
+        };
+        if let Err(reason) = verdict {
+            let message =
+                format!("the pattern cannot be checked in Rust and is not validated: {reason}");
+            let message = message.lines().next().unwrap_or_default().to_owned();
+            self.warn(&child(pointer, "pattern"), message);
+            constraints.pattern = None;
         }
     }
 
@@ -167,7 +169,7 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn shape(
         &mut self,
         schema: SchemaRef<'a>,
-        hint: &Hint,
+        hint: &Hint<'_>,
         pointer: &str,
     ) -> Result<Shape, Error> {
         let schema = match schema {
@@ -232,9 +234,10 @@ impl<'a> Lowerer<'a> {
             }
             Class::Object(parts) if parts.properties.is_empty() => match parts.additional {
                 Some(AdditionalProperties::Schema(values)) => {
+                    let hint_name = hint.name();
                     let value_hint = Hint::new(
-                        format!("{}Value", hint.name),
-                        format!("A value of [`{}`]'s map.", hint.name),
+                        format!("{hint_name}Value"),
+                        format!("A value of [`{hint_name}`]'s map."),
                     );
                     let value = self.shape(
                         SchemaRef::from(values.as_ref()),
@@ -274,7 +277,7 @@ impl<'a> Lowerer<'a> {
     fn named_shape(
         &mut self,
         schema: &'a Schema,
-        hint: &Hint,
+        hint: &Hint<'_>,
         pointer: &str,
         nullable: bool,
     ) -> Result<Shape, Error> {
@@ -286,12 +289,8 @@ impl<'a> Lowerer<'a> {
                 constraints: Constraints::default(),
             });
         }
-        let name = self.type_names.claim(&hint.name);
-        let named_hint = Hint {
-            name: name.clone(),
-            child_prefix: hint.child_prefix.clone(),
-            doc: hint.doc.clone(),
-        };
+        let name = self.type_names.claim(&hint.name());
+        let named_hint = hint.renamed(name.clone());
         self.inline_in_progress.push((key, name.clone()));
         let lowered = self.lower_named(&named_hint, schema, pointer);
         self.inline_in_progress.pop();
@@ -327,14 +326,20 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Builds the named type `hint.name` (already claimed) from `schema`.
-    fn lower_named(&mut self, hint: &Hint, schema: &'a Schema, pointer: &str) -> Result<(), Error> {
-        let name = hint.name.as_str();
+    fn lower_named(
+        &mut self,
+        hint: &Hint<'_>,
+        schema: &'a Schema,
+        pointer: &str,
+    ) -> Result<(), Error> {
+        let hint_name = hint.name();
+        let name = hint_name.as_ref();
         let data = &schema.schema_data;
         let description = Some(
             data.description
                 .clone()
                 .or_else(|| data.title.clone())
-                .unwrap_or_else(|| hint.doc.clone()),
+                .unwrap_or_else(|| hint.doc().into_owned()),
         );
         self.warn_mixed_enum(schema, pointer);
         let kind = match classify(schema) {
@@ -418,7 +423,7 @@ impl<'a> Lowerer<'a> {
 
     fn lower_struct(
         &mut self,
-        parent: &Hint,
+        parent: &Hint<'_>,
         parts: &ObjectParts<'a>,
         pointer: &str,
     ) -> Result<Struct, Error> {
@@ -431,18 +436,18 @@ impl<'a> Lowerer<'a> {
         // Methods generated on every struct; a field must not shadow them.
         let mut field_names = Namespace::with_reserved(&["new", "validate", "validate_at"]);
         let mut fields = Vec::with_capacity(parts.properties.len());
+        let properties_pointer = child(pointer, "properties");
+        let (prefix, parent_name) = (parent.child_prefix(), parent.name());
         for (wire_name, schema) in &parts.properties {
-            let field_pointer = child(&child(pointer, "properties"), wire_name);
-            let snake = names::snake(wire_name).ok_or_else(|| {
+            let wire_name: &'a String = wire_name;
+            let field_pointer = child(&properties_pointer, wire_name);
+            let snake = self.snake_name(wire_name).ok_or_else(|| {
                 self.invalid(&field_pointer, format!("the property name `{wire_name}` has no letter or digit to make a Rust name from"))
             })?;
             let rust_name = field_names.claim(&snake);
-            let hint = Hint::new(
-                format!("{}{}", parent.child_prefix, wire_name.to_upper_camel_case()),
-                format!("The `{wire_name}` field of [`{}`].", parent.name),
-            );
+            let hint = Hint::field(&prefix, &parent_name, wire_name);
             let shape = self.shape(*schema, &hint, &field_pointer)?;
-            let required = parts.required.contains(wire_name);
+            let required = parts.required.contains(&wire_name);
             let presence = match (required, shape.nullable) {
                 (true, false) => Presence::Required,
                 (false, false) => Presence::Optional,
@@ -454,7 +459,7 @@ impl<'a> Lowerer<'a> {
                 SchemaRef::Ref(_) => None,
             };
             fields.push(Field {
-                wire_name: (*wire_name).clone(),
+                wire_name: wire_name.clone(),
                 rust_name,
                 ty: shape.ty,
                 presence,
