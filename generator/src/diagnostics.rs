@@ -80,7 +80,44 @@ pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// Appends `token` to `pointer`, escaping it.
+/// Appends `token` to `pointer`, escaping it. Written straight into one
+/// string: lowering makes a pointer for every property, parameter and
+/// reference of a document.
 pub fn child(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", escape_token(token))
+    let mut out = String::with_capacity(pointer.len() + 1 + token.len());
+    out.push_str(pointer);
+    out.push('/');
+    if token.bytes().any(|b| b == b'~' || b == b'/') {
+        out.push_str(&escape_token(token));
+    } else {
+        out.push_str(token);
+    }
+    out
+}
+
+/// Appends an array index to `pointer`.
+pub fn child_index(pointer: &str, index: usize) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(pointer.len() + 4);
+    out.push_str(pointer);
+    // Writing to a `String` cannot fail.
+    let _ = write!(out, "/{index}");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{child, child_index, escape_token};
+
+    #[test]
+    fn child_appends_escaped_tokens_and_indexes() {
+        for (pointer, token) in [("#", "a"), ("#/x", "a/b~c"), ("#/x", ""), ("#", "~1/")] {
+            assert_eq!(
+                child(pointer, token),
+                format!("{pointer}/{}", escape_token(token))
+            );
+        }
+        assert_eq!(child("#/x", "a/b~c"), "#/x/a~1b~0c");
+        assert_eq!(child_index("#/a", 12), child("#/a", "12"));
+    }
 }

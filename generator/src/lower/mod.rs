@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use openapiv3::OpenAPI;
 
-use crate::diagnostics::{Error, Warning};
+use crate::diagnostics::{child, Error, Warning};
 use crate::ir::{Api, NamedType, OperationGroup, Server, TypeKind, TypeRef};
 use crate::load::{Document, Patterns};
 use crate::names::{self, Namespace};
@@ -291,50 +291,8 @@ fn server(server: &openapiv3::Server) -> Server {
     }
 }
 
-/// `pointer` with `token` appended, escaped: the text of
-/// [`crate::diagnostics::child`], written straight into one string, since
-/// lowering makes one for every property, parameter and reference.
-pub(crate) fn child(pointer: &str, token: &str) -> String {
-    let mut out = String::with_capacity(pointer.len() + 1 + token.len());
-    out.push_str(pointer);
-    out.push('/');
-    if token.bytes().any(|b| b == b'~' || b == b'/') {
-        out.push_str(&crate::diagnostics::escape_token(token));
-    } else {
-        out.push_str(token);
-    }
-    out
-}
-
-/// `pointer` with an array index appended.
-pub(crate) fn child_index(pointer: &str, index: usize) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(pointer.len() + 4);
-    out.push_str(pointer);
-    // Writing to a `String` cannot fail.
-    let _ = write!(out, "/{index}");
-    out
-}
-
 /// Groups operations were sorted into, in a stable order.
 pub(crate) fn sort_groups(mut groups: Vec<OperationGroup>) -> Vec<OperationGroup> {
     groups.sort_by(|a, b| a.module.cmp(&b.module));
     groups
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn child_writes_what_diagnostics_child_writes() {
-        for (pointer, token) in [("#", "a"), ("#/x", "a/b~c"), ("#/x", ""), ("#", "~1/")] {
-            assert_eq!(
-                super::child(pointer, token),
-                crate::diagnostics::child(pointer, token)
-            );
-        }
-        assert_eq!(
-            super::child_index("#/a", 12),
-            crate::diagnostics::child("#/a", "12")
-        );
-    }
 }

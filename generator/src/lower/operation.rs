@@ -9,12 +9,11 @@ use openapiv3::{
 
 use super::schema::{Hint, SchemaRef};
 use super::Lowerer;
-use crate::diagnostics::Error;
+use crate::diagnostics::{child, child_index, Error};
 use crate::ir::{
     BodyEncoding, HttpMethod, NamedType, Operation, OperationGroup, ParamLocation, ParamStyle,
     Parameter, RequestBody, Response, ResponseBody, SecurityScheme, StatusMatch, TypeKind, TypeRef,
 };
-use crate::lower::{child, child_index};
 use crate::names::{self, Namespace};
 
 /// Names every operation type must not take: methods and options of the

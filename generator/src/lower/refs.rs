@@ -6,8 +6,7 @@ use indexmap::IndexMap;
 use openapiv3::ReferenceOr;
 
 use super::Lowerer;
-use crate::diagnostics::Error;
-use crate::lower::child;
+use crate::diagnostics::{child, Error};
 
 impl<'a> Lowerer<'a> {
     /// The component key a local `$ref` of `kind` (e.g. `schemas`) names.

@@ -4,9 +4,8 @@ use openapiv3::{APIKeyLocation, ReferenceOr, SecurityRequirement, SecurityScheme
 use serde_json::Value;
 
 use super::Lowerer;
-use crate::diagnostics::Error;
+use crate::diagnostics::{child, child_index, Error};
 use crate::ir::{Backoff, ParamLocation, RetryPolicy, SecurityKind, SecurityScheme, StatusMatch};
-use crate::lower::{child, child_index};
 use crate::names::{self, Namespace};
 
 impl<'a> Lowerer<'a> {

@@ -8,10 +8,9 @@ use openapiv3::{Schema, SchemaKind};
 
 use super::classify::{classify, object_parts_of, Class, ObjectParts};
 use super::{Hint, SchemaRef};
-use crate::diagnostics::Error;
+use crate::diagnostics::{child, child_index, Error};
 use crate::ir::{OneOf, Primitive, TypeKind, TypeRef, Variant};
 use crate::lower::Lowerer;
-use crate::lower::{child, child_index};
 use crate::names::Namespace;
 
 impl<'a> Lowerer<'a> {

@@ -7,9 +7,8 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind};
 use serde_json::Value;
 
-use super::child;
 use super::Lowerer;
-use crate::diagnostics::Error;
+use crate::diagnostics::{child, Error};
 use crate::ir::{
     Constraints, EnumRepr, EnumValue, Field, NamedType, Presence, Struct, TypeKind, TypeRef,
 };
