@@ -86,13 +86,19 @@ pub fn escape_token(token: &str) -> String {
 pub fn child(pointer: &str, token: &str) -> String {
     let mut out = String::with_capacity(pointer.len() + 1 + token.len());
     out.push_str(pointer);
-    out.push('/');
-    if token.bytes().any(|b| b == b'~' || b == b'/') {
-        out.push_str(&escape_token(token));
-    } else {
-        out.push_str(token);
-    }
+    push_token(&mut out, token);
     out
+}
+
+/// Appends `/token` to the pointer in `pointer`, escaped as [`child`] does;
+/// for walks that grow and shrink one buffer.
+pub fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    if token.contains(['~', '/']) {
+        pointer.push_str(&escape_token(token));
+    } else {
+        pointer.push_str(token);
+    }
 }
 
 /// Appends an array index to `pointer`.

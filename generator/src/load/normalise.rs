@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::diagnostics::{child, Warning};
+use crate::diagnostics::{child, push_token, Warning};
 
 /// Rewrites OpenAPI 3.1 (JSON Schema 2020-12) constructs into their 3.0
 /// form, and numeric limits `openapiv3` cannot hold into ones it can.
@@ -60,16 +60,6 @@ fn walk(value: &mut Value, pointer: &mut String, warnings: &mut Vec<Warning>) {
             }
         }
         _ => {}
-    }
-}
-
-/// Appends `/token` to a JSON pointer, escaped as [`child`] does.
-fn push_token(pointer: &mut String, token: &str) {
-    pointer.push('/');
-    if token.contains(['~', '/']) {
-        pointer.push_str(&crate::diagnostics::escape_token(token));
-    } else {
-        pointer.push_str(token);
     }
 }
 
