@@ -108,7 +108,8 @@ pub(crate) fn missing<'de, A: MapAccess<'de>>(_map: &A, name: &'static str) -> A
     de::Error::missing_field(name)
 }
 
-/// A generated struct's field loop (one impl per struct, emitted with it).
+/// How a generated struct reads its fields (one impl per struct, from
+/// [`struct_serde!`]).
 pub(crate) trait Fields<'de>: Sized {
     /// The struct's name, for error messages.
     const NAME: &'static str;
@@ -340,9 +341,7 @@ macro_rules! struct_serde {
             const FIELDS: &'static [&'static str] = &[];
 
             fn visit<__A: serde::de::MapAccess<'de>>(mut map: __A) -> Result<Self, __A::Error> {
-                while $crate::runtime::de::next_field(&mut map, Self::FIELDS)?.is_some() {
-                    $crate::runtime::de::skip(&mut map)?;
-                }
+                $crate::runtime::de::read_fields(&mut map, Self::FIELDS, &mut [])?;
                 Ok(Self {})
             }
         }
