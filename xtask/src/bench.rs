@@ -290,13 +290,14 @@ fn compile_time(root: &Path, builds: usize) -> Result<(), Box<dyn Error>> {
     fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"))?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let target = scratch.join("target");
-    let run = |subcommand: &str, package: &str| -> Result<(Duration, u64), Box<dyn Error>> {
+    let sdk_root = crate_dir.join("src/lib.rs");
+    let consumer_root = scratch.join("consumer/src/main.rs");
+    let run = |subcommand: &str,
+               package: &str,
+               root_file: &Path|
+     -> Result<(Duration, u64), Box<dyn Error>> {
         // Touching the crate root makes Cargo rebuild the crate and only it.
-        let root_file = match package {
-            "consumer" => scratch.join("consumer/src/main.rs"),
-            _ => crate_dir.join("src/lib.rs"),
-        };
-        fs::write(&root_file, fs::read(&root_file)?)?;
+        fs::write(root_file, fs::read(root_file)?)?;
         let report = scratch.join("time.txt");
         let start = Instant::now();
         let status = Command::new("/usr/bin/time")
@@ -322,16 +323,16 @@ fn compile_time(root: &Path, builds: usize) -> Result<(), Box<dyn Error>> {
     println!("## 2. Compile time of the generated crate (whole Clerk spec)\n");
     println!("| command          |   median |  min–max (s)  | peak memory |");
     println!("| ---------------- | -------- | ------------- | ----------- |");
-    for (subcommand, package, label) in [
-        ("build", "clerk-full", "cargo build"),
-        ("check", "clerk-full", "cargo check"),
-        ("build", "consumer", "one-call program"),
+    for (subcommand, package, root_file, label) in [
+        ("build", "clerk-full", &sdk_root, "cargo build"),
+        ("check", "clerk-full", &sdk_root, "cargo check"),
+        ("build", "consumer", &consumer_root, "one-call program"),
     ] {
-        run(subcommand, package)?; // dependencies, once
+        run(subcommand, package, root_file)?; // dependencies, once
         let mut times = Vec::new();
         let mut peak = 0;
         for _ in 0..builds.max(1) {
-            let (elapsed, kib) = run(subcommand, package)?;
+            let (elapsed, kib) = run(subcommand, package, root_file)?;
             times.push(elapsed);
             peak = peak.max(kib);
         }
