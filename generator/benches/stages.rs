@@ -79,19 +79,91 @@ fn emit() -> Generated {
         .expect("the Clerk spec emits")
 }
 
-/// Formatting's single-core cost: the emitted Rust files parsed by `syn`
-/// and printed by prettyplease again, on one thread.
-#[divan::bench(sample_count = SAMPLES, sample_size = 1)]
-fn format_one_thread() -> usize {
+/// The emitted Rust files (not the runtime's) as the formatter sees them:
+/// each run of doc lines is one short line, as emission defers docs (see
+/// `emit::doc`), and the preformatted `struct_serde!` invocations are left
+/// out, as emission splices them in as text. Made per sample, untimed:
+/// syntax trees cannot be shared between threads.
+fn trees() -> Vec<syn::File> {
     GENERATED
         .files
         .iter()
         .filter(|(path, _)| path.ends_with(".rs") && !path.starts_with("src/runtime/"))
         .map(|(_, text)| {
-            let file = syn::parse_file(text).expect("the emitted code parses");
-            prettyplease::unparse(&file).len()
+            let mut file = syn::parse_file(&one_line_docs(text)).expect("the emitted code parses");
+            file.items.retain(|item| {
+                !matches!(item, syn::Item::Macro(m)
+                    if m.mac.path.segments.last().is_some_and(|s| s.ident == "struct_serde"))
+            });
+            file
         })
-        .sum()
+        .collect()
+}
+
+/// `text` with each run of `///` or `//!` lines made one marker line, the
+/// shape of a deferred doc block.
+fn one_line_docs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_docs = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let doc = ["///", "//!"].into_iter().find(|m| trimmed.starts_with(m));
+        match doc {
+            Some(_) if in_docs => continue,
+            Some(marker) => {
+                out.push_str(&line[..line.len() - trimmed.len()]);
+                out.push_str(marker);
+                out.push_str(" \u{1}0\n");
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        in_docs = doc.is_some();
+    }
+    out
+}
+
+/// What emission pays now to get those trees for prettyplease: `syn`
+/// parsing their tokens, one thread.
+#[divan::bench(sample_count = SAMPLES, sample_size = 1)]
+fn parse_tokens_one_thread(bencher: divan::Bencher) {
+    bencher
+        .with_inputs(|| {
+            trees()
+                .iter()
+                .map(quote::ToTokens::to_token_stream)
+                .collect::<Vec<_>>()
+        })
+        .bench_local_values(|files| {
+            files
+                .into_iter()
+                .map(|tokens| syn::parse2::<syn::File>(tokens).expect("the tokens parse"))
+                .collect::<Vec<_>>()
+        });
+}
+
+/// The least any emitter could pay for the same trees built directly
+/// (without `quote!` and a parse): copying them, one thread. Every node
+/// allocated and filled, nothing decided.
+#[divan::bench(sample_count = SAMPLES, sample_size = 1)]
+fn copy_trees_one_thread(bencher: divan::Bencher) {
+    bencher
+        .with_inputs(trees)
+        .bench_local_refs(|files| files.clone());
+}
+
+/// prettyplease printing the trees, one thread: what any emission that
+/// formats with prettyplease pays, however it builds them.
+#[divan::bench(sample_count = SAMPLES, sample_size = 1)]
+fn print_one_thread(bencher: divan::Bencher) {
+    bencher.with_inputs(trees).bench_local_refs(|files| {
+        files
+            .iter()
+            .map(|file| prettyplease::unparse(file).len())
+            .sum::<usize>()
+    });
 }
 
 /// The whole in-memory pipeline, `generator::generate` with no write.

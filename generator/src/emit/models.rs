@@ -119,21 +119,28 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
         let (ty, _) = setter_input(f);
         quote!(#field: #ty)
     });
-    let inits = s.fields.iter().map(|f| {
-        let field = ident(&f.rust_name);
-        if matches!(f.presence, Presence::Required | Presence::Nullable) {
-            let (_, value) = setter_input(f);
-            // Shorthand where the value is the argument itself (clippy's
-            // `redundant_field_names`).
-            if field == value.to_string() {
-                quote!(#field)
+    // With no required field the derived `Default` is the same value, and
+    // says so in one line instead of a `None` per field.
+    let new_body = if required.is_empty() {
+        quote!(Self::default())
+    } else {
+        let inits = s.fields.iter().map(|f| {
+            let field = ident(&f.rust_name);
+            if matches!(f.presence, Presence::Required | Presence::Nullable) {
+                let (_, value) = setter_input(f);
+                // Shorthand where the value is the argument itself (clippy's
+                // `redundant_field_names`).
+                if field == value.to_string() {
+                    quote!(#field)
+                } else {
+                    quote!(#field: #value)
+                }
             } else {
-                quote!(#field: #value)
+                quote!(#field: None)
             }
-        } else {
-            quote!(#field: None)
-        }
-    });
+        });
+        quote!(Self { #(#inits),* })
+    };
     let many_args = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let setters = s
         .fields
@@ -142,10 +149,6 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
         .map(|f| {
             let field = ident(&f.rust_name);
             let (ty, value) = setter_input(f);
-            let wrapped = match f.presence {
-                Presence::OptionalNullable => quote!(Some(#value)),
-                _ => quote!(Some(#value)),
-            };
             let doc = doc_attrs(&format!(
                 "Sets `{}`.{}",
                 f.wire_name,
@@ -157,7 +160,7 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
             quote! {
                 #doc
                 pub fn #field(mut self, #field: #ty) -> Self {
-                    self.#field = #wrapped;
+                    self.#field = Some(#value);
                     self
                 }
             }
@@ -199,7 +202,7 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
             #new_doc
             #many_args
             pub fn new(#(#params),*) -> Self {
-                Self { #(#inits),* }
+                #new_body
             }
 
             #(#setters)*
