@@ -4,13 +4,14 @@
 //! Lowering ([`crate::lower`]) builds it from a parsed document; every `$ref`
 //! is resolved, every inline schema has a name, and every Rust identifier is
 //! already chosen and unique. Emitters read only this model, never the
-//! document. It is serialisable so that snapshot tests can pin it.
+//! document. It is serialisable so that snapshot tests can pin it, and
+//! deserialisable so that tests can build variants of it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The whole API.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Api {
     /// `info.title`.
     pub title: String,
@@ -47,7 +48,7 @@ impl Api {
 }
 
 /// One entry of `servers`, its variables replaced by their defaults.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Server {
     /// The base URL, without a trailing slash.
     pub url: String,
@@ -56,7 +57,7 @@ pub struct Server {
 }
 
 /// A way of authenticating that the client can be given credentials for.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SecurityScheme {
     /// The key in `components.securitySchemes`, e.g. `bearerAuth`.
     pub key: String,
@@ -69,7 +70,7 @@ pub struct SecurityScheme {
 }
 
 /// How a credential is put on a request.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum SecurityKind {
     /// `Authorization: Bearer <token>` (http bearer, oauth2, openIdConnect).
     Bearer,
@@ -85,7 +86,7 @@ pub enum SecurityKind {
 }
 
 /// A retry policy (`x-speakeasy-retries`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RetryPolicy {
     /// `None` when the strategy is `none`: no retries at all.
     pub backoff: Option<Backoff>,
@@ -96,7 +97,7 @@ pub struct RetryPolicy {
 }
 
 /// Exponential backoff parameters, in milliseconds.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Backoff {
     /// The first wait.
     pub initial_interval_ms: u64,
@@ -109,7 +110,7 @@ pub struct Backoff {
 }
 
 /// Which response statuses a response entry or retry rule covers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum StatusMatch {
     /// One status, e.g. `404`.
     Exact(u16),
@@ -142,7 +143,7 @@ impl StatusMatch {
 }
 
 /// Operations that share a Rust accessor, e.g. `clerk.machine_tokens()`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OperationGroup {
     /// The group as the document names it (`x-speakeasy-group` or tag).
     pub name: String,
@@ -158,7 +159,7 @@ pub struct OperationGroup {
 
 /// One HTTP operation: it becomes a method on its group, an operation type
 /// holding its inputs, and a decode function for its responses.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
     /// `operationId` as written, e.g. `CreateMachineToken`.
     pub id: String,
@@ -192,7 +193,7 @@ pub struct Operation {
 }
 
 /// HTTP methods OpenAPI can describe.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HttpMethod {
     /// GET
     Get,
@@ -229,7 +230,7 @@ impl HttpMethod {
 }
 
 /// An operation input outside the body.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Parameter {
     /// The name on the wire.
     pub wire_name: String,
@@ -256,7 +257,7 @@ pub struct Parameter {
 }
 
 /// Where a parameter or API key goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ParamLocation {
     /// Substituted into the path template.
     Path,
@@ -269,7 +270,7 @@ pub enum ParamLocation {
 }
 
 /// OpenAPI parameter serialisation styles.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ParamStyle {
     /// `simple` (path and header default): `a,b,c`.
     Simple,
@@ -288,7 +289,7 @@ pub enum ParamStyle {
 }
 
 /// A request body.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RequestBody {
     /// The media type sent, e.g. `application/json`.
     pub content_type: String,
@@ -303,7 +304,7 @@ pub struct RequestBody {
 }
 
 /// How values are written to or read from a body.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BodyEncoding {
     /// JSON (`application/json` and `+json` types).
     Json,
@@ -318,7 +319,7 @@ pub enum BodyEncoding {
 }
 
 /// One documented response.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Response {
     /// Which statuses it covers.
     pub status: StatusMatch,
@@ -329,7 +330,7 @@ pub struct Response {
 }
 
 /// A response body.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ResponseBody {
     /// The media type, e.g. `application/json`.
     pub content_type: String,
@@ -340,7 +341,7 @@ pub struct ResponseBody {
 }
 
 /// How a field, parameter or body refers to a type.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum TypeRef {
     /// A type in [`Api::types`], by Rust name.
     Named(String),
@@ -357,7 +358,7 @@ pub enum TypeRef {
 }
 
 /// Scalars and their Rust representation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Primitive {
     /// `string` (also `date`, `date-time`, `uuid` and other formats, kept
     /// as text so that no value is rejected or reformatted).
@@ -378,7 +379,7 @@ pub enum Primitive {
 
 /// A type with a name: a schema from `components.schemas`, or an inline
 /// schema that lowering named after where it stands.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NamedType {
     /// The Rust name, unique, e.g. `CreateMachineTokenRequestBody`.
     pub name: String,
@@ -395,7 +396,7 @@ pub struct NamedType {
 }
 
 /// The shapes a named type can take.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum TypeKind {
     /// An object with known properties.
     Struct(Struct),
@@ -414,14 +415,14 @@ pub enum TypeKind {
 }
 
 /// An object with known properties.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Struct {
     /// Properties in document order.
     pub fields: Vec<Field>,
 }
 
 /// One property of a struct.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     /// The property name on the wire.
     pub wire_name: String,
@@ -450,7 +451,7 @@ pub struct Field {
 }
 
 /// Whether a value may be absent and whether it may be `null`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Presence {
     /// Always present, never null: `T`.
     Required,
@@ -463,7 +464,7 @@ pub enum Presence {
 }
 
 /// Validation keywords of a schema. Empty when the schema has none.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Constraints {
     /// `minLength`, in characters.
     pub min_length: Option<u64>,
@@ -495,7 +496,7 @@ impl Constraints {
 }
 
 /// A numeric limit.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Bound {
     /// The limit.
     pub value: f64,
@@ -505,7 +506,7 @@ pub struct Bound {
 
 /// A closed set of values, decoded openly: values the document does not
 /// list are kept in a catch-all variant.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Enum {
     /// The listed values.
     pub variants: Vec<EnumVariant>,
@@ -516,7 +517,7 @@ pub struct Enum {
 }
 
 /// The wire type of an enum.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EnumRepr {
     /// String values.
     String,
@@ -525,7 +526,7 @@ pub enum EnumRepr {
 }
 
 /// One value of an enum.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnumVariant {
     /// The Rust variant name, unique within the enum.
     pub rust_name: String,
@@ -534,7 +535,7 @@ pub struct EnumVariant {
 }
 
 /// An enum value on the wire.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EnumValue {
     /// A string value.
     String(String),
@@ -543,7 +544,7 @@ pub enum EnumValue {
 }
 
 /// Exactly one of several schemas.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OneOf {
     /// The alternatives, in document order.
     pub variants: Vec<Variant>,
@@ -554,7 +555,7 @@ pub struct OneOf {
 }
 
 /// One alternative of a [`OneOf`].
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Variant {
     /// The Rust variant name.
     pub rust_name: String,

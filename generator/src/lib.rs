@@ -10,8 +10,12 @@
 //!    `prettyplease`) and Markdown, plus the static files of `templates/`.
 //! 4. [`write`]: put the files on disk (owning only what it generated), or
 //!    compare them with what is on disk.
+//!
+//! Beside the pipeline, [`diff`] compares two models and classifies every
+//! change by its effect on the generated crate's users.
 
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;
@@ -44,6 +48,17 @@ pub struct Generated {
     pub files: BTreeMap<String, String>,
     /// Constructs the generator represented with a documented fallback.
     pub warnings: Vec<Warning>,
+}
+
+/// Loads and lowers the document at `spec`: the model that [`emit`] turns
+/// into a crate and that [`diff`] compares.
+pub fn model(spec: &Path) -> Result<lower::Lowered, Error> {
+    lower::lower(&load::load_file(spec)?, spec)
+}
+
+/// [`model`] for a document already in memory; `file` names it in errors.
+pub fn model_from_str(source: &str, file: &Path) -> Result<lower::Lowered, Error> {
+    lower::lower(&load::load_str(source, file)?, file)
 }
 
 /// Runs the whole pipeline on the document at `spec`.

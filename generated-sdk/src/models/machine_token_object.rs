@@ -2,6 +2,7 @@
 
 /// The `object` field of \[`MachineToken`\].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MachineTokenObject {
     /// `token`
     Token,

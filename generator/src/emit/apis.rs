@@ -88,6 +88,11 @@ pub fn group_file(api: &Api, group: &OperationGroup) -> TokenStream {
     }
 }
 
+/// The `Output` type of `op`'s operation type.
+pub(crate) fn output_type(api: &Api, op: &Operation) -> TokenStream {
+    decode::decode(api, op).0
+}
+
 fn group_docs(group: &OperationGroup) -> String {
     let mut text = format!("Operations of the `{}` group.", group.name);
     if let Some(description) = &group.description {

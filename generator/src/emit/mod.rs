@@ -195,7 +195,29 @@ impl Job<'_> {
 }
 
 /// `Clerk` from `clerk-backend-api`, unless the caller chose a name.
-fn client_name(options: &Options) -> String {
+/// The Rust type of a value as users of the crate see it, e.g.
+/// `Option<Nullable<Widget>>`: the change report names types with it.
+pub(crate) fn rust_type(
+    ty: &crate::ir::TypeRef,
+    presence: crate::ir::Presence,
+    boxed: bool,
+) -> String {
+    let tokens = rust::field_type(ty, presence, boxed, rust::Scope::Models);
+    // Type tokens never need a space between them.
+    tokens.to_string().replace(' ', "")
+}
+
+/// What a successful call of `op` returns, e.g. `MachineToken`, as the
+/// generated `Operation::Output` says it.
+pub(crate) fn output_type(api: &Api, op: &crate::ir::Operation) -> String {
+    apis::output_type(api, op)
+        .to_string()
+        .replace(' ', "")
+        .replace("models::", "")
+}
+
+/// The generated client type's name.
+pub fn client_name(options: &Options) -> String {
     if let Some(name) = &options.client_name {
         return name.clone();
     }

@@ -329,6 +329,7 @@ fn enum_file(name: &proc_macro2::Ident, e: &Enum, docs: TokenStream) -> TokenStr
             quote! {
                 #docs
                 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
                     /// A value this version of the SDK does not know, kept as received.
@@ -376,6 +377,7 @@ fn enum_file(name: &proc_macro2::Ident, e: &Enum, docs: TokenStream) -> TokenStr
             quote! {
                 #docs
                 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
                     /// A value this version of the SDK does not know, kept as received.
@@ -464,6 +466,7 @@ fn one_of_file(api: &Api, ty: &NamedType, o: &OneOf, docs: TokenStream) -> Token
         #docs
         #[derive(Clone, Debug, PartialEq, Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #untagged_doc
