@@ -41,6 +41,7 @@ fn options() -> Options {
         crate_name: "clerk-full".into(),
         client_name: None,
         spec_label: "spec/upstream/clerk-bapi-2025-04-10.yml".into(),
+        package: Default::default(),
     }
 }
 

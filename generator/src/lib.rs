@@ -39,6 +39,35 @@ pub struct Options {
     pub client_name: Option<String>,
     /// How the spec is named in generated headers, e.g. `spec/machine-tokens.yaml`.
     pub spec_label: String,
+    /// The crate's version and the metadata `cargo publish` shows.
+    pub package: Package,
+}
+
+/// The `[package]` keys of the generated `Cargo.toml` that the maintainer
+/// chooses. Unset keys are left out.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Package {
+    /// The crate's version. `None` takes `info.version` when it is a semver
+    /// version, else `0.1.0`.
+    pub version: Option<String>,
+    /// The description; `{title}` and `{api_version}` stand for `info.title`
+    /// and `info.version`. `None` gives "Rust SDK for the {title} (API
+    /// version {api_version})."
+    pub description: Option<String>,
+    /// An SPDX license expression, e.g. `MIT`.
+    pub license: Option<String>,
+    /// The source repository's URL.
+    pub repository: Option<String>,
+    /// The documentation's URL, e.g. `https://docs.rs/clerk-backend-api`.
+    pub documentation: Option<String>,
+    /// The home page's URL.
+    pub homepage: Option<String>,
+    /// The README, relative to the crate root.
+    pub readme: Option<String>,
+    /// crates.io keywords (at most five).
+    pub keywords: Vec<String>,
+    /// crates.io category slugs.
+    pub categories: Vec<String>,
 }
 
 /// A generated crate, held in memory until [`write`] puts it on disk.

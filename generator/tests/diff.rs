@@ -1,6 +1,7 @@
 //! The change report, rule by rule: each file of `tests/diff/` (other than
-//! `base.yaml`) is named after a rule and holds the edits that make one
-//! case of it from `base.yaml`. Its report is pinned as a snapshot, and
+//! `base.yaml`) is named after a rule and holds the edits, as JSON Patches
+//! (RFC 6902), that make the `old` and `new` sides of one case of it from
+//! `base.yaml`. Its report is pinned as a snapshot, and
 //! must contain the rule it is named after.
 
 use std::path::Path;
@@ -20,76 +21,15 @@ fn base() -> Value {
     serde_yaml::from_str(&text).expect("tests/diff/base.yaml is YAML")
 }
 
-/// The base document with `edits` applied: a list of `{set: POINTER, value: V}`,
-/// `{remove: POINTER}` and `{move: POINTER, to: POINTER}`.
+/// The base document with `edits` applied: a JSON Patch (RFC 6902).
 fn edited(edits: Option<&Value>) -> Value {
     let mut document = base();
-    for edit in edits.and_then(Value::as_array).into_iter().flatten() {
-        if let Some(pointer) = edit.get("set").and_then(Value::as_str) {
-            let value = edit.get("value").cloned().unwrap_or(Value::Null);
-            set(&mut document, pointer, value);
-        } else if let Some(pointer) = edit.get("remove").and_then(Value::as_str) {
-            remove(&mut document, pointer);
-        } else if let Some(from) = edit.get("move").and_then(Value::as_str) {
-            let value = document
-                .pointer(from)
-                .cloned()
-                .unwrap_or_else(|| panic!("nothing to move at {from}"));
-            remove(&mut document, from);
-            let to = edit
-                .get("to")
-                .and_then(Value::as_str)
-                .expect("a move has `to`");
-            set(&mut document, to, value);
-        } else {
-            panic!("an edit is `set` (with `value`), `remove` or `move` (with `to`): {edit}");
-        }
+    if let Some(edits) = edits {
+        let patch: json_patch::Patch =
+            serde_json::from_value(edits.clone()).expect("the edits are a JSON Patch");
+        json_patch::patch(&mut document, &patch).expect("the patch applies to base.yaml");
     }
     document
-}
-
-fn split(pointer: &str) -> (String, String) {
-    let (parent, last) = pointer
-        .rsplit_once('/')
-        .unwrap_or_else(|| panic!("bad pointer {pointer}"));
-    (
-        parent.to_owned(),
-        last.replace("~1", "/").replace("~0", "~"),
-    )
-}
-
-fn set(document: &mut Value, pointer: &str, value: Value) {
-    let (parent, last) = split(pointer);
-    let target = document
-        .pointer_mut(&parent)
-        .unwrap_or_else(|| panic!("no {parent} in base.yaml"));
-    match target {
-        Value::Object(map) => {
-            map.insert(last, value);
-        }
-        Value::Array(items) if last == "-" => items.push(value),
-        Value::Array(items) => items[last.parse::<usize>().expect("an array index")] = value,
-        other => panic!("{parent} is not a container: {other}"),
-    }
-}
-
-fn remove(document: &mut Value, pointer: &str) {
-    let (parent, last) = split(pointer);
-    let target = document
-        .pointer_mut(&parent)
-        .unwrap_or_else(|| panic!("no {parent} in base.yaml"));
-    let removed = match target {
-        Value::Object(map) => map.shift_remove(&last).is_some(),
-        Value::Array(items) => {
-            let index: usize = last.parse().expect("an array index");
-            index < items.len() && {
-                items.remove(index);
-                true
-            }
-        }
-        _ => false,
-    };
-    assert!(removed, "nothing to remove at {pointer}");
 }
 
 fn model(document: &Value, name: &str) -> generator::ir::Api {

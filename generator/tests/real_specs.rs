@@ -52,6 +52,7 @@ fn every_operation_of_every_real_spec_is_generated() {
             crate_name: "real-spec".into(),
             client_name: None,
             spec_label: (*spec).into(),
+            package: Default::default(),
         };
         let generated =
             generator::generate(&path, &options).unwrap_or_else(|e| panic!("{spec}: {e}"));

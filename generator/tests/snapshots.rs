@@ -15,6 +15,7 @@ fn options(spec_label: &str) -> Options {
         crate_name: "clerk-backend-api".into(),
         client_name: None,
         spec_label: spec_label.into(),
+        package: Default::default(),
     }
 }
 

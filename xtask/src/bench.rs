@@ -145,6 +145,7 @@ fn generation(root: &Path, runs: usize) -> Result<(), Box<dyn Error>> {
         crate_name: "clerk-full".into(),
         client_name: None,
         spec_label: SPEC.into(),
+        package: Default::default(),
     };
     let document = generator::load::load_str(&text, &spec)?;
     let lowered = generator::lower::lower(&document, &spec)?;
@@ -297,6 +298,7 @@ fn compile_time(root: &Path, builds: usize) -> Result<(), Box<dyn Error>> {
             crate_name: "clerk-full".into(),
             client_name: None,
             spec_label: SPEC.into(),
+            package: Default::default(),
         },
     )?;
     generator::write::write(&crate_dir, &generated)?;

@@ -75,6 +75,7 @@ pub fn run() -> Result<(), Box<dyn Error>> {
                 .unwrap_or(&spec)
                 .display()
                 .to_string(),
+            package: Default::default(),
         };
         let generated = match generator::generate(&spec, &options) {
             Ok(generated) => generated,

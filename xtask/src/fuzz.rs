@@ -245,6 +245,7 @@ fn run_mutants(
         crate_name: "fuzz".into(),
         client_name: None,
         spec_label: "fuzz.json".into(),
+        package: Default::default(),
     };
     let mut tally = Tally::default();
     while go_on(tally.runs) {

@@ -6,6 +6,8 @@ use std::path::{Component, Path, PathBuf};
 
 use generator::Options;
 
+use crate::config::Config;
+
 /// The workspace root, where the default spec and output folder live, so
 /// that the commands work from any folder of the checkout.
 pub fn workspace_root() -> &'static Path {
@@ -15,44 +17,81 @@ pub fn workspace_root() -> &'static Path {
         .expect("CARGO_MANIFEST_DIR of xtask has a parent")
 }
 
-/// Which document to generate from and where the crate goes.
+/// Which document to generate from and where the crate goes: the flags,
+/// else `spec/sdk.toml`, else the built-in defaults.
 #[derive(Debug, clap::Args)]
 pub struct Target {
-    /// The OpenAPI document [default: spec/machine-tokens.yaml of the workspace].
+    /// The OpenAPI document [default: `sdk.spec` of the config].
     #[arg(long, value_name = "FILE")]
     pub spec: Option<PathBuf>,
-    /// The generated crate's folder [default: generated-sdk of the workspace].
+    /// The generated crate's folder [default: `sdk.out` of the config].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// The generated crate's package name.
-    #[arg(long, value_name = "NAME", default_value = "clerk-backend-api")]
-    pub crate_name: String,
-    /// The client type's name [default: derived from the crate name].
+    /// The generated crate's package name [default: `package.name` of the config].
+    #[arg(long, value_name = "NAME")]
+    pub crate_name: Option<String>,
+    /// The generated crate's version [default: `package.version` of the config].
+    #[arg(long, value_name = "VERSION")]
+    pub crate_version: Option<String>,
+    /// The client type's name [default: `sdk.client` of the config, else
+    /// derived from the crate name].
     #[arg(long, value_name = "NAME")]
     pub client_name: Option<String>,
+    /// The maintainer's config file [default: spec/sdk.toml of the workspace,
+    /// when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The config, once read by [`Target::read_config`].
+    #[arg(skip)]
+    pub loaded: Option<Config>,
 }
 
 impl Target {
+    /// Reads the config file (the given one, or the workspace's if any);
+    /// call once, before the other methods.
+    pub fn read_config(&mut self) -> Result<(), Box<dyn Error>> {
+        self.loaded = match &self.config {
+            Some(path) => Some(Config::read(path)?),
+            None => Config::workspace()?,
+        };
+        Ok(())
+    }
+
     /// The document's path; a given one is relative to the current folder.
     pub fn spec(&self) -> PathBuf {
-        self.spec
-            .clone()
-            .unwrap_or_else(|| workspace_root().join("spec/machine-tokens.yaml"))
+        self.spec.clone().unwrap_or_else(|| match &self.loaded {
+            Some(config) => config.resolve(&config.sdk.spec),
+            None => workspace_root().join("spec/machine-tokens.yaml"),
+        })
     }
 
     /// The output folder; a given one is relative to the current folder.
     pub fn out(&self) -> PathBuf {
-        self.out
-            .clone()
-            .unwrap_or_else(|| workspace_root().join("generated-sdk"))
+        self.out.clone().unwrap_or_else(|| match &self.loaded {
+            Some(config) => config.resolve(&config.sdk.out),
+            None => workspace_root().join("generated-sdk"),
+        })
     }
 
     /// The generator's options for this target.
     pub fn options(&self) -> Options {
+        let config = self.loaded.as_ref();
+        let mut package = config.map(Config::package).unwrap_or_default();
+        if let Some(version) = &self.crate_version {
+            package.version = Some(version.clone());
+        }
         Options {
-            crate_name: self.crate_name.clone(),
-            client_name: self.client_name.clone(),
+            crate_name: self
+                .crate_name
+                .clone()
+                .or_else(|| config.map(|c| c.package.name.clone()))
+                .unwrap_or_else(|| "clerk-backend-api".to_owned()),
+            client_name: self
+                .client_name
+                .clone()
+                .or_else(|| config.and_then(|c| c.sdk.client.clone())),
             spec_label: label(&self.spec()),
+            package,
         }
     }
 

@@ -3,9 +3,13 @@
 mod bench;
 mod breadth;
 mod check;
+mod config;
+mod diff;
 mod fuzz;
 mod generate;
+mod refresh;
 mod slice;
+mod verify;
 mod yaml;
 
 use std::process::ExitCode;
@@ -32,6 +36,12 @@ enum Command {
     Generate(generate::Target),
     /// Fail, showing a diff, when the SDK crate on disk is not what generation produces.
     Check(generate::Target),
+    /// Report what changed between two documents for users of the
+    /// generated crate, whether it breaks them, and the next version.
+    Diff(diff::DiffArgs),
+    /// Take a new upstream document: re-slice, regenerate, bump the version
+    /// and add the change report to CHANGELOG.md.
+    Refresh(refresh::RefreshArgs),
     /// Cut a self-contained OpenAPI document holding chosen operations out of a larger one.
     Slice(slice::SliceArgs),
     /// Generate a crate from every real and shape spec in the repository and
@@ -45,10 +55,18 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if let Command::Generate(target) | Command::Check(target) = &mut cli.command {
+        if let Err(err) = target.read_config() {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    }
     let result = match &cli.command {
         Command::Generate(target) => generate::run(target).map(|()| ExitCode::SUCCESS),
         Command::Check(target) => check::run(target),
+        Command::Diff(args) => diff::run(args),
+        Command::Refresh(args) => refresh::run(args),
         Command::Slice(args) => slice::run(args).map(|()| ExitCode::SUCCESS),
         Command::Breadth => breadth::run().map(|()| ExitCode::SUCCESS),
         Command::Bench(args) => bench::run(args).map(|()| ExitCode::SUCCESS),

@@ -121,7 +121,7 @@ fn schemes(cx: &mut Cx<'_>, client: &str) {
                 rust,
                 pointer,
                 vec![],
-                "the security scheme is gone, and its setter with it.",
+                "the security scheme is gone, and its `ClientBuilder` setter with it.",
             ),
             Some(now) if now.kind != scheme.kind || now.setter != scheme.setter => cx.push(
                 &rules::SECURITY_SCHEME_CHANGED,

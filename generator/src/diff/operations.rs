@@ -51,13 +51,28 @@ pub(super) fn compare(cx: &mut Cx<'_>) {
     }
     let client = cx.client.to_owned();
     for gone in unmatched_old {
+        let mut setters: Vec<String> = gone
+            .op
+            .parameters
+            .iter()
+            .filter(|p| !p.required)
+            .map(|p| format!("`{}`", p.rust_name))
+            .collect();
+        if gone.op.body.as_ref().is_some_and(|b| !b.required) {
+            setters.push("`body`".to_owned());
+        }
+        let setters = if setters.is_empty() {
+            String::new()
+        } else {
+            format!(" and its `Request` setters {}", setters.join(", "))
+        };
         cx.push(
             &rules::OPERATION_REMOVED,
             gone.method(&client),
             gone.op.pointer.clone(),
             vec![gone.op.id.clone()],
             format!(
-                "removed, with its operation type `{}`: `{} {}` is no longer in the API.",
+                "removed, with its operation type `{}`{setters}: `{} {}` is no longer in the API.",
                 gone.op.type_name,
                 gone.op.http_method.as_str(),
                 gone.op.path
@@ -121,7 +136,7 @@ fn groups(cx: &mut Cx<'_>) {
                 rust,
                 pointer,
                 ids(group),
-                format!("the `{name}` group is gone."),
+                format!("the `{name}` group is gone, with its type `{type_name}`."),
             );
             continue;
         };
@@ -197,10 +212,10 @@ fn operation(cx: &mut Cx<'_>, old: Located<'_>, new: Located<'_>) {
         if old.method(&client) != new.method(&client) {
             now.push(format!("`{}`", new.method(&client)));
         }
-        if *type_name != op.type_name {
+        if *type_name != op.type_name || old.group.module != new.group.module {
             now.push(format!(
-                "operation type `{}` (was `{type_name}`)",
-                op.type_name
+                "operation type `apis::{}::{}` (was `apis::{}::{type_name}`)",
+                new.group.module, op.type_name, old.group.module
             ));
         }
         cx.push(
@@ -316,7 +331,15 @@ fn params(
                 param_item(method, p),
                 &pointer,
                 ops.to_vec(),
-                format!("the `{}` parameter is gone.", p.wire_name),
+                format!(
+                    "the `{}` parameter is gone, with its {}.",
+                    p.wire_name,
+                    if p.required {
+                        "argument"
+                    } else {
+                        "`Request` setter"
+                    }
+                ),
             ),
             Some(now) => param(cx, p, now, method, &pointer, ops),
         }
@@ -328,7 +351,10 @@ fn params(
         let (rule, what) = if p.required {
             (&rules::PARAMETER_ADDED_REQUIRED, "a new required argument")
         } else {
-            (&rules::PARAMETER_ADDED_OPTIONAL, "a new optional setter")
+            (
+                &rules::PARAMETER_ADDED_OPTIONAL,
+                "a new optional `Request` setter",
+            )
         };
         cx.push(
             rule,
@@ -381,12 +407,12 @@ fn param(
         (false, true) => push(
             cx,
             &rules::PARAMETER_REQUIRED,
-            "now required: a method argument instead of a setter.".into(),
+            "now required: a method argument instead of a `Request` setter.".into(),
         ),
         (true, false) => push(
             cx,
             &rules::PARAMETER_OPTIONAL,
-            "now optional: a setter instead of a method argument.".into(),
+            "now optional: a `Request` setter instead of a method argument.".into(),
         ),
         _ => {}
     }

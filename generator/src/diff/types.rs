@@ -144,7 +144,16 @@ fn named(cx: &mut Cx<'_>, old: &NamedType, new: &NamedType) {
             cx,
             &rules::TYPE_KIND_CHANGED,
             &rust,
-            format!("now a {} (was a {}).", kind_name(b), kind_name(a)),
+            format!(
+                "now a {} (was a {}){}.",
+                kind_name(b),
+                kind_name(a),
+                if matches!(a, TypeKind::Struct(_)) {
+                    "; its fields and `new()` are gone"
+                } else {
+                    ""
+                }
+            ),
         ),
     }
 }
@@ -174,7 +183,15 @@ fn structs(cx: &mut Cx<'_>, old: &Struct, new: &Struct, item: &Item<'_>) {
                 cx,
                 &rules::FIELD_REMOVED,
                 &rust,
-                format!("the `{}` field is gone.", field.wire_name),
+                format!(
+                    "the `{}` field is gone{}.",
+                    field.wire_name,
+                    if required(field.presence) {
+                        "; `new()` no longer takes it"
+                    } else {
+                        ", with its setter"
+                    }
+                ),
             ),
         }
     }

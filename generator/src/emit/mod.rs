@@ -240,22 +240,51 @@ fn cargo_toml(cx: &Context<'_>) -> String {
         .flat_map(|g| &g.operations)
         .flat_map(|o| &o.parameters)
         .any(|p| has_pattern(&p.constraints));
-    let description = format!(
-        "Rust SDK for the {} (API version {}).",
-        cx.api.title, cx.api.version
-    )
-    .replace('"', "'");
-    let version = if is_semver(&cx.api.version) {
-        cx.api.version.as_str()
-    } else {
-        "0.1.0"
+    let package = &cx.options.package;
+    let description = package
+        .description
+        .as_deref()
+        .unwrap_or("Rust SDK for the {title} (API version {api_version}).")
+        .replace("{title}", &cx.api.title)
+        .replace("{api_version}", &cx.api.version);
+    let version = match &package.version {
+        Some(version) => version.as_str(),
+        None if is_semver(&cx.api.version) => cx.api.version.as_str(),
+        None => "0.1.0",
     };
+    let mut metadata = String::new();
+    for (key, value) in [
+        ("license", &package.license),
+        ("repository", &package.repository),
+        ("documentation", &package.documentation),
+        ("homepage", &package.homepage),
+        ("readme", &package.readme),
+    ] {
+        if let Some(value) = value {
+            metadata.push_str(&format!("{key} = {}\n", toml_string(value)));
+        }
+    }
+    for (key, values) in [
+        ("keywords", &package.keywords),
+        ("categories", &package.categories),
+    ] {
+        if !values.is_empty() {
+            let values: Vec<String> = values.iter().map(|v| toml_string(v)).collect();
+            metadata.push_str(&format!("{key} = [{}]\n", values.join(", ")));
+        }
+    }
     CARGO_TEMPLATE
         .replace("{{name}}", &cx.options.crate_name)
         .replace("{{lib_name}}", &cx.lib_name)
         .replace("{{version}}", version)
-        .replace("{{description}}", &description)
+        .replace("{{description}}", &toml_string(&description))
+        .replace("{{metadata}}", &metadata)
         .replace("{{regex}}", if uses_regex { "regex = \"1\"\n" } else { "" })
+}
+
+/// A TOML basic string: JSON's escapes are a subset of TOML's.
+fn toml_string(text: &str) -> String {
+    serde_json::Value::from(text).to_string()
 }
 
 fn has_pattern(c: &crate::ir::Constraints) -> bool {

@@ -1,0 +1,134 @@
+//! `spec/sdk.toml`: the maintainer's inputs for the generated crate (which
+//! document, which upstream operations, the crate's version and package
+//! metadata). `generate`, `check`, `diff` and `refresh` read it; their flags
+//! override it, and `refresh` writes the version back.
+
+use std::error::Error;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::generate::workspace_root;
+
+/// The file's name, beside the spec.
+pub const DEFAULT: &str = "spec/sdk.toml";
+
+/// The whole file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Where it was read from; its folder anchors the relative paths.
+    #[serde(skip)]
+    pub path: PathBuf,
+    /// What is generated, and where.
+    pub sdk: Sdk,
+    /// Where the spec is sliced from.
+    pub upstream: Option<Upstream>,
+    /// `[package]` of the generated `Cargo.toml`.
+    pub package: Package,
+}
+
+/// `[sdk]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sdk {
+    /// The document the crate is generated from.
+    pub spec: PathBuf,
+    /// The crate's folder.
+    pub out: PathBuf,
+    /// The client type's name; derived from the crate name when absent.
+    pub client: Option<String>,
+}
+
+/// `[upstream]`: the whole document and the operations the SDK ships.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Upstream {
+    /// The upstream document, whole.
+    pub file: PathBuf,
+    /// The operationIds the slice keeps.
+    pub operations: Vec<String>,
+}
+
+/// `[package]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Package {
+    pub name: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub license: Option<String>,
+    pub repository: Option<String>,
+    pub documentation: Option<String>,
+    pub homepage: Option<String>,
+    pub readme: Option<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    #[serde(default)]
+    pub categories: Vec<String>,
+}
+
+impl Config {
+    /// Reads the file at `path`.
+    pub fn read(path: &Path) -> Result<Self, Box<dyn Error>> {
+        let text = fs::read_to_string(path)
+            .map_err(|err| format!("{}: cannot read: {err}", path.display()))?;
+        let mut config: Config =
+            toml::from_str(&text).map_err(|err| format!("{}: {err}", path.display()))?;
+        config.path = path.to_owned();
+        Ok(config)
+    }
+
+    /// The workspace's `spec/sdk.toml`, or `None` when there is none.
+    pub fn workspace() -> Result<Option<Self>, Box<dyn Error>> {
+        let path = workspace_root().join(DEFAULT);
+        if path.exists() {
+            Self::read(&path).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// `relative` read from the config file's folder.
+    pub fn resolve(&self, relative: &Path) -> PathBuf {
+        self.path.parent().unwrap_or(Path::new(".")).join(relative)
+    }
+
+    /// The generator's view of `[package]`.
+    pub fn package(&self) -> generator::Package {
+        let p = &self.package;
+        generator::Package {
+            version: Some(p.version.clone()),
+            description: p.description.clone(),
+            license: p.license.clone(),
+            repository: p.repository.clone(),
+            documentation: p.documentation.clone(),
+            homepage: p.homepage.clone(),
+            readme: p.readme.clone(),
+            keywords: p.keywords.clone(),
+            categories: p.categories.clone(),
+        }
+    }
+}
+
+/// Rewrites `package.version` in the file at `path`, keeping its comments
+/// and layout.
+pub fn set_version(path: &Path, version: &str) -> Result<(), Box<dyn Error>> {
+    let text = fs::read_to_string(path)
+        .map_err(|err| format!("{}: cannot read: {err}", path.display()))?;
+    let mut document: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|err| format!("{}: {err}", path.display()))?;
+    if !document
+        .get("package")
+        .is_some_and(toml_edit::Item::is_table_like)
+    {
+        return Err(format!("{}: no [package] table", path.display()).into());
+    }
+    // Indexing keeps the key where it is, with its comments.
+    document["package"]["version"] = toml_edit::value(version);
+    fs::write(path, document.to_string())
+        .map_err(|err| format!("{}: cannot write: {err}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,199 @@
+//! `cargo xtask refresh --upstream FILE`: the maintainer's whole loop. Takes
+//! a new upstream document, re-slices the operations the SDK ships,
+//! regenerates the crate, bumps its version by the change report's level
+//! and adds the report to `CHANGELOG.md`.
+//!
+//! Everything is computed before anything is written, so a run that fails
+//! (or finds nothing left to ship) leaves the tree as it was, and a second
+//! run with the same file finds nothing to do.
+
+use std::error::Error;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use generator::diff::{self, Level};
+
+use crate::config::{self, Config};
+use crate::diff::{Crate, Side};
+use crate::generate::{label, Target};
+use crate::slice;
+
+/// Arguments of `cargo xtask refresh`.
+#[derive(Debug, clap::Args)]
+pub struct RefreshArgs {
+    /// The new upstream document; it replaces the config's `upstream.file`.
+    #[arg(long, value_name = "FILE")]
+    pub upstream: PathBuf,
+    /// The maintainer's config file [default: spec/sdk.toml of the workspace].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The release date in the changelog [default: today, UTC].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+}
+
+/// Runs the command.
+pub fn run(args: &RefreshArgs) -> Result<ExitCode, Box<dyn Error>> {
+    let config = match &args.config {
+        Some(path) => Config::read(path)?,
+        None => Config::workspace()?.ok_or("no spec/sdk.toml: pass --config FILE")?,
+    };
+    let upstream = config.upstream.as_ref().ok_or_else(|| {
+        format!(
+            "{}: no [upstream] table naming the file and operations to slice",
+            config.path.display()
+        )
+    })?;
+    let source = fs::read_to_string(&args.upstream)
+        .map_err(|err| format!("{}: cannot read: {err}", args.upstream.display()))?;
+    let upstream_path = config.resolve(&upstream.file);
+    let spec_path = config.resolve(&config.sdk.spec);
+
+    // What the new document still has of what the SDK ships.
+    let present = slice::operation_ids(&source)
+        .map_err(|err| format!("{}: {err}", args.upstream.display()))?;
+    let (kept, vanished): (Vec<String>, Vec<String>) = upstream
+        .operations
+        .iter()
+        .cloned()
+        .partition(|id| present.contains(id));
+    for id in &vanished {
+        eprintln!(
+            "warning: {}: operation `{id}` is no longer in the document; it is reported as removed",
+            args.upstream.display()
+        );
+    }
+    if kept.is_empty() {
+        return Err(format!(
+            "{}: none of the operations the SDK ships ({}) is in this document; nothing was changed",
+            args.upstream.display(),
+            upstream.operations.join(", ")
+        )
+        .into());
+    }
+    let command = slice::command_line(&label(&upstream_path), &kept, &label(&spec_path));
+    let sliced = slice::render(&source, &kept, &command)
+        .map_err(|err| format!("{}: {err}", args.upstream.display()))?;
+
+    let old = Side::read(&spec_path)?;
+    let new = Side::from_text(label(&spec_path), sliced.clone())?;
+    let krate = Crate::of(Some(&config));
+    let report = diff::compare(&old.model, &new.model, &krate.client);
+    let next = diff::next_version(&krate.version, report.level)?;
+    let upstream_same = fs::read_to_string(&upstream_path).is_ok_and(|text| text == source);
+    if old.text == sliced && upstream_same {
+        println!(
+            "{} is already generated from this document: nothing to do.",
+            krate.name
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    // Write: the upstream copy, the slice, the version, the crate, the changelog.
+    fs::write(&upstream_path, &source)
+        .map_err(|err| format!("{}: cannot write: {err}", upstream_path.display()))?;
+    fs::write(&spec_path, &sliced)
+        .map_err(|err| format!("{}: cannot write: {err}", spec_path.display()))?;
+    if next != krate.version {
+        config::set_version(&config.path, &next)?;
+    }
+    let mut target = Target {
+        spec: None,
+        out: None,
+        crate_name: None,
+        crate_version: None,
+        client_name: None,
+        config: Some(config.path.clone()),
+        loaded: None,
+    };
+    target.read_config()?;
+    let generated = target.generate()?;
+    let written = generator::write::write(&target.out(), &generated)?;
+    if report.level != Level::None {
+        let date = match &args.date {
+            Some(date) => date.clone(),
+            None => today(),
+        };
+        let entry = diff::markdown(&report, &format!("[{next}] - {date}"));
+        let source_line = format!(
+            "\nGenerated from `{}` (API version {}), operations {}.\n",
+            label(&upstream_path),
+            new.model.version,
+            kept.iter()
+                .map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let entry = entry.replacen('\n', &format!("\n{source_line}"), 1);
+        prepend_changelog(&target.out().join("CHANGELOG.md"), &entry)?;
+    }
+    println!("{}", crate::diff::markdown(&report, &krate, &next));
+    println!(
+        "{}; {} file(s) of {} rewritten.",
+        crate::diff::summary(&report, &krate, &next),
+        written.written + written.removed,
+        label(&target.out())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The changelog's title and preamble, for a new file.
+const CHANGELOG_HEAD: &str = "# Changelog\n\n\
+All notable changes to this crate are listed here, newest first. The format follows\n\
+[Keep a Changelog](https://keepachangelog.com/en/1.1.0/), and versions follow\n\
+[Cargo's semver rules](https://doc.rust-lang.org/cargo/reference/semver.html).\n\
+Entries are written by `cargo xtask refresh` from the change report.\n";
+
+/// Puts `entry` above the newest release of the changelog at `path`.
+fn prepend_changelog(path: &Path, entry: &str) -> Result<(), Box<dyn Error>> {
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => CHANGELOG_HEAD.to_owned(),
+        Err(err) => return Err(format!("{}: cannot read: {err}", path.display()).into()),
+    };
+    let at = text.find("\n## ").map_or(text.len(), |i| i + 1);
+    let (head, releases) = text.split_at(at);
+    let head = head.trim_end();
+    let updated = format!("{head}\n\n{}\n{releases}", entry.trim_end());
+    fs::write(path, updated.trim_end().to_owned() + "\n")
+        .map_err(|err| format!("{}: cannot write: {err}", path.display()))?;
+    Ok(())
+}
+
+/// Today's date, UTC, as `YYYY-MM-DD`.
+fn today() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (year, month, day) = civil_from_days((seconds / 86_400) as i64);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates_match_known_days() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_422), (2025, 11, 30));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+    }
+}
