@@ -193,3 +193,22 @@ fn collect_leaves(value: &Value, at: String, into: &mut Vec<String>) {
         _ => into.push(at),
     }
 }
+
+#[test]
+fn the_readme_lists_every_rule_with_its_level() {
+    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let readme = std::fs::read_to_string(readme).expect("README.md is readable");
+    for rule in rules::ALL {
+        let row = format!(
+            "| `{}` | {} | {} | {} |",
+            rule.id,
+            rule.level.as_str(),
+            rule.section.title(),
+            rule.summary
+        );
+        assert!(
+            readme.contains(&row),
+            "README.md's rule table lacks or misstates:\n{row}"
+        );
+    }
+}

@@ -30,6 +30,11 @@ pub struct DiffArgs {
     /// every breaking change it finds is a `major` entry of the report.
     #[arg(long)]
     pub verify: bool,
+    /// Instead of comparing documents: compile the proof program of each
+    /// rule that cargo-semver-checks cannot see (xtask/diff-proofs/) against
+    /// the crates of its fixture's two sides.
+    #[arg(long, conflicts_with_all = ["old", "new", "verify", "fail_on"])]
+    pub prove: bool,
     /// The maintainer's config file [default: spec/sdk.toml of the workspace].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -127,6 +132,13 @@ impl Crate {
 
 /// Runs the command.
 pub fn run(args: &DiffArgs) -> Result<ExitCode, Box<dyn Error>> {
+    if args.prove {
+        return Ok(if crate::prove::run()? {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
     let config = match &args.config {
         Some(path) => Some(Config::read(path)?),
         None => Config::workspace()?,

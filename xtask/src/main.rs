@@ -7,6 +7,7 @@ mod config;
 mod diff;
 mod fuzz;
 mod generate;
+mod prove;
 mod refresh;
 mod slice;
 mod verify;

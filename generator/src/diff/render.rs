@@ -7,6 +7,14 @@ use serde_json::json;
 
 use super::{Report, Section};
 
+/// The sections, in the order the Markdown report lists them.
+const SECTIONS: [Section; 4] = [
+    Section::Breaking,
+    Section::Added,
+    Section::Changed,
+    Section::Docs,
+];
+
 /// The Markdown sections of `report`, under a `## {heading}` line: one line
 /// per change, grouped into Breaking, Added, Changed and Docs.
 pub fn markdown(report: &Report, heading: &str) -> String {
@@ -15,21 +23,34 @@ pub fn markdown(report: &Report, heading: &str) -> String {
         out.push_str("\nNo change for users of the crate.\n");
         return out;
     }
-    for section in [
-        Section::Breaking,
-        Section::Added,
-        Section::Changed,
-        Section::Docs,
-    ] {
-        let lines: Vec<_> = report
+    let in_section = |section| {
+        report
             .changes
             .iter()
-            .filter(|c| c.rule.section == section)
-            .collect();
+            .filter(move |c| c.rule.section == section)
+    };
+    let counts: Vec<String> = SECTIONS
+        .iter()
+        .map(|&section| {
+            format!(
+                "{} {}",
+                in_section(section).count(),
+                section.title().to_lowercase()
+            )
+        })
+        .collect();
+    // Writing to a `String` cannot fail.
+    let _ = writeln!(
+        out,
+        "\nLevel **{}**: {}.",
+        report.level.as_str(),
+        counts.join(", ")
+    );
+    for section in SECTIONS {
+        let lines: Vec<_> = in_section(section).collect();
         if lines.is_empty() {
             continue;
         }
-        // Writing to a `String` cannot fail.
         let _ = write!(out, "\n### {}\n\n", section.title());
         for change in lines {
             let _ = write!(out, "- `{}`: {}", change.rust, change.message);

@@ -21,21 +21,25 @@ fn keys(value: &Value) -> Vec<&str> {
 }
 
 #[test]
-fn reproduces_the_committed_machine_tokens_spec() {
-    let from = "spec/upstream/clerk-bapi-2025-04-10.yml";
-    let out = "spec/machine-tokens.yaml";
-    let operations = ids(&["CreateMachineToken"]);
-    let text = render(
-        &upstream(),
-        &operations,
-        &command_line(from, &operations, out),
-    )
-    .unwrap();
-    let committed = fs::read_to_string(workspace_root().join(out)).unwrap();
+fn reproduces_the_committed_spec_from_the_config() {
+    // What `cargo xtask refresh` slices: spec/sdk.toml's upstream file and
+    // operations, into its spec.
+    let config = crate::config::Config::workspace()
+        .expect("spec/sdk.toml is valid")
+        .expect("spec/sdk.toml exists");
+    let upstream = config
+        .upstream
+        .as_ref()
+        .expect("spec/sdk.toml has [upstream]");
+    let from = crate::generate::label(&config.resolve(&upstream.file));
+    let out = crate::generate::label(&config.resolve(&config.sdk.spec));
+    let source = fs::read_to_string(workspace_root().join(&from)).unwrap();
+    let command = command_line(&from, &upstream.operations, &out);
+    let text = render(&source, &upstream.operations, &command).unwrap();
+    let committed = fs::read_to_string(workspace_root().join(&out)).unwrap();
     assert!(
         text == committed,
-        "{out} is not what `{}` produces; rerun it",
-        command_line(from, &operations, out)
+        "{out} is not what `{command}` produces; rerun it"
     );
 }
 

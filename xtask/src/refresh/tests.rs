@@ -1,0 +1,182 @@
+//! The maintainer's loop on a small API in a scratch folder: a first
+//! refresh that breaks users, a second with the same file that changes
+//! nothing, and a document with nothing left to ship.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::*;
+
+/// A scratch copy of a maintainer's folder: `sdk.toml`, `upstream.yaml`
+/// and the slice `api.yaml` of two of its operations.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("xtask-refresh-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("a scratch folder");
+        let upstream = fs::read_to_string(
+            crate::generate::workspace_root().join("generator/tests/diff/base.yaml"),
+        )
+        .expect("the diff fixtures' base document");
+        fs::write(dir.join("upstream.yaml"), &upstream).expect("writable");
+        let operations = vec!["CreateWidget".to_owned(), "GetWidget".to_owned()];
+        let slice = slice::render(&upstream, &operations, "test").expect("the base slices");
+        fs::write(dir.join("api.yaml"), slice).expect("writable");
+        fs::write(
+            dir.join("sdk.toml"),
+            "# The test SDK.\n[sdk]\nspec = \"api.yaml\"\nout = \"sdk\"\nclient = \"Shop\"\n\n\
+             [upstream]\nfile = \"upstream.yaml\"\noperations = [\"CreateWidget\", \"GetWidget\"]\n\n\
+             [package]\nname = \"shop-sdk\"\n# Bumped by refresh.\nversion = \"0.3.1\"\nlicense = \"MIT\"\n",
+        )
+        .expect("writable");
+        Scratch(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    fn read(&self, name: &str) -> String {
+        fs::read_to_string(self.path(name)).unwrap_or_default()
+    }
+
+    /// A new upstream document: the base with `edit` applied, as JSON.
+    fn upstream(&self, name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
+        let mut document: serde_json::Value =
+            serde_yaml::from_str(&self.read("upstream.yaml")).expect("YAML");
+        edit(&mut document);
+        let path = self.path(name);
+        fs::write(
+            &path,
+            serde_json::to_string_pretty(&document).expect("JSON"),
+        )
+        .expect("writable");
+        path
+    }
+
+    fn refresh(&self, upstream: &Path) -> Result<ExitCode, Box<dyn Error>> {
+        run(&RefreshArgs {
+            upstream: upstream.to_owned(),
+            config: Some(self.path("sdk.toml")),
+            date: Some("2026-01-02".into()),
+        })
+    }
+
+    /// Every file the loop may write.
+    fn snapshot(&self) -> Vec<String> {
+        [
+            "sdk.toml",
+            "api.yaml",
+            "upstream.yaml",
+            "sdk/CHANGELOG.md",
+            "sdk/Cargo.toml",
+        ]
+        .iter()
+        .map(|name| self.read(name))
+        .collect()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn a_breaking_upstream_bumps_the_version_and_writes_the_changelog_once() {
+    let scratch = Scratch::new("breaking");
+    // GetWidget vanished upstream, and Widget gained an optional field.
+    let upstream = scratch.upstream("new.json", |doc| {
+        doc["paths"]["/widgets/{widget_id}"]
+            .as_object_mut()
+            .expect("a path item")
+            .remove("get");
+        doc["components"]["schemas"]["Widget"]["properties"]["weight"] =
+            serde_json::json!({"type": "number"});
+    });
+    scratch.refresh(&upstream).expect("the refresh succeeds");
+
+    let config = scratch.read("sdk.toml");
+    assert!(
+        config.contains("# Bumped by refresh.\nversion = \"0.4.0\"\n"),
+        "{config}"
+    );
+    assert_eq!(
+        scratch.read("upstream.yaml"),
+        fs::read_to_string(&upstream).expect("readable")
+    );
+    let spec = scratch.read("api.yaml");
+    assert!(
+        spec.contains("CreateWidget") && !spec.contains("GetWidget"),
+        "{spec}"
+    );
+    assert!(scratch
+        .read("sdk/Cargo.toml")
+        .contains("version = \"0.4.0\""));
+    let changelog = scratch.read("sdk/CHANGELOG.md");
+    assert!(changelog.starts_with("# Changelog\n"), "{changelog}");
+    assert!(changelog.contains("## [0.4.0] - 2026-01-02"), "{changelog}");
+    assert!(
+        changelog.contains("`Shop::widgets().get_widget`: removed"),
+        "{changelog}"
+    );
+    assert!(
+        changelog.contains("`models::Widget::weight`: a new optional field"),
+        "{changelog}"
+    );
+
+    // The same document again: nothing to do, nothing written.
+    let before = scratch.snapshot();
+    scratch
+        .refresh(&upstream)
+        .expect("the second refresh succeeds");
+    assert_eq!(scratch.snapshot(), before);
+    assert_eq!(scratch.read("sdk/CHANGELOG.md").matches("## [").count(), 1);
+}
+
+#[test]
+fn a_compatible_upstream_bumps_the_patch_number_of_a_0_x_crate() {
+    let scratch = Scratch::new("compatible");
+    let upstream = scratch.upstream("new.json", |doc| {
+        doc["components"]["schemas"]["Widget"]["properties"]["weight"] =
+            serde_json::json!({"type": "number"});
+    });
+    scratch.refresh(&upstream).expect("the refresh succeeds");
+    assert!(scratch.read("sdk.toml").contains("version = \"0.3.2\""));
+    let changelog = scratch.read("sdk/CHANGELOG.md");
+    assert!(
+        changelog.contains("## [0.3.2] - 2026-01-02") && changelog.contains("### Added"),
+        "{changelog}"
+    );
+    assert!(!changelog.contains("### Breaking"), "{changelog}");
+}
+
+#[test]
+fn an_upstream_without_any_shipped_operation_changes_nothing() {
+    let scratch = Scratch::new("empty");
+    let upstream = scratch.upstream("new.json", |doc| {
+        doc["paths"] = serde_json::json!({});
+    });
+    let before = scratch.snapshot();
+    let error = scratch
+        .refresh(&upstream)
+        .expect_err("nothing is left to ship");
+    assert!(
+        error
+            .to_string()
+            .contains("none of the operations the SDK ships"),
+        "{error}"
+    );
+    assert_eq!(scratch.snapshot(), before);
+}
+
+#[test]
+fn civil_dates_match_known_days() {
+    assert_eq!(civil_from_days(0), (1970, 1, 1));
+    assert_eq!(civil_from_days(20_422), (2025, 11, 30));
+    assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    assert_eq!(civil_from_days(-1), (1969, 12, 31));
+}
