@@ -13,6 +13,9 @@ use crate::generate::{label, Target};
 
 /// Runs the check; drift is a failing exit code, not an error.
 pub fn run(target: &Target) -> Result<ExitCode, Box<dyn Error>> {
+    if !slice_is_current(target)? {
+        return Ok(ExitCode::FAILURE);
+    }
     let generated = target.generate()?;
     let out = target.out();
     let drifts = write::compare(&out, &generated)?;
@@ -67,4 +70,36 @@ pub fn run(target: &Target) -> Result<ExitCode, Box<dyn Error>> {
         target.options().spec_label,
     );
     Ok(ExitCode::FAILURE)
+}
+
+/// Whether the config's spec is still the slice of its upstream document
+/// with its overlays (when the spec comes from the config and it has an
+/// `[upstream]`); prints the difference when it is not.
+fn slice_is_current(target: &Target) -> Result<bool, Box<dyn Error>> {
+    let Some(config) = target
+        .loaded
+        .as_ref()
+        .filter(|c| c.upstream.is_some() && target.spec.is_none())
+    else {
+        return Ok(true);
+    };
+    let spec = config.resolve(&config.sdk.spec);
+    let (command, expected) = config.slice(false)?;
+    let on_disk = fs::read_to_string(&spec).unwrap_or_default();
+    if on_disk == expected {
+        return Ok(true);
+    }
+    let shown = label(&spec);
+    print!(
+        "{}",
+        TextDiff::from_lines(&on_disk, &expected)
+            .unified_diff()
+            .header(&format!("a/{shown}"), &format!("b/{shown}"))
+    );
+    eprintln!(
+        "error: {shown} is not what `{command}` produces (the upstream document or an overlay changed); \
+         run `cargo xtask refresh --upstream {}` to take the change and release it",
+        label(&config.resolve(&config.upstream()?.file))
+    );
+    Ok(false)
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::generate::workspace_root;
+use crate::generate::{label, workspace_root};
 
 /// The file's name, beside the spec.
 pub const DEFAULT: &str = "spec/sdk.toml";
@@ -49,6 +49,10 @@ pub struct Upstream {
     pub file: PathBuf,
     /// The operationIds the slice keeps.
     pub operations: Vec<String>,
+    /// OpenAPI Overlays applied, in order, to the upstream document before
+    /// it is sliced.
+    #[serde(default)]
+    pub overlays: Vec<PathBuf>,
 }
 
 /// `[package]`.
@@ -93,6 +97,56 @@ impl Config {
     /// `relative` read from the config file's folder.
     pub fn resolve(&self, relative: &Path) -> PathBuf {
         self.path.parent().unwrap_or(Path::new(".")).join(relative)
+    }
+
+    /// `[upstream]`, or an error naming the file.
+    pub fn upstream(&self) -> Result<&Upstream, Box<dyn Error>> {
+        self.upstream.as_ref().ok_or_else(|| {
+            format!(
+                "{}: no [upstream] table naming the file and operations to slice",
+                self.path.display()
+            )
+            .into()
+        })
+    }
+
+    /// `source`, an upstream document, with the config's overlays applied.
+    pub fn overlaid(&self, source: &str, strict: bool) -> Result<String, Box<dyn Error>> {
+        let upstream = self.upstream()?;
+        let files: Vec<PathBuf> = upstream.overlays.iter().map(|o| self.resolve(o)).collect();
+        let overlays = crate::overlay::read_all(&files)?;
+        crate::overlay::apply_all(source, &self.resolve(&upstream.file), &overlays, strict)
+    }
+
+    /// The slice of `overlaid` (an upstream document with the overlays
+    /// applied) to `operations`: its recorded command and its text.
+    pub fn slice_overlaid(
+        &self,
+        overlaid: &str,
+        operations: &[String],
+    ) -> Result<(String, String), Box<dyn Error>> {
+        let upstream = self.upstream()?;
+        let from = self.resolve(&upstream.file);
+        let overlays: Vec<String> = upstream
+            .overlays
+            .iter()
+            .map(|o| label(&self.resolve(o)))
+            .collect();
+        let out = label(&self.resolve(&self.sdk.spec));
+        let command = crate::slice::command_line(&label(&from), &overlays, operations, &out);
+        let text = crate::slice::render(overlaid, operations, &command)
+            .map_err(|err| format!("{}: {err}", from.display()))?;
+        Ok((command, text))
+    }
+
+    /// What the committed spec must be: the upstream file on disk, with the
+    /// overlays, sliced to the config's operations.
+    pub fn slice(&self, strict: bool) -> Result<(String, String), Box<dyn Error>> {
+        let upstream = self.upstream()?;
+        let from = self.resolve(&upstream.file);
+        let source = fs::read_to_string(&from)
+            .map_err(|err| format!("{}: cannot read: {err}", from.display()))?;
+        self.slice_overlaid(&self.overlaid(&source, strict)?, &upstream.operations)
     }
 
     /// The generator's view of `[package]`.

@@ -35,6 +35,11 @@ pub struct DiffArgs {
     /// the crates of its fixture's two sides.
     #[arg(long, conflicts_with_all = ["old", "new", "verify", "fail_on"])]
     pub prove: bool,
+    /// An OpenAPI Overlay to apply to both documents before comparing them
+    /// (for whole upstream documents; the committed spec already has the
+    /// config's); repeat for several, applied in order.
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub overlays: Vec<PathBuf>,
     /// The maintainer's config file [default: spec/sdk.toml of the workspace].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -150,11 +155,19 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode, Box<dyn Error>> {
             (None, None) => Err("no spec/sdk.toml: pass --old and --new".into()),
         }
     };
-    let old = match &args.old {
+    let overlays = crate::overlay::read_all(&args.overlays)?;
+    let overlaid = |side: Side| -> Result<Side, Box<dyn Error>> {
+        if overlays.is_empty() {
+            return Ok(side);
+        }
+        let text = crate::overlay::apply_all(&side.text, Path::new(&side.label), &overlays, false)?;
+        Side::from_text(side.label, text)
+    };
+    let old = overlaid(match &args.old {
         Some(path) => Side::read(path)?,
         None => Side::head(&spec(&None)?)?,
-    };
-    let new = Side::read(&spec(&args.new)?)?;
+    })?;
+    let new = overlaid(Side::read(&spec(&args.new)?)?)?;
     let krate = Crate::of(config.as_ref());
     let started = std::time::Instant::now();
     let report = diff::compare(&old.model, &new.model, &krate.client);

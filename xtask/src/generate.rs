@@ -41,6 +41,11 @@ pub struct Target {
     /// when it exists].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// An OpenAPI Overlay to apply to the spec before generating; repeat for
+    /// several, applied in order. (The config's overlays apply to the
+    /// upstream document, before slicing: see `refresh`.)
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub overlays: Vec<PathBuf>,
     /// The config, once read by [`Target::read_config`].
     #[arg(skip)]
     pub loaded: Option<Config>,
@@ -97,7 +102,15 @@ impl Target {
 
     /// Runs the generator, without writing anything.
     pub fn generate(&self) -> Result<generator::Generated, Box<dyn Error>> {
-        Ok(generator::generate(&self.spec(), &self.options())?)
+        let spec = self.spec();
+        if self.overlays.is_empty() {
+            return Ok(generator::generate(&spec, &self.options())?);
+        }
+        let source = std::fs::read_to_string(&spec)
+            .map_err(|err| format!("{}: cannot read: {err}", spec.display()))?;
+        let overlays = crate::overlay::read_all(&self.overlays)?;
+        let text = crate::overlay::apply_all(&source, &spec, &overlays, false)?;
+        Ok(generator::generate_from_str(&text, &spec, &self.options())?)
     }
 }
 

@@ -7,6 +7,7 @@ mod config;
 mod diff;
 mod fuzz;
 mod generate;
+mod overlay;
 mod prove;
 mod refresh;
 mod slice;

@@ -28,6 +28,9 @@ pub struct RefreshArgs {
     /// The maintainer's config file [default: spec/sdk.toml of the workspace].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Fail when an overlay action's target matches nothing.
+    #[arg(long)]
+    pub strict: bool,
     /// The release date in the changelog [default: today, UTC].
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
@@ -39,19 +42,15 @@ pub fn run(args: &RefreshArgs) -> Result<ExitCode, Box<dyn Error>> {
         Some(path) => Config::read(path)?,
         None => Config::workspace()?.ok_or("no spec/sdk.toml: pass --config FILE")?,
     };
-    let upstream = config.upstream.as_ref().ok_or_else(|| {
-        format!(
-            "{}: no [upstream] table naming the file and operations to slice",
-            config.path.display()
-        )
-    })?;
+    let upstream = config.upstream()?;
     let source = fs::read_to_string(&args.upstream)
         .map_err(|err| format!("{}: cannot read: {err}", args.upstream.display()))?;
     let upstream_path = config.resolve(&upstream.file);
     let spec_path = config.resolve(&config.sdk.spec);
 
-    // What the new document still has of what the SDK ships.
-    let present = slice::operation_ids(&source)
+    // What the new document, with the overlays, still has of what the SDK ships.
+    let overlaid = config.overlaid(&source, args.strict)?;
+    let present = slice::operation_ids(&overlaid)
         .map_err(|err| format!("{}: {err}", args.upstream.display()))?;
     let (kept, vanished): (Vec<String>, Vec<String>) = upstream
         .operations
@@ -72,9 +71,7 @@ pub fn run(args: &RefreshArgs) -> Result<ExitCode, Box<dyn Error>> {
         )
         .into());
     }
-    let command = slice::command_line(&label(&upstream_path), &kept, &label(&spec_path));
-    let sliced = slice::render(&source, &kept, &command)
-        .map_err(|err| format!("{}: {err}", args.upstream.display()))?;
+    let (_, sliced) = config.slice_overlaid(&overlaid, &kept)?;
 
     let old = Side::read(&spec_path)?;
     let new = Side::from_text(label(&spec_path), sliced.clone())?;
@@ -105,6 +102,7 @@ pub fn run(args: &RefreshArgs) -> Result<ExitCode, Box<dyn Error>> {
         crate_version: None,
         client_name: None,
         config: Some(config.path.clone()),
+        overlays: Vec::new(),
         loaded: None,
     };
     target.read_config()?;

@@ -24,6 +24,13 @@ pub struct SliceArgs {
     /// Where to write the sliced YAML document.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+    /// An OpenAPI Overlay to apply to the document before slicing; repeat
+    /// for several, applied in order.
+    #[arg(long = "overlay", value_name = "FILE")]
+    pub overlays: Vec<PathBuf>,
+    /// Fail when an overlay action's target matches nothing.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Why a document could not be sliced.
@@ -46,13 +53,26 @@ fn fail<T>(message: impl Into<String>) -> Result<T, SliceError> {
 pub fn run(args: &SliceArgs) -> Result<(), Box<dyn Error>> {
     let source = fs::read_to_string(&args.from)
         .map_err(|err| format!("{}: cannot read: {err}", args.from.display()))?;
+    let overlays = crate::overlay::read_all(&args.overlays)?;
+    let overlay_labels: Vec<String> = args
+        .overlays
+        .iter()
+        .map(|o| o.display().to_string())
+        .collect();
     let command = command_line(
         &args.from.display().to_string(),
+        &overlay_labels,
         &args.operations,
         &args.out.display().to_string(),
     );
-    let text = render(&source, &args.operations, &command)
-        .map_err(|err| format!("{}: {err}", args.from.display()))?;
+    let text = sliced(
+        &source,
+        &args.from,
+        &overlays,
+        &args.operations,
+        &command,
+        args.strict,
+    )?;
     if let Some(folder) = args.out.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(folder)
             .map_err(|err| format!("{}: cannot create: {err}", folder.display()))?;
@@ -68,9 +88,27 @@ pub fn run(args: &SliceArgs) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
+/// Applies `overlays` to the document in `source` (read from `from`), then
+/// slices it with the header naming `command`.
+pub fn sliced(
+    source: &str,
+    from: &std::path::Path,
+    overlays: &[crate::overlay::Overlay],
+    operations: &[String],
+    command: &str,
+    strict: bool,
+) -> Result<String, Box<dyn Error>> {
+    let source = crate::overlay::apply_all(source, from, overlays, strict)?;
+    Ok(render(&source, operations, command).map_err(|err| format!("{}: {err}", from.display()))?)
+}
+
 /// The command line recorded in the slice's header, paths as given.
-pub fn command_line(from: &str, operations: &[String], out: &str) -> String {
+pub fn command_line(from: &str, overlays: &[String], operations: &[String], out: &str) -> String {
     let mut line = format!("cargo xtask slice --from {}", shell_quote(from));
+    for overlay in overlays {
+        line.push_str(" --overlay ");
+        line.push_str(&shell_quote(overlay));
+    }
     for operation in operations {
         line.push_str(" --operation ");
         line.push_str(&shell_quote(operation));

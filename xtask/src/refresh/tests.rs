@@ -60,6 +60,7 @@ impl Scratch {
         run(&RefreshArgs {
             upstream: upstream.to_owned(),
             config: Some(self.path("sdk.toml")),
+            strict: true,
             date: Some("2026-01-02".into()),
         })
     }

@@ -22,20 +22,13 @@ fn keys(value: &Value) -> Vec<&str> {
 
 #[test]
 fn reproduces_the_committed_spec_from_the_config() {
-    // What `cargo xtask refresh` slices: spec/sdk.toml's upstream file and
-    // operations, into its spec.
+    // What `cargo xtask refresh` and `check` slice: spec/sdk.toml's upstream
+    // file, with its overlays, cut to its operations.
     let config = crate::config::Config::workspace()
         .expect("spec/sdk.toml is valid")
         .expect("spec/sdk.toml exists");
-    let upstream = config
-        .upstream
-        .as_ref()
-        .expect("spec/sdk.toml has [upstream]");
-    let from = crate::generate::label(&config.resolve(&upstream.file));
     let out = crate::generate::label(&config.resolve(&config.sdk.spec));
-    let source = fs::read_to_string(workspace_root().join(&from)).unwrap();
-    let command = command_line(&from, &upstream.operations, &out);
-    let text = render(&source, &upstream.operations, &command).unwrap();
+    let (command, text) = config.slice(true).expect("the upstream slices");
     let committed = fs::read_to_string(workspace_root().join(&out)).unwrap();
     assert!(
         text == committed,
@@ -222,7 +215,7 @@ fn ref_tokens_are_unescaped() {
 #[test]
 fn the_header_quotes_only_what_needs_it() {
     assert_eq!(
-        command_line("a b.yml", &ids(&["X"]), "o'ut.yaml"),
+        command_line("a b.yml", &[], &ids(&["X"]), "o'ut.yaml"),
         r"cargo xtask slice --from 'a b.yml' --operation X --out 'o'\''ut.yaml'"
     );
 }
