@@ -21,7 +21,12 @@ pub mod models;
 
 #[rustfmt::skip]
 mod runtime;
+
+/// Hand-written (declared in the SDK's config; the generator never writes it).
+#[path = "custom/env.rs"]
+mod env;
 pub use client::{Clerk, ClerkBuilder};
+pub use env::{API_URL_VAR, SECRET_KEY_VAR};
 pub use error_body::ErrorBody;
 
 /// The HTTP client this crate is built on, for `ClientBuilder::http_client` and hooks.

@@ -42,6 +42,7 @@ fn options() -> Options {
         client_name: None,
         spec_label: "spec/upstream/clerk-bapi-2025-04-10.yml".into(),
         package: Default::default(),
+        modules: Vec::new(),
     }
 }
 

@@ -41,6 +41,26 @@ pub struct Options {
     pub spec_label: String,
     /// The crate's version and the metadata `cargo publish` shows.
     pub package: Package,
+    /// Hand-written modules the generated `lib.rs` declares.
+    pub modules: Vec<HandWritten>,
+}
+
+/// A hand-written module: `src/custom/{name}.rs` of the crate, which the
+/// generator never writes. `lib.rs` declares it (privately) and re-exports
+/// `exports` from it at the crate root.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HandWritten {
+    /// The module's name, a Rust identifier.
+    pub name: String,
+    /// Items re-exported at the crate root, e.g. `SECRET_KEY_VAR`.
+    pub exports: Vec<String>,
+}
+
+impl HandWritten {
+    /// The module's file, relative to the crate root.
+    pub fn file(&self) -> String {
+        format!("src/custom/{}.rs", self.name)
+    }
 }
 
 /// The `[package]` keys of the generated `Cargo.toml` that the maintainer

@@ -53,6 +53,7 @@ fn every_operation_of_every_real_spec_is_generated() {
             client_name: None,
             spec_label: (*spec).into(),
             package: Default::default(),
+            modules: Vec::new(),
         };
         let generated =
             generator::generate(&path, &options).unwrap_or_else(|e| panic!("{spec}: {e}"));

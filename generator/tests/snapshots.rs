@@ -16,6 +16,7 @@ fn options(spec_label: &str) -> Options {
         client_name: None,
         spec_label: spec_label.into(),
         package: Default::default(),
+        modules: Vec::new(),
     }
 }
 

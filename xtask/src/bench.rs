@@ -146,6 +146,7 @@ fn generation(root: &Path, runs: usize) -> Result<(), Box<dyn Error>> {
         client_name: None,
         spec_label: SPEC.into(),
         package: Default::default(),
+        modules: Vec::new(),
     };
     let document = generator::load::load_str(&text, &spec)?;
     let lowered = generator::lower::lower(&document, &spec)?;
@@ -299,6 +300,7 @@ fn compile_time(root: &Path, builds: usize) -> Result<(), Box<dyn Error>> {
             client_name: None,
             spec_label: SPEC.into(),
             package: Default::default(),
+            modules: Vec::new(),
         },
     )?;
     generator::write::write(&crate_dir, &generated)?;

@@ -76,6 +76,7 @@ pub fn run() -> Result<(), Box<dyn Error>> {
                 .display()
                 .to_string(),
             package: Default::default(),
+            modules: Vec::new(),
         };
         let generated = match generator::generate(&spec, &options) {
             Ok(generated) => generated,

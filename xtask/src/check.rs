@@ -17,6 +17,13 @@ pub fn run(target: &Target) -> Result<ExitCode, Box<dyn Error>> {
         return Ok(ExitCode::FAILURE);
     }
     let generated = target.generate()?;
+    let missing = missing_modules(target);
+    for file in &missing {
+        eprintln!("error: {file} is declared in the config's [[modules]] but does not exist; write it, or remove the entry");
+    }
+    if !missing.is_empty() {
+        return Ok(ExitCode::FAILURE);
+    }
     let out = target.out();
     let drifts = write::compare(&out, &generated)?;
     let folder = label(&out);
@@ -102,4 +109,17 @@ fn slice_is_current(target: &Target) -> Result<bool, Box<dyn Error>> {
         label(&config.resolve(&config.upstream()?.file))
     );
     Ok(false)
+}
+
+/// The hand-written module files the config declares and the crate lacks.
+pub fn missing_modules(target: &Target) -> Vec<String> {
+    let out = target.out();
+    target
+        .options()
+        .modules
+        .iter()
+        .map(|module| module.file())
+        .filter(|file| !out.join(file).is_file())
+        .map(|file| format!("{}/{file}", label(&out)))
+        .collect()
 }

@@ -27,6 +27,21 @@ pub struct Config {
     pub upstream: Option<Upstream>,
     /// `[package]` of the generated `Cargo.toml`.
     pub package: Package,
+    /// Hand-written modules of the crate.
+    #[serde(default)]
+    pub modules: Vec<Module>,
+}
+
+/// One `[[modules]]` entry: `src/custom/{name}.rs` of the crate, written by
+/// hand, which the generated `lib.rs` declares.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Module {
+    /// The module's name.
+    pub name: String,
+    /// Items the crate root re-exports from it.
+    #[serde(default)]
+    pub exports: Vec<String>,
 }
 
 /// `[sdk]`.
@@ -147,6 +162,17 @@ impl Config {
         let source = fs::read_to_string(&from)
             .map_err(|err| format!("{}: cannot read: {err}", from.display()))?;
         self.slice_overlaid(&self.overlaid(&source, strict)?, &upstream.operations)
+    }
+
+    /// The generator's view of `[[modules]]`.
+    pub fn modules(&self) -> Vec<generator::HandWritten> {
+        self.modules
+            .iter()
+            .map(|m| generator::HandWritten {
+                name: m.name.clone(),
+                exports: m.exports.clone(),
+            })
+            .collect()
     }
 
     /// The generator's view of `[package]`.

@@ -126,6 +126,7 @@ impl Crate {
             client_name: config.and_then(|c| c.sdk.client.clone()),
             spec_label: String::new(),
             package: Default::default(),
+            modules: Vec::new(),
         };
         Crate {
             name,

@@ -246,6 +246,7 @@ fn run_mutants(
         client_name: None,
         spec_label: "fuzz.json".into(),
         package: Default::default(),
+        modules: Vec::new(),
     };
     let mut tally = Tally::default();
     while go_on(tally.runs) {

@@ -97,6 +97,7 @@ impl Target {
                 .or_else(|| config.and_then(|c| c.sdk.client.clone())),
             spec_label: label(&self.spec()),
             package,
+            modules: config.map(Config::modules).unwrap_or_default(),
         }
     }
 
@@ -156,6 +157,9 @@ pub fn run(target: &Target) -> Result<(), Box<dyn Error>> {
     }
     let out = target.out();
     let summary = generator::write::write(&out, &generated)?;
+    for file in crate::check::missing_modules(target) {
+        eprintln!("warning: {file} is declared in the config's [[modules]] but does not exist: the crate will not build until it does");
+    }
     println!(
         "{}: {} written, {} unchanged, {} removed ({} warning(s), from {})",
         label(&out),

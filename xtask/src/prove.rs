@@ -44,6 +44,7 @@ pub fn run() -> Result<bool, Box<dyn Error>> {
                 client_name: Some("Shop".into()),
                 spec_label: format!("generator/tests/diff/{rule}.yaml ({side})"),
                 package: Default::default(),
+                modules: Vec::new(),
             };
             let text = serde_json::to_string(&document)?;
             let generated =

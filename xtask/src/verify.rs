@@ -118,6 +118,7 @@ fn write_crate(side: &Side, krate: &Crate, dir: &Path) -> Result<PathBuf, Box<dy
             version: Some("1.0.0".into()),
             ..Default::default()
         },
+        modules: Vec::new(),
     };
     let mut generated = generator::generate_from_str(&side.text, Path::new(&side.label), &options)?;
     if let Some(manifest) = generated.files.get_mut("Cargo.toml") {

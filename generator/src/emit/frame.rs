@@ -50,6 +50,46 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
         "ValidationError",
     ]
     .map(ident);
+    // Hand-written modules, and the crate root's first group of re-exports
+    // with theirs, each sorted as rustfmt sorts them.
+    let mut modules: Vec<&crate::HandWritten> = cx.options.modules.iter().collect();
+    modules.sort_by(|a, b| a.name.cmp(&b.name));
+    let custom = modules.iter().map(|module| {
+        let name = ident(&module.name);
+        let path = format!("custom/{}.rs", module.name);
+        quote! {
+            /// Hand-written (declared in the SDK's config; the generator never writes it).
+            #[path = #path]
+            mod #name;
+        }
+    });
+    let custom = quote!(#(#custom)*);
+    let mut first_uses = vec![
+        (
+            "client".to_owned(),
+            quote!(pub use client::{#client, #builder};),
+        ),
+        (
+            "error_body".to_owned(),
+            quote!(
+                pub use error_body::ErrorBody;
+            ),
+        ),
+    ];
+    for module in modules.iter().filter(|m| !m.exports.is_empty()) {
+        let name = ident(&module.name);
+        let mut exports: Vec<&String> = module.exports.iter().collect();
+        exports.sort();
+        let exports = exports.into_iter().map(|export| ident(export));
+        let tokens = if module.exports.len() == 1 {
+            quote!(pub use #name::#(#exports)*;)
+        } else {
+            quote!(pub use #name::{#(#exports),*};)
+        };
+        first_uses.push((module.name.clone(), tokens));
+    }
+    first_uses.sort_by(|a, b| a.0.cmp(&b.0));
+    let first_uses = first_uses.into_iter().map(|(_, tokens)| tokens);
     quote! {
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
@@ -69,8 +109,9 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
         #[rustfmt::skip]
         mod runtime;
 
-        pub use client::{#client, #builder};
-        pub use error_body::ErrorBody;
+        #custom
+
+        #(#first_uses)*
         /// The HTTP client this crate is built on, for `ClientBuilder::http_client` and hooks.
         pub use reqwest;
         #(pub use runtime::#runtime_exports;)*

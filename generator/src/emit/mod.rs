@@ -44,6 +44,25 @@ pub fn emit_crate(
     options: &Options,
     warnings: Vec<Warning>,
 ) -> Result<Generated, Error> {
+    for module in &options.modules {
+        let is_name = |text: &str| {
+            text.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+                && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        };
+        let bad_export = module.exports.iter().find(|e| {
+            !e.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                || !e.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        if !is_name(&module.name) || bad_export.is_some() {
+            return Err(Error::Emit {
+                file: "src/lib.rs".into(),
+                reason: format!(
+                    "hand-written module `{}` (exports {:?}): a module name is a snake_case identifier, and each export an identifier",
+                    module.name, module.exports
+                ),
+            });
+        }
+    }
     let cx = Context {
         api,
         options,

@@ -181,3 +181,42 @@ fn civil_dates_match_known_days() {
     assert_eq!(civil_from_days(11_016), (2000, 2, 29));
     assert_eq!(civil_from_days(-1), (1969, 12, 31));
 }
+
+#[test]
+fn check_names_a_declared_module_that_is_missing() {
+    let scratch = Scratch::new("modules");
+    let mut config = scratch.read("sdk.toml");
+    config.push_str("\n[[modules]]\nname = \"extra\"\nexports = [\"helper\"]\n");
+    fs::write(scratch.path("sdk.toml"), config).expect("writable");
+    let mut target = Target {
+        spec: None,
+        out: None,
+        crate_name: None,
+        crate_version: None,
+        client_name: None,
+        config: Some(scratch.path("sdk.toml")),
+        overlays: Vec::new(),
+        loaded: None,
+    };
+    target.read_config().expect("a valid config");
+    let missing = crate::check::missing_modules(&target);
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert!(
+        missing[0].ends_with("sdk/src/custom/extra.rs"),
+        "{missing:?}"
+    );
+    fs::create_dir_all(scratch.path("sdk/src/custom")).expect("writable");
+    fs::write(
+        scratch.path("sdk/src/custom/extra.rs"),
+        "pub fn helper() {}\n",
+    )
+    .expect("writable");
+    assert!(crate::check::missing_modules(&target).is_empty());
+    // The generated crate root declares it and re-exports what it lists.
+    let lib = &target.generate().expect("generates").files["src/lib.rs"];
+    assert!(
+        lib.contains("#[path = \"custom/extra.rs\"]\nmod extra;"),
+        "{lib}"
+    );
+    assert!(lib.contains("pub use extra::helper;"), "{lib}");
+}
