@@ -12,12 +12,20 @@ use generator::ir::Api;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const OLD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/upstream/clerk-bapi-2025-04-10.yml");
-const NEW: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/history/clerk-bapi-2025-04-10-latest.yml");
+const OLD: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../spec/upstream/clerk-bapi-2025-04-10.yml"
+);
+const NEW: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../spec/history/clerk-bapi-2025-04-10-latest.yml"
+);
 
 fn model(path: &str) -> Api {
     // A bench cannot run without its input: failing to read it ends it.
-    generator::model(Path::new(path)).expect("a Clerk document lowers").model
+    generator::model(Path::new(path))
+        .expect("a Clerk document lowers")
+        .model
 }
 
 static MODELS: LazyLock<(Api, Api)> = LazyLock::new(|| (model(OLD), model(NEW)));

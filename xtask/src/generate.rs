@@ -52,6 +52,22 @@ pub struct Target {
 }
 
 impl Target {
+    /// Everything from the config file at `path`, read.
+    pub fn from_config(path: &Path) -> Result<Self, Box<dyn Error>> {
+        let mut target = Target {
+            spec: None,
+            out: None,
+            crate_name: None,
+            crate_version: None,
+            client_name: None,
+            config: Some(path.to_owned()),
+            overlays: Vec::new(),
+            loaded: None,
+        };
+        target.read_config()?;
+        Ok(target)
+    }
+
     /// Reads the config file (the given one, or the workspace's if any);
     /// call once, before the other methods.
     pub fn read_config(&mut self) -> Result<(), Box<dyn Error>> {

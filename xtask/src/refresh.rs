@@ -95,17 +95,7 @@ pub fn run(args: &RefreshArgs) -> Result<ExitCode, Box<dyn Error>> {
     if next != krate.version {
         config::set_version(&config.path, &next)?;
     }
-    let mut target = Target {
-        spec: None,
-        out: None,
-        crate_name: None,
-        crate_version: None,
-        client_name: None,
-        config: Some(config.path.clone()),
-        overlays: Vec::new(),
-        loaded: None,
-    };
-    target.read_config()?;
+    let target = Target::from_config(&config.path)?;
     let generated = target.generate()?;
     let written = generator::write::write(&target.out(), &generated)?;
     if report.level != Level::None {

@@ -262,7 +262,7 @@ pub(super) fn retry(
         pointer,
         operations,
         format!(
-            "the default retry policy is now {} (was {}).",
+            "the retry policy is now {} (was {}).",
             describe(new),
             describe(old)
         ),

@@ -370,15 +370,7 @@ fn enums(cx: &mut Cx<'_>, old: &Enum, new: &Enum, item: &Item<'_>) {
             ),
         );
     }
-    if *unknown_variant != new.unknown_variant {
-        let rust = format!("{}::{unknown_variant}", item.rust);
-        item.push(
-            cx,
-            &rules::ENUM_VARIANT_RENAMED,
-            &rust,
-            format!("the fallback variant is now `{}`.", new.unknown_variant),
-        );
-    }
+    fallback(cx, unknown_variant, &new.unknown_variant, item);
 }
 
 fn unions(cx: &mut Cx<'_>, old: &OneOf, new: &OneOf, item: &Item<'_>) {
@@ -443,13 +435,18 @@ fn unions(cx: &mut Cx<'_>, old: &OneOf, new: &OneOf, item: &Item<'_>) {
             ),
         );
     }
-    if *unknown_variant != new.unknown_variant {
-        let rust = format!("{}::{unknown_variant}", item.rust);
+    fallback(cx, unknown_variant, &new.unknown_variant, item);
+}
+
+/// An enum's or union's fallback variant, renamed.
+fn fallback(cx: &mut Cx<'_>, old: &str, new: &str, item: &Item<'_>) {
+    if old != new {
+        let rust = format!("{}::{old}", item.rust);
         item.push(
             cx,
             &rules::ENUM_VARIANT_RENAMED,
             &rust,
-            format!("the fallback variant is now `{}`.", new.unknown_variant),
+            format!("the fallback variant is now `{new}`."),
         );
     }
 }

@@ -188,17 +188,7 @@ fn check_names_a_declared_module_that_is_missing() {
     let mut config = scratch.read("sdk.toml");
     config.push_str("\n[[modules]]\nname = \"extra\"\nexports = [\"helper\"]\n");
     fs::write(scratch.path("sdk.toml"), config).expect("writable");
-    let mut target = Target {
-        spec: None,
-        out: None,
-        crate_name: None,
-        crate_version: None,
-        client_name: None,
-        config: Some(scratch.path("sdk.toml")),
-        overlays: Vec::new(),
-        loaded: None,
-    };
-    target.read_config().expect("a valid config");
+    let target = Target::from_config(&scratch.path("sdk.toml")).expect("a valid config");
     let missing = crate::check::missing_modules(&target);
     assert_eq!(missing.len(), 1, "{missing:?}");
     assert!(
