@@ -186,7 +186,7 @@ impl std::error::Error for ValidationError {}
 /// Renders a string value quoted, truncated to a readable size.
 fn show_str(value: &str) -> String {
     match value.char_indices().nth(MAX_VALUE_CHARS) {
-        Some((cut, _)) => format!("{:?}...", &value[..cut]),
+        Some((cut, _)) => format!("{:?}...", value.get(..cut).unwrap_or(value)),
         None => format!("{value:?}"),
     }
 }
@@ -316,7 +316,9 @@ pub(crate) fn multiple_of_int(
     value: i64,
     factor: i64,
 ) -> Result<(), ValidationError> {
-    if factor != 0 && value % factor != 0 {
+    // `checked_rem` is `None` for a zero factor and for `i64::MIN % -1`,
+    // whose remainder is zero.
+    if value.checked_rem(factor).is_some_and(|rest| rest != 0) {
         let rule = Rule::MultipleOf(Number::Int(factor));
         return Err(ValidationError::new(loc, rule, value.to_string(), None));
     }
@@ -370,7 +372,8 @@ pub(crate) fn unique_items<T: PartialEq + fmt::Debug>(
     items: &[T],
 ) -> Result<(), ValidationError> {
     for (index, item) in items.iter().enumerate() {
-        if items[..index].contains(item) {
+        let before = items.get(..index).unwrap_or_default();
+        if before.contains(item) {
             let mut value = format!("{item:?}");
             if let Some((cut, _)) = value.char_indices().nth(MAX_VALUE_CHARS) {
                 value.truncate(cut);

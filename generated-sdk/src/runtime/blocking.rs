@@ -69,6 +69,15 @@ impl<'c, O> Request<'c, O> {
         }
     }
 
+    /// Overrides the bound of this whole call, all attempts and waits
+    /// between them included.
+    pub fn total_timeout(self, timeout: Duration) -> Self {
+        Self {
+            inner: self.inner.total_timeout(timeout),
+            ..self
+        }
+    }
+
     /// Overrides the server URL for this call.
     pub fn server_url(self, url: impl Into<String>) -> Self {
         Self {

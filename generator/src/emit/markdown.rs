@@ -91,7 +91,7 @@ fn type_link(ty: &TypeRef, pages: &BTreeMap<&str, String>, prefix: &str) -> Stri
     }
 }
 
-fn status_list(statuses: &[StatusMatch]) -> String {
+pub fn status_list(statuses: &[StatusMatch]) -> String {
     statuses
         .iter()
         .map(|s| match s {
@@ -138,7 +138,17 @@ fn group_page(cx: &Context<'_>, group: &OperationGroup, pages: &BTreeMap<&str, S
         out.push_str(&parameter_table(op, pages));
         let _ = writeln!(out, "\n### Response\n\n{}\n", response_line(op, pages));
         let _ = writeln!(out, "### Errors\n");
-        out.push_str(&error_table(cx.api, op));
+        out.push_str(&super::error_docs::error_table(cx.api, op));
+    }
+    let reading = group
+        .operations
+        .first()
+        .and_then(|op| super::error_docs::error_example(cx, group, op));
+    if let Some(program) = reading {
+        let _ = writeln!(
+            out,
+            "\n## Reading an error\n\nA documented error response arrives as `Error::Api`; `Error::api_body` and `ErrorBody`'s accessors reach its decoded body in one step.\n\n```rust,no_run\n{program}```"
+        );
     }
     out
 }
@@ -211,33 +221,6 @@ fn is_success(status: StatusMatch) -> bool {
         status,
         StatusMatch::Exact(200..=299) | StatusMatch::Range(2)
     )
-}
-
-fn error_table(api: &Api, op: &Operation) -> String {
-    let mut out =
-        String::from("| Error Type | Status Code | Content Type |\n| --- | --- | --- |\n");
-    let mut typed: BTreeMap<(String, String), Vec<StatusMatch>> = BTreeMap::new();
-    for r in op.responses.iter().filter(|r| !is_success(r.status)) {
-        if let Some(body) = &r.body {
-            if let TypeRef::Named(name) = &body.ty {
-                if body.encoding == BodyEncoding::Json && api.error_types.contains(name) {
-                    typed
-                        .entry((name.clone(), body.content_type.clone()))
-                        .or_default()
-                        .push(r.status);
-                }
-            }
-        }
-    }
-    for ((name, content_type), statuses) in &typed {
-        let _ = writeln!(
-            out,
-            "| `Error::Api` with `ErrorBody::{name}` | {} | {content_type} |",
-            status_list(statuses)
-        );
-    }
-    out.push_str("| `Error::UnexpectedStatus` | any other 4XX, 5XX | \\*/\\* |\n");
-    out
 }
 
 /// A complete program calling `op` with example arguments.
