@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clerk_backend_api::models::CreateMachineTokenRequestBody;
-use clerk_backend_api::{Clerk, Error, ErrorBody, Hook, HookContext, Response, StatusMatch};
+use clerk_backend_api::{
+    Backoff, Clerk, Error, ErrorBody, Hook, HookContext, Response, RetryConfig, StatusMatch,
+};
 use common::{TOKEN, builder, clerk_errors_body, client, fast_retries, token_body, user_agent};
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -87,20 +89,31 @@ async fn the_largest_timeouts_are_no_limit() {
 
 #[tokio::test]
 async fn total_timeout_bounds_the_retries() {
-    // Always 503: without a total bound the 10 s budget would keep retrying.
-    let server = unavailable("0", Duration::ZERO).await;
+    // Always 503, answered at once. Waits of 150..200 ms, then 225..300 ms:
+    // the second wait would end past the 300 ms total, so the call ends
+    // with the last 503 there, long before the 10 s retry budget.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let policy = RetryConfig::backoff(
+        Backoff::new()
+            .initial_interval(Duration::from_millis(200))
+            .max_elapsed_time(Duration::from_secs(10)),
+    );
     let start = Instant::now();
     let error = client(&server)
         .machine_tokens()
         .create(body())
-        .retries(fast_retries(Duration::from_secs(10)))
+        .retries(policy)
         .total_timeout(Duration::from_millis(300))
         .await
         .expect_err("503");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error:?}");
-    assert!(request_count(&server).await >= 2);
+    assert_eq!(request_count(&server).await, 2);
     assert!(
-        start.elapsed() < Duration::from_secs(3),
+        start.elapsed() < Duration::from_millis(300),
         "{:?}",
         start.elapsed()
     );
@@ -198,7 +211,7 @@ async fn error_chains_print_each_message_once() {
     let refused = Clerk::builder()
         .bearer_auth(TOKEN)
         .server_url(format!("http://127.0.0.1:{port}"))
-        .retry_config(clerk_backend_api::RetryConfig::none())
+        .retry_config(RetryConfig::none())
         .build()
         .expect("valid")
         .machine_tokens()
@@ -468,4 +481,27 @@ async fn the_spec_default_policy_retries_connection_errors() {
     );
     let server = server.await.expect("server task");
     assert_eq!(request_count(&server).await, 1);
+}
+
+#[tokio::test]
+async fn claims_come_straight_from_json_and_must_be_an_object() {
+    let server = ok_server().await;
+    let claims = serde_json::json!({ "role": "worker" });
+    client(&server)
+        .machine_tokens()
+        .create(body().claims(claims))
+        .await
+        .expect("an object is sent");
+    assert_eq!(request_count(&server).await, 1);
+    let error = client(&server)
+        .machine_tokens()
+        .create(body().claims(serde_json::json!(["not", "an", "object"])))
+        .await
+        .expect_err("not an object");
+    let Error::Validation(validation) = &error else {
+        panic!("expected a validation error, got {error:?}");
+    };
+    assert_eq!(validation.path, "claims");
+    assert_eq!(validation.rule, clerk_backend_api::Rule::Object);
+    assert_eq!(request_count(&server).await, 1, "nothing more was sent");
 }

@@ -443,6 +443,9 @@ pub struct Field {
     pub example: Option<Value>,
     /// `readOnly`: only in responses.
     pub read_only: bool,
+    /// `format: password`: the value is shown as `***` in `Debug` output.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
     /// `writeOnly`: only in requests.
     pub write_only: bool,
     /// `deprecated`.

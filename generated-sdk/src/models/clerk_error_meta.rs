@@ -2,5 +2,5 @@
 
 /// The `meta` field of \[`ClerkError`\].
 ///
-/// A free-form JSON object: every key and value is kept.
-pub type ClerkErrorMeta = serde_json::Map<String, serde_json::Value>;
+/// A free-form JSON object, set with `serde_json::json!({ .. })`: every key and value is kept. Validation rejects a value that is not an object.
+pub type ClerkErrorMeta = serde_json::Value;

@@ -98,6 +98,10 @@ impl CreateMachineTokenRequestBody {
             let loc = &Loc::Field(loc, "machine_id");
             validate::max_length(loc, value, 96)?;
         }
+        if let Some(crate::Nullable::Value(value)) = &self.claims {
+            let loc = &Loc::Field(loc, "claims");
+            validate::object(loc, value)?;
+        }
         if let Some(crate::Nullable::Value(value)) = &self.expires_in_seconds {
             let loc = &Loc::Field(loc, "expires_in_seconds");
             validate::minimum_int(loc, *value, 30, false)?;

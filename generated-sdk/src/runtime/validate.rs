@@ -100,6 +100,8 @@ pub enum Rule {
     MaxItems(u64),
     /// `uniqueItems`.
     UniqueItems,
+    /// `type: object`: a free-form object field must hold a JSON object.
+    Object,
 }
 
 impl fmt::Display for Rule {
@@ -128,6 +130,7 @@ impl fmt::Display for Rule {
             Rule::MinItems(n) => write!(f, "must have at least {n} items"),
             Rule::MaxItems(n) => write!(f, "must have at most {n} items"),
             Rule::UniqueItems => write!(f, "must not contain duplicate items"),
+            Rule::Object => write!(f, "must be a JSON object"),
         }
     }
 }
@@ -366,6 +369,19 @@ pub(crate) fn max_items(loc: &Loc<'_>, len: usize, max: u64) -> Result<(), Valid
     Ok(())
 }
 
+/// A free-form object field: the value must be a JSON object.
+pub(crate) fn object(loc: &Loc<'_>, value: &serde_json::Value) -> Result<(), ValidationError> {
+    if value.is_object() {
+        return Ok(());
+    }
+    let mut shown = value.to_string();
+    if let Some((cut, _)) = shown.char_indices().nth(MAX_VALUE_CHARS) {
+        shown.truncate(cut);
+        shown.push_str("...");
+    }
+    Err(ValidationError::new(loc, Rule::Object, shown, None))
+}
+
 /// `uniqueItems`: reports the path of the first repeated element.
 pub(crate) fn unique_items<T: PartialEq + fmt::Debug>(
     loc: &Loc<'_>,
@@ -424,5 +440,14 @@ mod tests {
             (error.path.as_str(), error.rule.clone()),
             ("[2]", Rule::UniqueItems)
         );
+    }
+
+    #[test]
+    fn free_form_objects_must_be_objects() {
+        let loc = Loc::Field(&Loc::Root, "claims");
+        assert!(object(&loc, &serde_json::json!({ "a": 1 })).is_ok());
+        let error = object(&loc, &serde_json::json!([1, 2])).expect_err("an array");
+        assert_eq!(error.to_string(), "claims: must be a JSON object, got [1,2]");
+        assert_eq!(error.rule, Rule::Object);
     }
 }

@@ -193,7 +193,8 @@ fn parameter_table(op: &Operation, pages: &BTreeMap<&str, String>) -> String {
         );
     }
     out.push_str("| `.retries(..)` | [RetryConfig](https://docs.rs/) | ➖ | Overrides the client's retry policy for this call. |\n");
-    out.push_str("| `.timeout(..)` | `std::time::Duration` | ➖ | Overrides the client's timeout for this call. |\n");
+    out.push_str("| `.timeout(..)` | `std::time::Duration` | ➖ | Overrides the client's timeout of each attempt for this call. |\n");
+    out.push_str("| `.total_timeout(..)` | `std::time::Duration` | ➖ | Bounds this whole call, retries and waits included. |\n");
     out.push_str("| `.server_url(..)` | `String` | ➖ | Sends this call to another server. |\n");
     out.push_str("| `.header(..)` | name, value | ➖ | Adds a header to this call. |\n");
     out.replace("[RetryConfig](https://docs.rs/)", "`RetryConfig`")
@@ -228,11 +229,10 @@ fn operation_example(cx: &Context<'_>, group: &OperationGroup, op: &Operation) -
     let Some(args) = example::call_arguments(cx.api, op, &cx.lib_name) else {
         return unavailable_example(cx);
     };
-    let returns_unit = response_line(op, &BTreeMap::new()).starts_with("**`()`");
-    let (binding, print) = if returns_unit {
-        ("", "")
-    } else {
-        ("let response = ", "\n    println!(\"{response:?}\");")
+    // The response is shown through one field that holds no credential.
+    let (binding, print) = match example::show_response(cx.api, op) {
+        Some(statement) => ("let response = ", format!("\n    {statement}")),
+        None => ("", String::new()),
     };
     let program = format!(
         "{setup}    {binding}client\n        .{group}()\n        .{method}({args})\n        .await?;{print}\n    Ok(())\n}}\n",
@@ -370,7 +370,7 @@ fn model_page(ty: &NamedType, pages: &BTreeMap<&str, String>) -> String {
             }
             let _ = writeln!(out, "| `{}` | any other JSON value, kept as received |", o.unknown_variant);
         }
-        TypeKind::FreeForm => out.push_str("A free-form JSON object (`serde_json::Map<String, serde_json::Value>`): every key is kept.\n"),
+        TypeKind::FreeForm => out.push_str("A free-form JSON object (`serde_json::Value`, e.g. `serde_json::json!({ .. })`): every key is kept; a value that is not an object fails validation.\n"),
         TypeKind::Alias(target) => {
             let _ = writeln!(out, "Another name for {}.", type_link(target, pages, ""));
         }

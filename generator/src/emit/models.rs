@@ -28,7 +28,7 @@ pub fn model_file(api: &Api, ty: &NamedType) -> TokenStream {
         TypeKind::Alias(target) => alias_file(&name, target, docs),
         TypeKind::FreeForm => quote! {
             #docs
-            pub type #name = serde_json::Map<String, serde_json::Value>;
+            pub type #name = serde_json::Value;
         },
     }
 }
@@ -42,7 +42,7 @@ fn type_docs(ty: &NamedType) -> String {
         ),
     };
     if matches!(ty.kind, TypeKind::FreeForm) {
-        text.push_str("\n\nA free-form JSON object: every key and value is kept.");
+        text.push_str("\n\nA free-form JSON object, set with `serde_json::json!({ .. })`: every key and value is kept. Validation rejects a value that is not an object.");
     }
     text
 }
@@ -178,6 +178,31 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
         quote!(_loc)
     };
     let serde_impls = de::struct_serde(&name, s);
+    // `format: password` fields are shown as `***`: `Debug` is written out.
+    let redacts = s.fields.iter().any(|f| f.secret);
+    let debug_derive = (!redacts).then(|| quote!(Debug,));
+    let debug_impl = redacts.then(|| {
+        let type_name = &ty.name;
+        let entries = s.fields.iter().map(|f| {
+            let field = ident(&f.rust_name);
+            let wire = &f.rust_name;
+            if f.secret {
+                quote!(.field(#wire, &"***"))
+            } else {
+                quote!(.field(#wire, &self.#field))
+            }
+        });
+        quote! {
+            /// Fields of `format: password` are shown as `***`.
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct(#type_name)
+                        #(#entries)*
+                        .finish()
+                }
+            }
+        }
+    });
     // `validate`, `validate_at`, `as_str`, `known`, a union's `from_json` and the
     // runtime's enum conversions are `#[inline]`: like the operations that call
     // them, they are compiled in the crate that uses them, and only then,
@@ -190,11 +215,13 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
         #imports
 
         #docs
-        #[derive(Clone, Debug, #default PartialEq)]
+        #[derive(Clone, #debug_derive #default PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+
+        #debug_impl
 
         #serde_impls
 

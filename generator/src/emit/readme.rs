@@ -43,7 +43,7 @@ pub fn readme(cx: &Context<'_>) -> String {
     let _ = writeln!(
         out,
         "```rust,no_run\n{}```\n",
-        program(cx, &first.call, "println!(\"{response:?}\");")
+        program(cx, &first.call, first.show.as_deref().unwrap_or_default())
     );
     if let Some(note) = &first.note {
         let _ = writeln!(out, "{note}\n");
@@ -154,6 +154,8 @@ pub fn readme(cx: &Context<'_>) -> String {
 /// The first operation's call, as statements inside `main`.
 struct FirstCall {
     call: String,
+    /// What is done with the response: print a field holding no credential.
+    show: Option<String>,
     note: Option<String>,
 }
 
@@ -177,10 +179,16 @@ fn first_call(cx: &Context<'_>) -> FirstCall {
         .first()
         .and_then(|g| g.operations.first().map(|o| (g, o)))
         .or(simplest);
+    let show = chosen.and_then(|(_, o)| super::example::show_response(cx.api, o));
     match chosen.and_then(|(g, o)| call_text(cx, g, o)) {
-        Some(call) => FirstCall { call, note: None },
+        Some(call) => FirstCall {
+            call,
+            show,
+            note: None,
+        },
         None => FirstCall {
             call: "let response = ();".to_owned(),
+            show: None,
             note: Some("This API has no operation that can be called without inputs.".into()),
         },
     }
