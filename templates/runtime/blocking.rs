@@ -30,7 +30,9 @@ impl fmt::Debug for BlockingRuntime {
 
 /// A call ready to be sent: set per-call options, then [`send`](Self::send) it.
 ///
-/// Must not be used from within an async runtime.
+/// The client may be shared by many threads. Calling `send` from inside an
+/// async runtime (a Tokio task) returns [`Error::Config`] instead of
+/// blocking that runtime: use the async client there.
 #[must_use = "a request does nothing until it is sent"]
 pub struct Request<'c, O> {
     inner: request::Request<'c, O>,
@@ -100,8 +102,15 @@ impl<O: Operation> Request<'_, O> {
     ///
     /// # Errors
     ///
-    /// As for awaiting the async request.
+    /// As for awaiting the async request; [`Error::Config`] when called from
+    /// inside an async runtime, where blocking is not allowed.
     pub fn send(self) -> Result<O::Output, Error> {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(Error::Config(
+                "the blocking client was called inside an async runtime; use the async client there"
+                    .to_owned(),
+            ));
+        }
         self.runtime.0.block_on(self.inner.into_future())
     }
 }
