@@ -14,7 +14,7 @@ pub struct CreateMachineTokenRequestBody {
     ///
     /// Length: at most 96 characters.
     pub machine_id: String,
-    /// Claims to include in the JWT
+    /// Claims to include in the JWT.
     ///
     /// May be absent (`None`, not sent) or `null` (`Some(Nullable::Null)`).
     pub claims: Option<Nullable<CreateMachineTokenClaims>>,

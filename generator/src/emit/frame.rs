@@ -53,7 +53,15 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
         "ValidationError",
     ]
     .map(ident);
+    // Intra-doc definitions of the README's links to group pages, read
+    // before the README's own (relative) ones.
+    let group_links = cx
+        .api
+        .groups
+        .iter()
+        .map(|g| format!("[{}]: crate::apis::{}", g.type_name, g.type_name));
     quote! {
+        #(#![doc = #group_links])*
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
@@ -312,7 +320,11 @@ fn apis_mod(cx: &Context<'_>) -> TokenStream {
             "../../docs/sdks/{}/README.md",
             super::markdown::group_folder(g)
         );
-        quote!(#[doc = include_str!(#page)] pub mod #module;)
+        // Intra-doc definitions of the page's model links, read first.
+        let links = super::markdown::group_links(cx, g)
+            .into_iter()
+            .map(|name| format!("[{name}]: crate::models::{name}"));
+        quote!(#(#[doc = #links])* #[doc = include_str!(#page)] pub mod #module;)
     });
     let uses = cx.api.groups.iter().map(|g| {
         let module = ident(&g.module);

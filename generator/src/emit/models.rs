@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::doc::{doc_attrs, sanitize};
+use super::doc::{doc_attrs, link_types, sanitize, LinkStyle};
 use super::rust::{self, collect_named, field_type, ident, type_tokens, uses_map, Scope};
 use super::validate::{self, constraint_notes};
 use crate::ir::{
@@ -17,7 +17,8 @@ use crate::ir::{
 
 /// The tokens of one model file.
 pub fn model_file(api: &Api, ty: &NamedType) -> TokenStream {
-    let docs = doc_attrs(&type_docs(ty));
+    let is_type = |name: &str| api.find_type(name).is_some();
+    let docs = doc_attrs(&link_types(&type_docs(ty), is_type, &LinkStyle::Rustdoc));
     let name = ident(&ty.name);
     match &ty.kind {
         TypeKind::Struct(s) => struct_file(api, ty, s, docs),
@@ -283,7 +284,7 @@ fn setter_input(f: &Field) -> (TokenStream, TokenStream) {
 pub fn field_docs(f: &Field) -> String {
     let mut parts = Vec::new();
     if let Some(description) = &f.description {
-        parts.push(sanitize(description));
+        parts.push(full_stop(sanitize(description)));
     }
     let mut notes = constraint_notes(&f.constraints);
     if let Some(default) = &f.default {
@@ -314,6 +315,16 @@ pub fn field_docs(f: &Field) -> String {
     } else {
         parts.join("\n\n")
     }
+}
+
+/// `text` ending a sentence: a full stop is added after a word, a code span
+/// or a closing bracket, so that notes joined after it (in a table cell)
+/// start a new sentence.
+fn full_stop(mut text: String) -> String {
+    if text.ends_with(|c: char| c.is_alphanumeric() || matches!(c, '`' | ')' | '"' | '\'')) {
+        text.push('.');
+    }
+    text
 }
 
 fn enum_file(name: &proc_macro2::Ident, e: &Enum, docs: TokenStream) -> TokenStream {

@@ -132,12 +132,9 @@ pub fn readme(cx: &Context<'_>) -> String {
 
     let _ = writeln!(out, "## Operations\n");
     for group in &api.groups {
-        let _ = writeln!(
-            out,
-            "### [{}](docs/sdks/{}/README.md)\n",
-            group.type_name,
-            group_folder(group)
-        );
+        // A reference link: rustdoc reads the crate root's intra-doc
+        // definition first, GitHub the one at the end of this file.
+        let _ = writeln!(out, "### [{}]\n", group.type_name);
         for op in &group.operations {
             let summary = op
                 .summary
@@ -147,6 +144,14 @@ pub fn readme(cx: &Context<'_>) -> String {
             let _ = writeln!(out, "* `{}().{}()`{summary}", group.module, op.method_name);
         }
         out.push('\n');
+    }
+    for group in &api.groups {
+        let _ = writeln!(
+            out,
+            "[{}]: docs/sdks/{}/README.md",
+            group.type_name,
+            group_folder(group)
+        );
     }
     out.trim_end().to_owned() + "\n"
 }
