@@ -194,10 +194,16 @@ fn show_str(value: &str) -> String {
     }
 }
 
+/// A length or count as the spec's `u64` limits are (lossless on every
+/// target Rust supports; saturating otherwise).
+fn count(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
 /// `minLength` (counted in characters, not bytes).
 pub(crate) fn min_length(loc: &Loc<'_>, value: &str, min: u64) -> Result<(), ValidationError> {
     let len = value.chars().count();
-    if (len as u64) < min {
+    if count(len) < min {
         return Err(ValidationError::new(
             loc,
             Rule::MinLength(min),
@@ -211,11 +217,11 @@ pub(crate) fn min_length(loc: &Loc<'_>, value: &str, min: u64) -> Result<(), Val
 /// `maxLength` (counted in characters, not bytes).
 pub(crate) fn max_length(loc: &Loc<'_>, value: &str, max: u64) -> Result<(), ValidationError> {
     // Cheap pre-check: a string has at most as many characters as bytes.
-    if value.len() as u64 <= max {
+    if count(value.len()) <= max {
         return Ok(());
     }
     let len = value.chars().count();
-    if len as u64 > max {
+    if count(len) > max {
         return Err(ValidationError::new(
             loc,
             Rule::MaxLength(max),
@@ -345,7 +351,7 @@ pub(crate) fn multiple_of_number(
 
 /// `minItems`.
 pub(crate) fn min_items(loc: &Loc<'_>, len: usize, min: u64) -> Result<(), ValidationError> {
-    if (len as u64) < min {
+    if count(len) < min {
         return Err(ValidationError::new(
             loc,
             Rule::MinItems(min),
@@ -358,7 +364,7 @@ pub(crate) fn min_items(loc: &Loc<'_>, len: usize, min: u64) -> Result<(), Valid
 
 /// `maxItems`.
 pub(crate) fn max_items(loc: &Loc<'_>, len: usize, max: u64) -> Result<(), ValidationError> {
-    if len as u64 > max {
+    if count(len) > max {
         return Err(ValidationError::new(
             loc,
             Rule::MaxItems(max),
