@@ -420,6 +420,31 @@ mod tests {
     }
 
     #[test]
+    fn a_documented_prefix_makes_the_example() {
+        let clerk = "ID of the machine. Must be be prefixed with `mch_`. Lowercase only.";
+        assert_eq!(
+            prefix_example(Some(clerk)),
+            Some(Value::from("mch_example"))
+        );
+        assert_eq!(
+            prefix_example(Some("Prefixed With `usr-`")),
+            Some(Value::from("usr-example"))
+        );
+        // Not a plain prefix, or none at all: no example from the prose.
+        assert_eq!(prefix_example(Some("prefixed with `a b`")), None);
+        assert_eq!(prefix_example(Some("prefixed with `")), None);
+        assert_eq!(prefix_example(Some("An id.")), None);
+        assert_eq!(prefix_example(None), None);
+        // The prefixed value still has to fit the field's limits.
+        let short = Constraints {
+            max_length: Some(4),
+            ..Constraints::default()
+        };
+        let hinted = prefix_example(Some(clerk));
+        assert_eq!(string_example(&short, hinted.as_ref()), "<val");
+    }
+
+    #[test]
     fn integers_honour_multiple_of() {
         let n = integer_example(&range(Some(0.0), Some(15.0), Some(10.0)), None);
         assert_eq!(n, 10);
