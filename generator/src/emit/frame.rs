@@ -278,20 +278,12 @@ fn header_token(text: &str) -> String {
 /// needs a credential and none offers an anonymous alternative, the
 /// credential setters `build()` names when no credential is set.
 fn requires_credential(api: &crate::ir::Api) -> Option<String> {
-    let needs = |security: &[Vec<usize>]| {
-        !security.is_empty() && security.iter().all(|alternative| !alternative.is_empty())
-    };
-    let mut operations = api.groups.iter().flat_map(|g| &g.operations).peekable();
-    let required = match operations.peek() {
-        None => needs(&api.security),
-        Some(_) => operations.all(|op| needs(&op.security)),
-    };
     let setters: Vec<String> = api
         .security_schemes
         .iter()
         .map(|s| format!("`{}`", s.setter))
         .collect();
-    (required && !setters.is_empty()).then(|| setters.join(" or "))
+    api.requires_credential().then(|| setters.join(" or "))
 }
 
 fn models_mod(cx: &Context<'_>) -> TokenStream {

@@ -38,7 +38,7 @@ pub fn readme(cx: &Context<'_>) -> String {
         .and_then(|a| a.first())
         .map(|i| &api.security_schemes[*i])
     {
-        let _ = writeln!(out, "Credentials are set on the builder (`{}`) and never appear in `Debug` output or errors.\n", scheme.setter);
+        let _ = writeln!(out, "Credentials are set on the builder (`{}`) and never appear in `Debug` output or errors.{}\n", scheme.setter, if api.requires_credential() { " Every operation needs one, so `build()` fails without it." } else { "" });
     }
     let _ = writeln!(
         out,
@@ -116,7 +116,7 @@ pub fn readme(cx: &Context<'_>) -> String {
     let _ = writeln!(out, "## Hooks and a custom HTTP client\n");
     let _ = writeln!(
         out,
-        "```rust,no_run\nuse {lib}::{{Error, Hook, HookContext}};\n\nstruct Trace;\n\nimpl Hook for Trace {{\n    fn before_request(&self, context: &HookContext, request: &mut reqwest::Request) -> Result<(), Error> {{\n        eprintln!(\"{{}}: {{}} {{}}\", context.operation_id, request.method(), request.url());\n        Ok(())\n    }}\n}}\n\nlet http = reqwest::Client::builder().pool_max_idle_per_host(4).build().map_err(Error::Transport)?;\nlet client = {lib}::{client}::builder(){}.http_client(http).hook(Trace).build()?;\n# Ok::<(), {lib}::Error>(())\n```\n",
+        "```rust,no_run\nuse {lib}::{{Error, Hook, HookContext}};\n\nstruct Trace;\n\nimpl Hook for Trace {{\n    fn before_request(&self, context: &HookContext, request: &mut reqwest::Request) -> Result<(), Error> {{\n        eprintln!(\"{{}}: {{}} {{}}\", context.operation_id, request.method(), request.url().path());\n        Ok(())\n    }}\n}}\n\nlet http = reqwest::Client::builder().pool_max_idle_per_host(4).build().map_err(Error::Transport)?;\nlet client = {lib}::{client}::builder(){}.http_client(http).hook(Trace).build()?;\n# Ok::<(), {lib}::Error>(())\n```\n",
         credentials(cx)
     );
 
