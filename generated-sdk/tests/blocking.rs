@@ -146,4 +146,6 @@ fn inside_an_async_runtime_send_is_a_clear_error() {
     let error = result.expect_err("refused inside a runtime");
     assert!(matches!(&error, Error::Config(_)), "{error:?}");
     assert!(error.to_string().contains("async"), "{error}");
+    // Dropping the last clone inside a runtime does not panic either.
+    runtime.block_on(async move { drop(clerk) });
 }

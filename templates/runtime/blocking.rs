@@ -9,16 +9,27 @@ use super::error::Error;
 use super::request::{self, Operation};
 use super::retry::RetryConfig;
 
-/// The Tokio runtime owned by a blocking client.
-pub struct BlockingRuntime(tokio::runtime::Runtime);
+/// The Tokio runtime owned by a blocking client (`None` only while dropped).
+pub struct BlockingRuntime(Option<tokio::runtime::Runtime>);
 
 impl BlockingRuntime {
     pub(crate) fn new() -> Result<Self, Error> {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map(Self)
+            .map(|runtime| Self(Some(runtime)))
             .map_err(|e| Error::Config(format!("cannot start the blocking runtime: {e}")))
+    }
+}
+
+/// Shuts the runtime down without waiting, so that dropping a blocking
+/// client inside an async runtime does not panic (Tokio forbids blocking
+/// there).
+impl Drop for BlockingRuntime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
     }
 }
 
@@ -111,6 +122,9 @@ impl<O: Operation> Request<'_, O> {
                     .to_owned(),
             ));
         }
-        self.runtime.0.block_on(self.inner.into_future())
+        match &self.runtime.0 {
+            Some(runtime) => runtime.block_on(self.inner.into_future()),
+            None => Err(Error::Config("the blocking runtime is shut down".to_owned())),
+        }
     }
 }
