@@ -235,7 +235,7 @@ fn retry_defaults(policy: Option<&crate::ir::RetryPolicy>) -> String {
         ""
     };
     format!(
-        "By default, as the API description says, {statuses}{connection} are retried with exponential backoff and jitter: the first wait is {}, each next one x{}, a single wait is at most {}, and no retry starts after {}. A `Retry-After` header replaces the wait; a wait that would end past that budget returns the last response at once. {no_timeout}",
+        "By default, as the API description says, {statuses}{connection} are retried with exponential backoff and jitter (other statuses, 429 included unless listed, are not): the first wait is {}, each next one x{}, a single wait is at most {}, and no retry starts after {}. A `Retry-After` header replaces the wait; a wait that would end past that budget returns the last response at once. {no_timeout}",
         duration(backoff.initial_interval_ms),
         backoff.exponent,
         duration(backoff.max_interval_ms),
