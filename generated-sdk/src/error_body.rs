@@ -21,6 +21,13 @@ impl fmt::Display for ErrorBody {
 }
 
 impl ErrorBody {
+    /// The [`ClerkErrors`] body, if the response held one.
+    pub fn as_clerk_errors(&self) -> Option<&ClerkErrors> {
+        match self {
+            Self::ClerkErrors(body) => Some(body),
+        }
+    }
+
     /// Decodes a [`ClerkErrors`] body.
     pub(crate) fn decode_clerk_errors(body: &[u8]) -> serde_json::Result<Self> {
         serde_json::from_slice(body).map(Self::ClerkErrors)

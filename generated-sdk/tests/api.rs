@@ -77,7 +77,7 @@ async fn sends_nested_claims_unchanged() {
     let claims = json!({ "org": { "id": "org_1", "roles": ["admin", "billing"] }, "n": 1.5 });
     let body = sent_body(
         CreateMachineTokenRequestBody::new("mch_2abc")
-            .claims(claims.as_object().cloned().expect("an object"))
+            .claims(claims.clone())
             .allowed_clock_skew(0),
     )
     .await;
@@ -188,9 +188,11 @@ async fn assert_rejected(
     assert_eq!(validation.path, field);
     assert_eq!(validation.rule, rule);
     assert_eq!(validation.value, value);
-    let message = error.to_string();
+    // The details are the error's `source()`, shown once.
+    let message = validation.to_string();
     assert!(message.contains(field), "{message}");
     assert!(message.contains(&rule.to_string()), "{message}");
+    assert_eq!(error.to_string(), "invalid request");
     assert!(
         server
             .received_requests()

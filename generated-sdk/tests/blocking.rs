@@ -97,3 +97,55 @@ fn blocking_errors_and_retries() {
         .send();
     assert!(matches!(invalid, Err(Error::Validation(_))));
 }
+
+#[test]
+fn one_blocking_client_serves_several_threads() {
+    let (_runtime, server) = start(vec![
+        Mock::given(method("POST"))
+            .and(path("/v1/machine_tokens"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))
+            .expect(12),
+    ]);
+    let clerk = client(&server);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..4)
+            .map(|worker| {
+                let clerk = clerk.clone();
+                scope.spawn(move || {
+                    for call in 0..3 {
+                        let id = format!("mch_{worker}_{call}");
+                        clerk
+                            .machine_tokens()
+                            .create(CreateMachineTokenRequestBody::new(id))
+                            .send()
+                            .expect("each call succeeds");
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker.join().expect("no worker panicked");
+        }
+    });
+}
+
+#[test]
+fn inside_an_async_runtime_send_is_a_clear_error() {
+    let (runtime, server) = start(vec![
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))
+            .expect(0),
+    ]);
+    let clerk = client(&server);
+    let result = runtime.block_on(async {
+        clerk
+            .machine_tokens()
+            .create(CreateMachineTokenRequestBody::new("mch_1"))
+            .send()
+    });
+    let error = result.expect_err("refused inside a runtime");
+    assert!(matches!(&error, Error::Config(_)), "{error:?}");
+    assert!(error.to_string().contains("async"), "{error}");
+    // Dropping the last clone inside a runtime does not panic either.
+    runtime.block_on(async move { drop(clerk) });
+}

@@ -79,6 +79,15 @@ async fn a_connection_closed_mid_body_keeps_status_headers_and_what_arrived() {
         error.to_string().contains("cut off after 14 bytes"),
         "{error}"
     );
+    // Why it broke is the `source()`, of both `BodyError` and `Error`, and
+    // not repeated in their `Display`.
+    let cause = std::error::Error::source(body.as_ref()).map(ToString::to_string);
+    let cause = cause.expect("BodyError exposes the broken connection");
+    assert_eq!(
+        std::error::Error::source(&error).map(ToString::to_string),
+        Some(cause.clone())
+    );
+    assert!(!error.to_string().contains(&cause), "{error} / {cause}");
     assert_no_token(&error);
 }
 

@@ -98,7 +98,7 @@ async fn honours_retry_after_seconds() {
     client(&server)
         .machine_tokens()
         .create(body())
-        .retries(fast_retries(Duration::from_secs(5)))
+        .retries(fast_retries(Duration::from_secs(5)).status_codes(&[StatusMatch::Exact(429)][..]))
         .await
         .expect("second attempt succeeds");
     assert!(
@@ -275,6 +275,7 @@ async fn refused_connection_without_retries_is_one_transport_error() {
         listener: Mutex::new(None),
     };
     let clerk = Clerk::builder()
+        .bearer_auth(TOKEN)
         .server_url(format!("http://127.0.0.1:{}/v1", free_port()))
         .hook(hook)
         .build()
@@ -472,7 +473,9 @@ async fn hooks_can_reject_requests() {
         .await
         .expect_err("denied");
     assert!(matches!(&error, Error::Hook(_)), "{error:?}");
-    assert!(error.to_string().contains("denied by policy"));
+    let cause = std::error::Error::source(&error).map(ToString::to_string);
+    assert_eq!(cause.as_deref(), Some("denied by policy"));
+    assert!(!error.to_string().contains("denied by policy"), "{error}");
     assert_eq!(request_count(&server).await, 0);
 }
 

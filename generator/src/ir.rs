@@ -38,6 +38,21 @@ pub struct Api {
 }
 
 impl Api {
+    /// Whether every operation (or, without operations, the root
+    /// requirement) needs a credential and none offers an anonymous
+    /// alternative: the client's `build()` then insists on one.
+    pub fn requires_credential(&self) -> bool {
+        let needs = |security: &[Vec<usize>]| {
+            !security.is_empty() && security.iter().all(|alternative| !alternative.is_empty())
+        };
+        let mut operations = self.groups.iter().flat_map(|g| &g.operations).peekable();
+        let required = match operations.peek() {
+            None => needs(&self.security),
+            Some(_) => operations.all(|op| needs(&op.security)),
+        };
+        required && !self.security_schemes.is_empty()
+    }
+
     /// The named type called `name` (types are sorted by name).
     pub fn find_type(&self, name: &str) -> Option<&NamedType> {
         self.types
@@ -444,6 +459,9 @@ pub struct Field {
     pub example: Option<Value>,
     /// `readOnly`: only in responses.
     pub read_only: bool,
+    /// `format: password`: the value is shown as `***` in `Debug` output.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
     /// `writeOnly`: only in requests.
     pub write_only: bool,
     /// `deprecated`.

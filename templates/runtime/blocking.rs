@@ -9,16 +9,27 @@ use super::error::Error;
 use super::request::{self, Operation};
 use super::retry::RetryConfig;
 
-/// The Tokio runtime owned by a blocking client.
-pub struct BlockingRuntime(tokio::runtime::Runtime);
+/// The Tokio runtime owned by a blocking client (`None` only while dropped).
+pub struct BlockingRuntime(Option<tokio::runtime::Runtime>);
 
 impl BlockingRuntime {
     pub(crate) fn new() -> Result<Self, Error> {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map(Self)
+            .map(|runtime| Self(Some(runtime)))
             .map_err(|e| Error::Config(format!("cannot start the blocking runtime: {e}")))
+    }
+}
+
+/// Shuts the runtime down without waiting, so that dropping a blocking
+/// client inside an async runtime does not panic (Tokio forbids blocking
+/// there).
+impl Drop for BlockingRuntime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
     }
 }
 
@@ -30,7 +41,9 @@ impl fmt::Debug for BlockingRuntime {
 
 /// A call ready to be sent: set per-call options, then [`send`](Self::send) it.
 ///
-/// Must not be used from within an async runtime.
+/// The client may be shared by many threads. Calling `send` from inside an
+/// async runtime (a Tokio task) returns [`Error::Config`] instead of
+/// blocking that runtime: use the async client there.
 #[must_use = "a request does nothing until it is sent"]
 pub struct Request<'c, O> {
     inner: request::Request<'c, O>,
@@ -69,6 +82,15 @@ impl<'c, O> Request<'c, O> {
         }
     }
 
+    /// Overrides the bound of this whole call, all attempts and waits
+    /// between them included.
+    pub fn total_timeout(self, timeout: Duration) -> Self {
+        Self {
+            inner: self.inner.total_timeout(timeout),
+            ..self
+        }
+    }
+
     /// Overrides the server URL for this call.
     pub fn server_url(self, url: impl Into<String>) -> Self {
         Self {
@@ -91,8 +113,18 @@ impl<O: Operation> Request<'_, O> {
     ///
     /// # Errors
     ///
-    /// As for awaiting the async request.
+    /// As for awaiting the async request; [`Error::Config`] when called from
+    /// inside an async runtime, where blocking is not allowed.
     pub fn send(self) -> Result<O::Output, Error> {
-        self.runtime.0.block_on(self.inner.into_future())
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(Error::Config(
+                "the blocking client was called inside an async runtime; use the async client there"
+                    .to_owned(),
+            ));
+        }
+        match &self.runtime.0 {
+            Some(runtime) => runtime.block_on(self.inner.into_future()),
+            None => Err(Error::Config("the blocking runtime is shut down".to_owned())),
+        }
     }
 }

@@ -154,6 +154,10 @@ impl Multipart {
     }
 
     /// Closes the body and sets it on `prepared`.
+    #[allow(
+        clippy::expect_used,
+        reason = "the boundary is ASCII letters, digits and dashes: always a valid header value"
+    )]
     pub(crate) fn finish(mut self, prepared: &mut Prepared) {
         self.bytes.extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
         prepared.body = Some(Body {

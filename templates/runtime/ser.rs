@@ -32,8 +32,10 @@ pub(crate) fn fields<S: Serializer>(
     name: &'static str,
     fields: &[(&'static str, Put<'_>)],
 ) -> Result<S::Ok, S::Error> {
-    // The length is an upper bound: JSON only tells zero from non-zero.
-    let mut out = serializer.serialize_struct(name, fields.len())?;
+    // The exact number of fields written: formats with a length prefix
+    // (MessagePack, CBOR) write it before the fields.
+    let present = fields.iter().filter(|(_, value)| value.is_some()).count();
+    let mut out = serializer.serialize_struct(name, present)?;
     for (wire, value) in fields {
         match value {
             Some(value) => out.serialize_field(wire, value)?,

@@ -2,6 +2,8 @@
 
 //! The API's operations, one module per group, each documented by its
 //! page of `docs/sdks/`. Reach them through the client's accessors.
+/// [CreateMachineTokenRequestBody]: crate::models::CreateMachineTokenRequestBody
+/// [MachineToken]: crate::models::MachineToken
 #[doc = include_str!("../../docs/sdks/machinetokens/README.md")]
 pub mod machine_tokens;
 pub use machine_tokens::MachineTokens;

@@ -2,5 +2,5 @@
 
 /// Claims to include in the JWT
 ///
-/// A free-form JSON object: every key and value is kept.
-pub type CreateMachineTokenClaims = serde_json::Map<String, serde_json::Value>;
+/// A free-form JSON object, set with `serde_json::json!({ .. })`: every key and value is kept. Validation rejects a value that is not an object.
+pub type CreateMachineTokenClaims = serde_json::Value;

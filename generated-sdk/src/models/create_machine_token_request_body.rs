@@ -14,7 +14,7 @@ pub struct CreateMachineTokenRequestBody {
     ///
     /// Length: at most 96 characters.
     pub machine_id: String,
-    /// Claims to include in the JWT
+    /// Claims to include in the JWT.
     ///
     /// May be absent (`None`, not sent) or `null` (`Some(Nullable::Null)`).
     pub claims: Option<Nullable<CreateMachineTokenClaims>>,
@@ -97,6 +97,10 @@ impl CreateMachineTokenRequestBody {
             let value = &self.machine_id;
             let loc = &Loc::Field(loc, "machine_id");
             validate::max_length(loc, value, 96)?;
+        }
+        if let Some(crate::Nullable::Value(value)) = &self.claims {
+            let loc = &Loc::Field(loc, "claims");
+            validate::object(loc, value)?;
         }
         if let Some(crate::Nullable::Value(value)) = &self.expires_in_seconds {
             let loc = &Loc::Field(loc, "expires_in_seconds");

@@ -14,7 +14,8 @@ use super::transport::ClientCore;
 /// spec as a `static`.
 #[derive(Debug)]
 pub struct ApiConfig {
-    /// The `User-Agent` sent with every request.
+    /// The `User-Agent` of clients this crate creates: the SDK, its version
+    /// and the API version.
     pub user_agent: &'static str,
     /// The first server of the spec.
     pub default_server: &'static str,
@@ -24,6 +25,9 @@ pub struct ApiConfig {
     pub default_security: &'static [&'static [usize]],
     /// The spec's default retry configuration.
     pub retries: RetryConfig,
+    /// When every operation needs a credential, the builder's credential
+    /// setters (for the error message): `build()` then fails without one.
+    pub requires_credential: Option<&'static str>,
 }
 
 /// A security scheme of the spec.
@@ -124,6 +128,8 @@ pub struct ClientBuilder<C> {
     pub(crate) server_url: Option<String>,
     pub(crate) retries: Option<RetryConfig>,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) total_timeout: Option<Duration>,
+    pub(crate) user_agent: Option<String>,
     pub(crate) hooks: Vec<Arc<dyn Hook>>,
     pub(crate) http: Option<reqwest::Client>,
     pub(crate) credentials: Vec<Option<Credential>>,
@@ -138,6 +144,8 @@ impl<C> ClientBuilder<C> {
             server_url: None,
             retries: None,
             timeout: None,
+            total_timeout: None,
+            user_agent: None,
             hooks: Vec::new(),
             http: None,
             credentials: vec![None; api.security_schemes.len()],
@@ -168,9 +176,29 @@ impl<C> ClientBuilder<C> {
     }
 
     /// Sets the timeout of each attempt, from connecting until the response
-    /// body is read (overridable per call). Default: none.
+    /// body is read (overridable per call). Default: none. It bounds one
+    /// attempt, not the call: see [`total_timeout`](Self::total_timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the bound of a whole call: every attempt and every wait between
+    /// retries (overridable per call). Default: none, so only the retry
+    /// policy's `max_elapsed_time` ends the retries. When it runs out during
+    /// an attempt, the call fails with `Error::Timeout`; a wait between
+    /// retries that would end past it is not started, and the last response
+    /// or error is returned.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
+        self
+    }
+
+    /// Replaces the `User-Agent` header, which by default names the SDK, its
+    /// version and the API version. With [`http_client`](Self::http_client)
+    /// and no `user_agent`, the given client's own `User-Agent` is sent.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
         self
     }
 
@@ -181,7 +209,8 @@ impl<C> ClientBuilder<C> {
     }
 
     /// Uses this `reqwest::Client` (proxies, TLS, connection pool...)
-    /// instead of a default one.
+    /// instead of a default one. Its own default headers, `User-Agent`
+    /// included, are kept (unless [`user_agent`](Self::user_agent) is set).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -191,8 +220,9 @@ impl<C> ClientBuilder<C> {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when the server URL is invalid or the HTTP client
-    /// cannot be created.
+    /// [`Error::Config`] when the server URL, the user agent or a credential
+    /// is not valid, when the API requires a credential and none is set, or
+    /// when the HTTP client cannot be created.
     pub fn build(self) -> Result<C, Error>
     where
         C: FromCore,
@@ -213,6 +243,8 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             )
             .field("retries", &self.retries)
             .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("user_agent", &self.user_agent)
             .field("hooks", &self.hooks.len())
             .field("credentials", &self.credentials)
             .finish_non_exhaustive()

@@ -188,17 +188,20 @@ impl fmt::Display for Error {
             Error::Api(e) => e.fmt(f),
             Error::UnexpectedStatus(e) => e.fmt(f),
             Error::Decode(e) => e.fmt(f),
-            Error::Transport(e) => write!(f, "HTTP transport error: {e}"),
+            // The inner error is the `source()`, so it is not repeated here.
+            Error::Transport(_) => f.write_str("HTTP transport error"),
             Error::Timeout(d) => write!(f, "request timed out after {d:?}"),
             Error::Body(e) => e.fmt(f),
-            Error::Validation(e) => write!(f, "invalid request: {e}"),
+            Error::Validation(_) => f.write_str("invalid request"),
             Error::Config(message) => write!(f, "invalid configuration: {message}"),
-            Error::Encode(e) => write!(f, "failed to encode the request body: {e}"),
-            Error::Hook(e) => write!(f, "request rejected by a hook: {e}"),
+            Error::Encode(_) => f.write_str("failed to encode the request body"),
+            Error::Hook(_) => f.write_str("request rejected by a hook"),
         }
     }
 }
 
+/// Each message of an error chain is shown once: a variant wrapping another
+/// error returns it from `source()` and leaves it out of `Display`.
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -233,7 +236,7 @@ fn write_body(f: &mut fmt::Formatter<'_>, body: &[u8]) -> fmt::Result {
     if body.is_empty() {
         return f.write_str("(empty body)");
     }
-    let shown = &body[..body.len().min(MAX_DISPLAY_BODY)];
+    let shown = body.get(..MAX_DISPLAY_BODY).unwrap_or(body);
     f.write_str(String::from_utf8_lossy(shown).trim_end_matches('\u{FFFD}'))?;
     if body.len() > MAX_DISPLAY_BODY {
         write!(f, "... ({} bytes in total)", body.len())?;
@@ -257,11 +260,8 @@ impl fmt::Display for ResponseError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "failed to decode the response (HTTP {}): {}; body: ",
-            self.status, self.source
-        )?;
+        // What did not match is the `source()`.
+        write!(f, "failed to decode the response (HTTP {}); body: ", self.status)?;
         write_body(f, &self.body)
     }
 }
@@ -269,9 +269,10 @@ impl fmt::Display for DecodeError {
 impl fmt::Display for BodyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.failure {
-            BodyFailure::Interrupted(e) => write!(
+            // Why it broke is the `source()`.
+            BodyFailure::Interrupted(_) => write!(
                 f,
-                "the response body (HTTP {}) was cut off after {} bytes: {e}; received: ",
+                "the response body (HTTP {}) was cut off after {} bytes; received: ",
                 self.status,
                 self.received.len()
             )?,
@@ -286,7 +287,14 @@ impl fmt::Display for BodyError {
     }
 }
 
-impl std::error::Error for BodyError {}
+impl std::error::Error for BodyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.failure {
+            BodyFailure::Interrupted(source) => Some(source),
+            BodyFailure::TimedOut(_) => None,
+        }
+    }
+}
 impl std::error::Error for ApiError {}
 impl std::error::Error for ResponseError {}
 impl std::error::Error for DecodeError {
@@ -294,3 +302,12 @@ impl std::error::Error for DecodeError {
         Some(&self.source)
     }
 }
+
+/// Compile-time check: the error can cross threads and be boxed into
+/// `anyhow`/`eyre`/`Box<dyn Error + Send + Sync>`.
+const _: fn() = || {
+    fn is_error<T: std::error::Error + Send + Sync + 'static>() {}
+    is_error::<Error>();
+    is_error::<BodyError>();
+    is_error::<DecodeError>();
+};

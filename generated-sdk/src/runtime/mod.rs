@@ -7,6 +7,18 @@
 // Not every API uses every helper (query styles, basic auth, number checks...)
 // or re-export.
 #![allow(dead_code, unused_imports, unused_macros)]
+// No panic is reachable from server data or a public argument: arithmetic is
+// checked or saturating, slices are read with `get`. Tests may unwrap.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::arithmetic_side_effects,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
 
 mod builder;
 pub(crate) mod de;

@@ -131,6 +131,7 @@ impl Prepared {
 pub struct CallOptions {
     pub(crate) retries: Option<RetryConfig>,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) total_timeout: Option<Duration>,
     pub(crate) server_url: Option<String>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     /// The first invalid option, reported when the request is awaited.
@@ -177,6 +178,13 @@ impl<'c, O> Request<'c, O> {
     /// Overrides the timeout of each attempt for this call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the bound of this whole call, all attempts and waits
+    /// between them included (see `ClientBuilder::total_timeout`).
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.options.total_timeout = Some(timeout);
         self
     }
 
@@ -253,6 +261,16 @@ impl<'c, O: Operation> IntoFuture for Request<'c, O> {
     }
 }
 
+/// Compile-time check: a pending call, and the future awaiting it, can move
+/// to another thread, whatever the operation.
+const _: () = {
+    fn is_send<T: Send>() {}
+    fn every_call_is_send<O: Operation>() {
+        is_send::<Request<'static, O>>();
+        is_send::<<Request<'static, O> as IntoFuture>::IntoFuture>();
+    }
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,5 +286,22 @@ mod tests {
             .map(|(n, v)| format!("{n}={v}"))
             .collect();
         assert_eq!(query, ["limit=10", "after=a b"]);
+    }
+
+    #[test]
+    fn a_body_that_cannot_be_encoded_is_an_encode_error_shown_once() {
+        struct Unencodable;
+        impl Serialize for Unencodable {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("no JSON form"))
+            }
+        }
+        let mut prepared = Prepared::new("Op", Method::POST, "/x");
+        let error = prepared.json_body(&Unencodable).expect_err("fails");
+        assert!(matches!(error, Error::Encode(_)), "{error:?}");
+        assert_eq!(error.to_string(), "failed to encode the request body");
+        let source = std::error::Error::source(&error).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("no JSON form"));
+        assert!(prepared.body.is_none());
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{
@@ -10,6 +10,7 @@ use reqwest::header::{
 };
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
+use tokio::time::Instant;
 
 use super::builder::ApiKeyLocation;
 use super::builder::{ApiConfig, ClientBuilder, Credential, SecurityScheme};
@@ -30,6 +31,10 @@ pub struct ClientCore {
     auth_headers: Vec<Option<HeaderValue>>,
     retries: Option<RetryConfig>,
     timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
+    /// Sent with every request when the user chose it; otherwise the HTTP
+    /// client's default (ours names the SDK) applies.
+    user_agent: Option<HeaderValue>,
     hooks: Vec<Arc<dyn Hook>>,
 }
 
@@ -40,6 +45,8 @@ impl fmt::Debug for ClientCore {
             .field("credentials", &self.credentials)
             .field("retries", &self.retries)
             .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("user_agent", &self.user_agent)
             .field("hooks", &self.hooks.len())
             .finish_non_exhaustive()
     }
@@ -135,6 +142,11 @@ impl Response {
         Ok(self.body)
     }
 
+    /// This response as the outcome of a call that took `attempts` attempts.
+    fn after(self, attempts: u32) -> Self {
+        Self { attempts, ..self }
+    }
+
     fn decode_error(self, source: serde_json::Error) -> Error {
         Error::Decode(Box::new(DecodeError {
             status: self.status,
@@ -163,21 +175,33 @@ impl ClientCore {
                 .as_deref()
                 .unwrap_or(builder.api.default_server),
         )?;
+        if let Some(setters) = builder.api.requires_credential {
+            if builder.credentials.iter().all(Option::is_none) {
+                return Err(Error::Config(format!(
+                    "this API requires a credential: set one with {setters} before `build()`"
+                )));
+            }
+        }
+        let user_agent = match &builder.user_agent {
+            Some(agent) => Some(HeaderValue::from_str(agent).map_err(|_| {
+                Error::Config(format!("user agent {agent:?} is not a valid header value"))
+            })?),
+            None => None,
+        };
         let http = match builder.http {
             Some(http) => http,
             None => reqwest::Client::builder()
+                .user_agent(builder.api.user_agent)
                 .build()
                 .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?,
         };
-        let auth_headers = builder
-            .credentials
-            .iter()
-            .enumerate()
-            .map(|(index, credential)| {
-                let scheme = builder.api.security_schemes.get(index)?;
-                auth_header(scheme, credential.as_ref()?).ok()
-            })
-            .collect();
+        let mut auth_headers = Vec::with_capacity(builder.credentials.len());
+        for (scheme, credential) in builder.api.security_schemes.iter().zip(&builder.credentials) {
+            auth_headers.push(match credential {
+                Some(credential) => auth_header(scheme, credential)?,
+                None => None,
+            });
+        }
         Ok(Self {
             api: builder.api,
             http,
@@ -186,6 +210,8 @@ impl ClientCore {
             auth_headers,
             retries: builder.retries,
             timeout: builder.timeout,
+            total_timeout: builder.total_timeout,
+            user_agent,
             hooks: builder.hooks,
         })
     }
@@ -241,13 +267,26 @@ impl ClientCore {
             .or(self.retries.as_ref())
             .or(prepared.retries)
             .unwrap_or(&self.api.retries);
+        // Fields a chosen policy leaves unset come from the next level:
+        // client, then the operation's spec override, then the spec.
+        let fallbacks = [
+            self.retries.as_ref(),
+            prepared.retries,
+            Some(&self.api.retries),
+        ];
+        let policy = retries.resolve(fallbacks.into_iter().flatten());
         // Without a retry strategy there is exactly one attempt, which may
         // take the body instead of sharing it.
-        let single_attempt = matches!(retries.strategy, RetryStrategy::None);
+        let single_attempt = matches!(policy.strategy, RetryStrategy::None);
         let timeout = options.timeout.or(self.timeout);
         let start = Instant::now();
+        // The whole call's bound; a limit too large to represent is none.
+        let call_deadline = options
+            .total_timeout
+            .or(self.total_timeout)
+            .and_then(|limit| Some((start.checked_add(limit)?, limit)));
         loop {
-            ctx.attempt += 1;
+            ctx.attempt = ctx.attempt.saturating_add(1);
             // Each attempt builds its request afresh from `prepared` (the
             // same every time; hooks see a new one per attempt).
             let body = if single_attempt {
@@ -259,44 +298,43 @@ impl ClientCore {
             for hook in &self.hooks {
                 hook.before_request(ctx, &mut request)?;
             }
-            let outcome = self.send_once(request, timeout, secret_in_url).await;
+            let deadline = attempt_deadline(Instant::now(), timeout, call_deadline);
+            let outcome = self.send_once(request, deadline, secret_in_url).await;
             let wait = match &outcome {
-                Ok(response) if retries.retries_status(response.status) => {
+                Ok(response) if policy.retries_status(response.status) => {
                     retry_after(&response.headers)
                 }
-                Err(error) if retries.retry_connection_errors && error.is_connection_error() => {
+                Err(error) if policy.retry_connection_errors && error.is_connection_error() => {
                     None
                 }
-                _ => {
-                    return outcome.map(|response| Response {
-                        attempts: ctx.attempt,
-                        ..response
-                    })
-                }
+                _ => return outcome.map(|response| response.after(ctx.attempt)),
             };
-            match retries.delay(ctx.attempt - 1, wait, start.elapsed()) {
-                Some(delay) => tokio::time::sleep(delay).await,
-                None => {
-                    return outcome.map(|response| Response {
-                        attempts: ctx.attempt,
-                        ..response
+            let delay = policy
+                .delay(ctx.attempt.saturating_sub(1), wait, start.elapsed())
+                // A wait that ends past the call's deadline is not started.
+                .filter(|delay| {
+                    call_deadline.is_none_or(|(at, _)| {
+                        Instant::now().checked_add(*delay).is_some_and(|end| end < at)
                     })
-                }
+                });
+            match delay {
+                Some(delay) => tokio::time::sleep(delay).await,
+                None => return outcome.map(|response| response.after(ctx.attempt)),
             }
         }
     }
 
-    /// One attempt: send, then read the whole body, within `timeout`. Once
+    /// One attempt: send, then read the whole body, by `deadline` (its
+    /// instant, and the limit an `Error::Timeout` reports). Once
     /// the status and headers are in, a failure keeps them (`Error::Body`).
     async fn send_once(
         &self,
         request: reqwest::Request,
-        timeout: Option<Duration>,
+        deadline: Option<(Instant, Duration)>,
         secret_in_url: bool,
     ) -> Result<Response, Error> {
         // Never leak a query-string credential through the error's URL.
         let scrub = |e: reqwest::Error| if secret_in_url { e.without_url() } else { e };
-        let deadline = timeout.map(|limit| (tokio::time::Instant::now() + limit, limit));
         let sent = self.http.execute(request);
         let mut response = match deadline {
             Some((at, limit)) => match tokio::time::timeout_at(at, sent).await {
@@ -366,7 +404,9 @@ impl ClientCore {
         }
         let mut request = reqwest::Request::new(prepared.method.clone(), url);
         let headers = request.headers_mut();
-        headers.insert(USER_AGENT, HeaderValue::from_static(self.api.user_agent));
+        if let Some(agent) = &self.user_agent {
+            headers.insert(USER_AGENT, agent.clone());
+        }
         if let Some(accept) = prepared.accept {
             headers.insert(ACCEPT, HeaderValue::from_static(accept));
         }
@@ -462,45 +502,75 @@ impl ClientCore {
     }
 }
 
-/// The header value a credential makes for `scheme`: `Err` when it goes
-/// elsewhere (query, cookie), has the wrong kind or is not a valid value
-/// (the request then reports it).
-fn auth_header(scheme: &SecurityScheme, credential: &Credential) -> Result<HeaderValue, Error> {
+/// The header value a credential makes for `scheme`: `None` when it goes
+/// elsewhere (query, cookie); an error when it has the wrong kind or is not
+/// a valid header value, so that `build()` reports it.
+fn auth_header(
+    scheme: &SecurityScheme,
+    credential: &Credential,
+) -> Result<Option<HeaderValue>, Error> {
     match (scheme, credential) {
         (SecurityScheme::HttpBearer, Credential::Token(token)) => {
-            sensitive(&format!("Bearer {}", token.expose()))
+            sensitive(&format!("Bearer {}", token.expose())).map(Some)
         }
         (SecurityScheme::HttpBasic, Credential::Basic { username, password }) => {
-            basic_auth(username, password.expose())
+            basic_auth(username, password.expose()).map(Some)
         }
         (
             SecurityScheme::ApiKey {
                 location: ApiKeyLocation::Header,
-                ..
+                name,
             },
             Credential::Token(key),
-        ) => sensitive(key.expose()),
-        _ => Err(Error::Config("not a header credential".to_owned())),
+        ) => {
+            reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|e| Error::Config(format!("API key header: {e}")))?;
+            sensitive(key.expose()).map(Some)
+        }
+        (SecurityScheme::ApiKey { .. }, Credential::Token(_)) => Ok(None),
+        _ => Err(Error::Config(
+            "a credential has the wrong kind for its security scheme".to_owned(),
+        )),
     }
 }
+
+/// When an attempt starting at `now` must end, and the limit an
+/// `Error::Timeout` then reports: the earlier of the attempt's `timeout` and
+/// the call's deadline. A limit too large to represent is no limit.
+fn attempt_deadline(
+    now: Instant,
+    timeout: Option<Duration>,
+    call: Option<(Instant, Duration)>,
+) -> Option<(Instant, Duration)> {
+    let attempt = timeout.and_then(|limit| Some((now.checked_add(limit)?, limit)));
+    match (attempt, call) {
+        (Some(attempt), Some(call)) if call.0 < attempt.0 => Some(call),
+        (Some(attempt), _) => Some(attempt),
+        (None, call) => call,
+    }
+}
+
+/// Bytes of a request URL joined on the stack.
+const STACK_URL: usize = 256;
 
 /// `base` (no trailing slash) joined with `path` (leading slash) and parsed.
 /// Short URLs are joined on the stack, so only the `Url` allocates.
 fn request_url(base: &str, path: &str) -> Result<Url, Error> {
-    const STACK: usize = 256;
-    let length = base.len() + path.len();
-    let parsed = if length > STACK {
-        Url::parse(&format!("{base}{path}"))
-    } else {
-        let mut buffer = [0u8; STACK];
-        buffer[..base.len()].copy_from_slice(base.as_bytes());
-        buffer[base.len()..length].copy_from_slice(path.as_bytes());
-        // Two `str`s end to end are UTF-8.
-        let joined = std::str::from_utf8(&buffer[..length])
-            .map_err(|_| Error::Config("invalid request URL".to_owned()))?;
-        Url::parse(joined)
+    let mut buffer = [0u8; STACK_URL];
+    let parsed = match join_on_stack(&mut buffer, base, path) {
+        Some(joined) => Url::parse(joined),
+        None => Url::parse(&format!("{base}{path}")),
     };
     parsed.map_err(|e| Error::Config(format!("invalid request URL: {e}")))
+}
+
+/// `base` and `path` end to end in `buffer`, or `None` when they do not fit.
+fn join_on_stack<'b>(buffer: &'b mut [u8; STACK_URL], base: &str, path: &str) -> Option<&'b str> {
+    let length = base.len().checked_add(path.len())?;
+    buffer.get_mut(..base.len())?.copy_from_slice(base.as_bytes());
+    buffer.get_mut(base.len()..length)?.copy_from_slice(path.as_bytes());
+    // Two `str`s end to end are UTF-8.
+    std::str::from_utf8(buffer.get(..length)?).ok()
 }
 
 /// A header value marked sensitive (hidden from `Debug`, never logged).
@@ -517,17 +587,13 @@ fn basic_auth(username: &str, password: &str) -> Result<HeaderValue, Error> {
     let input = format!("{username}:{password}");
     let mut out = String::from("Basic ");
     for chunk in input.as_bytes().chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> shift) as usize & 63]));
-            } else {
-                out.push('=');
+        let byte = |i: usize| chunk.get(i).copied().unwrap_or(0);
+        let n = u32::from_be_bytes([0, byte(0), byte(1), byte(2)]);
+        for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
+            let sextet = n.checked_shr(shift).unwrap_or(0) & 63;
+            match ALPHABET.get(sextet as usize) {
+                Some(&letter) if i <= chunk.len() => out.push(char::from(letter)),
+                _ => out.push('='),
             }
         }
     }

@@ -100,6 +100,8 @@ pub enum Rule {
     MaxItems(u64),
     /// `uniqueItems`.
     UniqueItems,
+    /// `type: object`: a free-form object field must hold a JSON object.
+    Object,
 }
 
 impl fmt::Display for Rule {
@@ -128,6 +130,7 @@ impl fmt::Display for Rule {
             Rule::MinItems(n) => write!(f, "must have at least {n} items"),
             Rule::MaxItems(n) => write!(f, "must have at most {n} items"),
             Rule::UniqueItems => write!(f, "must not contain duplicate items"),
+            Rule::Object => write!(f, "must be a JSON object"),
         }
     }
 }
@@ -186,15 +189,21 @@ impl std::error::Error for ValidationError {}
 /// Renders a string value quoted, truncated to a readable size.
 fn show_str(value: &str) -> String {
     match value.char_indices().nth(MAX_VALUE_CHARS) {
-        Some((cut, _)) => format!("{:?}...", &value[..cut]),
+        Some((cut, _)) => format!("{:?}...", value.get(..cut).unwrap_or(value)),
         None => format!("{value:?}"),
     }
+}
+
+/// A length or count as the spec's `u64` limits are (lossless on every
+/// target Rust supports; saturating otherwise).
+fn count(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
 }
 
 /// `minLength` (counted in characters, not bytes).
 pub(crate) fn min_length(loc: &Loc<'_>, value: &str, min: u64) -> Result<(), ValidationError> {
     let len = value.chars().count();
-    if (len as u64) < min {
+    if count(len) < min {
         return Err(ValidationError::new(
             loc,
             Rule::MinLength(min),
@@ -208,11 +217,11 @@ pub(crate) fn min_length(loc: &Loc<'_>, value: &str, min: u64) -> Result<(), Val
 /// `maxLength` (counted in characters, not bytes).
 pub(crate) fn max_length(loc: &Loc<'_>, value: &str, max: u64) -> Result<(), ValidationError> {
     // Cheap pre-check: a string has at most as many characters as bytes.
-    if value.len() as u64 <= max {
+    if count(value.len()) <= max {
         return Ok(());
     }
     let len = value.chars().count();
-    if len as u64 > max {
+    if count(len) > max {
         return Err(ValidationError::new(
             loc,
             Rule::MaxLength(max),
@@ -316,7 +325,9 @@ pub(crate) fn multiple_of_int(
     value: i64,
     factor: i64,
 ) -> Result<(), ValidationError> {
-    if factor != 0 && value % factor != 0 {
+    // `checked_rem` is `None` for a zero factor and for `i64::MIN % -1`,
+    // whose remainder is zero.
+    if value.checked_rem(factor).is_some_and(|rest| rest != 0) {
         let rule = Rule::MultipleOf(Number::Int(factor));
         return Err(ValidationError::new(loc, rule, value.to_string(), None));
     }
@@ -340,7 +351,7 @@ pub(crate) fn multiple_of_number(
 
 /// `minItems`.
 pub(crate) fn min_items(loc: &Loc<'_>, len: usize, min: u64) -> Result<(), ValidationError> {
-    if (len as u64) < min {
+    if count(len) < min {
         return Err(ValidationError::new(
             loc,
             Rule::MinItems(min),
@@ -353,7 +364,7 @@ pub(crate) fn min_items(loc: &Loc<'_>, len: usize, min: u64) -> Result<(), Valid
 
 /// `maxItems`.
 pub(crate) fn max_items(loc: &Loc<'_>, len: usize, max: u64) -> Result<(), ValidationError> {
-    if len as u64 > max {
+    if count(len) > max {
         return Err(ValidationError::new(
             loc,
             Rule::MaxItems(max),
@@ -364,13 +375,27 @@ pub(crate) fn max_items(loc: &Loc<'_>, len: usize, max: u64) -> Result<(), Valid
     Ok(())
 }
 
+/// A free-form object field: the value must be a JSON object.
+pub(crate) fn object(loc: &Loc<'_>, value: &serde_json::Value) -> Result<(), ValidationError> {
+    if value.is_object() {
+        return Ok(());
+    }
+    let mut shown = value.to_string();
+    if let Some((cut, _)) = shown.char_indices().nth(MAX_VALUE_CHARS) {
+        shown.truncate(cut);
+        shown.push_str("...");
+    }
+    Err(ValidationError::new(loc, Rule::Object, shown, None))
+}
+
 /// `uniqueItems`: reports the path of the first repeated element.
 pub(crate) fn unique_items<T: PartialEq + fmt::Debug>(
     loc: &Loc<'_>,
     items: &[T],
 ) -> Result<(), ValidationError> {
     for (index, item) in items.iter().enumerate() {
-        if items[..index].contains(item) {
+        let before = items.get(..index).unwrap_or_default();
+        if before.contains(item) {
             let mut value = format!("{item:?}");
             if let Some((cut, _)) = value.char_indices().nth(MAX_VALUE_CHARS) {
                 value.truncate(cut);
@@ -421,5 +446,14 @@ mod tests {
             (error.path.as_str(), error.rule.clone()),
             ("[2]", Rule::UniqueItems)
         );
+    }
+
+    #[test]
+    fn free_form_objects_must_be_objects() {
+        let loc = Loc::Field(&Loc::Root, "claims");
+        assert!(object(&loc, &serde_json::json!({ "a": 1 })).is_ok());
+        let error = object(&loc, &serde_json::json!([1, 2])).expect_err("an array");
+        assert_eq!(error.to_string(), "claims: must be a JSON object, got [1,2]");
+        assert_eq!(error.rule, Rule::Object);
     }
 }

@@ -10,9 +10,12 @@ use wiremock::MockServer;
 /// The bearer token used by every test client.
 pub const TOKEN: &str = "sk_test_s3cr3t_t0k3n_value";
 
-/// The `User-Agent` the SDK must send.
+/// The `User-Agent` the SDK must send: the SDK, its version, the API version.
 pub fn user_agent() -> String {
-    format!("clerk-backend-api-rust/{}", env!("CARGO_PKG_VERSION"))
+    format!(
+        "clerk-backend-api-rust/{} api/2025-04-10",
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 /// A builder pointed at `server` under `/v1`, with the test token.
@@ -27,14 +30,16 @@ pub fn client(server: &MockServer) -> Clerk {
     builder(server).build().expect("valid test configuration")
 }
 
-/// Millisecond backoff so retry tests stay fast.
+/// Millisecond backoff so retry tests stay fast; the retried statuses stay
+/// the spec's (5XX) and connection errors.
 pub fn fast_retries(max_elapsed: Duration) -> RetryConfig {
-    RetryConfig::backoff(Backoff::new(
-        Duration::from_millis(5),
-        Duration::from_millis(20),
-        max_elapsed,
-        2.0,
-    ))
+    RetryConfig::backoff(
+        Backoff::new()
+            .initial_interval(Duration::from_millis(5))
+            .max_interval(Duration::from_millis(20))
+            .max_elapsed_time(max_elapsed)
+            .exponent(2.0),
+    )
 }
 
 /// A valid `MachineToken` response body.

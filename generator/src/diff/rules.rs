@@ -213,7 +213,7 @@ rules! {
     FIELD_DEFAULT_CHANGED = "field-default-changed", Patch, Docs,
         "A field's documented default changed (the server applies it).";
     FIELD_DOCS_CHANGED = "field-docs-changed", Patch, Docs,
-        "A field's description, example, readOnly or writeOnly changed.";
+        "A field's description, example, readOnly, writeOnly or `format: password` (redacted in `Debug`) changed.";
     FIELD_DEPRECATED = "field-deprecated", Minor, Changed,
         "A field is newly deprecated.";
 

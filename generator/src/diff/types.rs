@@ -240,6 +240,7 @@ fn field(cx: &mut Cx<'_>, old: &Field, new: &Field, item: &Item<'_>) {
         read_only,
         write_only,
         deprecated,
+        secret,
     } = old;
     let rust = format!("{}::{}", item.rust, new.rust_name);
     let pointer = super::pointer_child(&format!("{}/properties", item.pointer), &new.wire_name);
@@ -296,11 +297,12 @@ fn field(cx: &mut Cx<'_>, old: &Field, new: &Field, item: &Item<'_>) {
         || *example != new.example
         || *read_only != new.read_only
         || *write_only != new.write_only
+        || *secret != new.secret
     {
         push(
             cx,
             &rules::FIELD_DOCS_CHANGED,
-            "the description, example, readOnly or writeOnly changed.".into(),
+            "the description, example, readOnly, writeOnly or redaction in `Debug` changed.".into(),
         );
     }
     if !deprecated && new.deprecated {

@@ -107,6 +107,47 @@ pub fn undefer(formatted: &str, blocks: &[String]) -> Option<String> {
     Some(out)
 }
 
+/// Where [`link_types`] points a type's link.
+pub enum LinkStyle<'a> {
+    /// An intra-doc link: ``[`Name`](crate::models::Name)``.
+    Rustdoc,
+    /// A Markdown page beside the current one: `[Name](name.md)`, pages by name.
+    Page(&'a dyn Fn(&str) -> Option<String>),
+}
+
+/// Turns the escaped ``\[`Name`\]`` that [`sanitize`] leaves of a
+/// reference to a generated type (`is_type(Name)`) back into a link that
+/// works where the text is shown; other escaped brackets stay as they are.
+pub fn link_types(text: &str, is_type: impl Fn(&str) -> bool, style: &LinkStyle<'_>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("\\[`") {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let inner = &from[3..];
+        let name_end = inner.find("`\\]").filter(|end| {
+            let name = &inner[..*end];
+            !name.is_empty()
+                && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && is_type(name)
+        });
+        let Some(end) = name_end else {
+            out.push_str("\\[`");
+            rest = inner;
+            continue;
+        };
+        let name = &inner[..end];
+        let link = match style {
+            LinkStyle::Rustdoc => Some(format!("[`{name}`](crate::models::{name})")),
+            LinkStyle::Page(page) => page(name).map(|page| format!("[{name}]({page})")),
+        };
+        out.push_str(&link.unwrap_or_else(|| format!("`{name}`")));
+        rest = &inner[end + 3..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Spec prose made safe for rustdoc (see the module docs).
 pub fn sanitize(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
@@ -231,6 +272,26 @@ fn preceded_by_link_syntax(before: &[char]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaped_type_references_become_links() {
+        let text = sanitize("The `meta` field of [`ClerkError`]. See [`other`].");
+        assert_eq!(
+            text,
+            "The `meta` field of \\[`ClerkError`\\]. See \\[`other`\\]."
+        );
+        let is_type = |name: &str| name == "ClerkError";
+        assert_eq!(
+            link_types(&text, is_type, &LinkStyle::Rustdoc),
+            "The `meta` field of [`ClerkError`](crate::models::ClerkError). See \\[`other`\\]."
+        );
+        let page = |name: &str| Some(format!("{}.md", name.to_lowercase()));
+        let pages = LinkStyle::Page(&page);
+        assert_eq!(
+            link_types(&text, is_type, &pages),
+            "The `meta` field of [ClerkError](clerkerror.md). See \\[`other`\\]."
+        );
+    }
 
     #[test]
     fn brackets_urls_and_html_are_neutralised() {

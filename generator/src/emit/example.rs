@@ -15,9 +15,9 @@ const MAX_LITERAL_LENGTH: u64 = 64;
 /// type that requires itself cannot be built at all).
 const MAX_DEPTH: usize = 6;
 
-/// How many optional fields an example request body sets: one shows how
-/// setters chain, and keeps the call on one line.
-const MAX_OPTIONAL_SETTERS: usize = 1;
+/// How many optional fields an example request body sets: two show how
+/// setters chain (Clerk's seed sets `claims` and `expires_in_seconds`).
+const MAX_OPTIONAL_SETTERS: usize = 2;
 
 /// The arguments of an example call of `op`: its required parameters, then
 /// its required body, which also sets a few optional scalar fields so the
@@ -26,13 +26,9 @@ const MAX_OPTIONAL_SETTERS: usize = 1;
 pub fn call_arguments(api: &Api, op: &Operation, lib: &str) -> Option<Vec<String>> {
     let mut args = Vec::new();
     for p in op.parameters.iter().filter(|p| p.required) {
-        args.push(argument(
-            api,
-            &p.ty,
-            &p.constraints,
-            p.example.as_ref(),
-            lib,
-        )?);
+        let hinted = prefix_example(p.description.as_deref());
+        let example = p.example.as_ref().or(hinted.as_ref());
+        args.push(argument(api, &p.ty, &p.constraints, example, lib)?);
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         args.push(match body.encoding {
@@ -58,7 +54,9 @@ fn optional_setters(api: &Api, ty: &TypeRef, lib: &str) -> String {
         .filter(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable))
         .filter(|f| !f.read_only && !f.deprecated && is_plain(api, &f.ty))
         .filter_map(|f| {
-            let value = argument(api, &f.ty, &f.constraints, f.example.as_ref(), lib)?;
+            let hinted = prefix_example(f.description.as_deref());
+            let example = f.example.as_ref().or(hinted.as_ref());
+            let value = argument(api, &f.ty, &f.constraints, example, lib)?;
             Some(format!(".{}({value})", f.rust_name))
         })
         .take(MAX_OPTIONAL_SETTERS)
@@ -72,7 +70,7 @@ fn is_plain(api: &Api, ty: &TypeRef) -> bool {
         TypeRef::Named(_) => {
             matches!(
                 named_type(api, ty).map(|t| &t.kind),
-                Some(TypeKind::Enum(_))
+                Some(TypeKind::Enum(_) | TypeKind::FreeForm)
             )
         }
         TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Nullable(_) | TypeRef::Any => false,
@@ -201,9 +199,13 @@ fn named(
             Some(format!("{path}::{}({inner})", first.rust_name))
         }
         TypeKind::Alias(target) => expr(api, target, c, example, lib, depth + 1),
-        TypeKind::Map(_) | TypeKind::List(_) | TypeKind::FreeForm => {
-            Some("Default::default()".to_owned())
-        }
+        // The spec's example object, else an empty one (`Value::default()`
+        // is `null`, which validation rejects).
+        TypeKind::FreeForm => Some(match example.or(ty.example.as_ref()) {
+            Some(object @ Value::Object(_)) => format!("serde_json::json!({object})"),
+            _ => "serde_json::json!({})".to_owned(),
+        }),
+        TypeKind::Map(_) | TypeKind::List(_) => Some("Default::default()".to_owned()),
     }
 }
 
@@ -212,18 +214,65 @@ fn field_argument(api: &Api, f: &Field, lib: &str, depth: usize) -> Option<Strin
     if f.presence == Presence::Nullable {
         return Some("None".to_owned());
     }
-    let value = expr(
-        api,
-        &f.ty,
-        &f.constraints,
-        f.example.as_ref(),
-        lib,
-        depth + 1,
-    )?;
+    let hinted = prefix_example(f.description.as_deref());
+    let example = f.example.as_ref().or(hinted.as_ref());
+    let value = expr(api, &f.ty, &f.constraints, example, lib, depth + 1)?;
     Some(match value.strip_suffix(".to_owned()") {
         Some(literal) if f.ty == TypeRef::Primitive(Primitive::String) => literal.to_owned(),
         _ => value,
     })
+}
+
+/// An example for a string whose description names its prefix
+/// ("Must be prefixed with `mch_`"): `mch_example`.
+fn prefix_example(description: Option<&str>) -> Option<Value> {
+    const MARK: &str = "prefixed with `";
+    let description = description?;
+    // ASCII lowercasing keeps every byte offset.
+    let at = description.to_ascii_lowercase().find(MARK)? + MARK.len();
+    let rest = description.get(at..)?;
+    let prefix = rest.get(..rest.find('`')?)?;
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    (!prefix.is_empty() && prefix.len() <= 16 && prefix.chars().all(plain))
+        .then(|| Value::String(format!("{prefix}example")))
+}
+
+/// The statement an example runs on a call's `response`: it prints one
+/// field that holds no credential (a response may carry a token, which an
+/// example must never print), or `None` when no field is safe to show.
+pub fn show_response(api: &Api, op: &Operation) -> Option<String> {
+    let body = op
+        .responses
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.status,
+                crate::ir::StatusMatch::Exact(200..=299) | crate::ir::StatusMatch::Range(2)
+            )
+        })
+        .find_map(|r| r.body.as_ref())?;
+    let TypeKind::Struct(s) = &named_type(api, &body.ty)?.kind else {
+        return None;
+    };
+    const SECRET: &[&str] = &[
+        "token",
+        "jwt",
+        "secret",
+        "password",
+        "key",
+        "credential",
+        "session",
+    ];
+    let field = s.fields.iter().find(|f| {
+        let name = f.wire_name.to_ascii_lowercase();
+        f.presence == Presence::Required
+            && is_plain(api, &f.ty)
+            && !SECRET.iter().any(|word| name.contains(word))
+    })?;
+    Some(format!(
+        "println!(\"{}: {{:?}}\", response.{});",
+        field.wire_name, field.rust_name
+    ))
 }
 
 /// The spec's example when it satisfies the length limits, else a
@@ -368,6 +417,31 @@ mod tests {
             integer_example(&range(Some(0.0), Some(9.0), None), Some(&Value::from(4))),
             4
         );
+    }
+
+    #[test]
+    fn a_documented_prefix_makes_the_example() {
+        let clerk = "ID of the machine. Must be be prefixed with `mch_`. Lowercase only.";
+        assert_eq!(
+            prefix_example(Some(clerk)),
+            Some(Value::from("mch_example"))
+        );
+        assert_eq!(
+            prefix_example(Some("Prefixed With `usr-`")),
+            Some(Value::from("usr-example"))
+        );
+        // Not a plain prefix, or none at all: no example from the prose.
+        assert_eq!(prefix_example(Some("prefixed with `a b`")), None);
+        assert_eq!(prefix_example(Some("prefixed with `")), None);
+        assert_eq!(prefix_example(Some("An id.")), None);
+        assert_eq!(prefix_example(None), None);
+        // The prefixed value still has to fit the field's limits.
+        let short = Constraints {
+            max_length: Some(4),
+            ..Constraints::default()
+        };
+        let hinted = prefix_example(Some(clerk));
+        assert_eq!(string_example(&short, hinted.as_ref()), "<val");
     }
 
     #[test]

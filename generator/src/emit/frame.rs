@@ -15,7 +15,10 @@ pub fn frame_files(cx: &Context<'_>) -> Vec<(String, TokenStream)> {
     vec![
         ("src/lib.rs".into(), lib_rs(cx)),
         ("src/client.rs".into(), client_rs(cx)),
-        ("src/error_body.rs".into(), error_body_rs(cx)),
+        (
+            "src/error_body.rs".into(),
+            super::error_body::error_body_rs(cx),
+        ),
         ("src/models/mod.rs".into(), models_mod(cx)),
         ("src/apis/mod.rs".into(), apis_mod(cx)),
         ("src/blocking.rs".into(), blocking_rs(cx)),
@@ -90,7 +93,15 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
     }
     first_uses.sort_by(|a, b| a.0.cmp(&b.0));
     let first_uses = first_uses.into_iter().map(|(_, tokens)| tokens);
+    // Intra-doc definitions of the README's links to group pages, read
+    // before the README's own (relative) ones.
+    let group_links = cx
+        .api
+        .groups
+        .iter()
+        .map(|g| format!("[{}]: crate::apis::{}", g.type_name, g.type_name));
     quote! {
+        #(#![doc = #group_links])*
         #![doc = include_str!("../README.md")]
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
@@ -123,6 +134,11 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
     let client = ident(&cx.client);
     let builder = ident(&format!("{}Builder", cx.client));
     let user_agent = format!("{}-rust/", cx.options.crate_name);
+    let api_version = format!(" api/{}", header_token(&api.version));
+    let requires_credential = match requires_credential(api) {
+        Some(setters) => quote!(Some(#setters)),
+        None => quote!(None),
+    };
     let default_server = api
         .servers
         .first()
@@ -222,12 +238,11 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
     let unused = unused_without_operations(cx);
     let backoff_import = uses_backoff.then(|| {
         quote!(
-            use std::borrow::Cow;
             use std::time::Duration;
         )
     });
     let retry_imports = if uses_backoff {
-        quote!(Backoff, RetryConfig, RetryStrategy, StatusMatch)
+        quote!(Backoff, RetryConfig, StatusMatch)
     } else {
         quote!(RetryConfig)
     };
@@ -242,11 +257,12 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
 
         /// What the API description says about connecting to the API.
         pub(crate) static API: ApiConfig = ApiConfig {
-            user_agent: concat!(#user_agent, env!("CARGO_PKG_VERSION")),
+            user_agent: concat!(#user_agent, env!("CARGO_PKG_VERSION"), #api_version),
             default_server: #default_server,
             security_schemes: &[#(#schemes),*],
             default_security: &[#(#security),*],
             retries: #retries,
+            requires_credential: #requires_credential,
         };
 
         #client_docs
@@ -274,87 +290,41 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
             }
         }
 
+        /// Compile-time check: one client can be cloned and shared by every
+        /// thread and task.
+        const _: fn() = || {
+            fn is_shareable<T: Send + Sync + Clone + 'static>() {}
+            is_shareable::<#client>();
+        };
+
         #setters
     }
 }
 
-/// The name of `ErrorBody`'s function decoding the error schema `name`.
-pub fn error_decoder(api: &crate::ir::Api, name: &str) -> proc_macro2::Ident {
-    let module = api
-        .find_type(name)
-        .map_or(name, |named| named.module.as_str());
-    quote::format_ident!("decode_{}", module.trim_start_matches("r#"))
+/// `text` with every character a `User-Agent` product token cannot hold
+/// replaced by `-`.
+fn header_token(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
-fn error_body_rs(cx: &Context<'_>) -> TokenStream {
-    let variants = cx.api.error_types.iter().map(|name| {
-        let variant = ident(name);
-        let doc = format!("A [`{name}`] body.");
-        quote!(#[doc = #doc] #variant(#variant),)
-    });
-    let display_arms = cx.api.error_types.iter().map(|name| {
-        let variant = ident(name);
-        quote!(Self::#variant(body) => write_json(f, body),)
-    });
-    // One non-generic decoding function per error schema, shared by every
-    // operation that documents it.
-    let decoders = cx.api.error_types.iter().map(|name| {
-        let variant = ident(name);
-        let function = error_decoder(cx.api, name);
-        let doc = format!("Decodes a [`{name}`] body.");
-        quote! {
-            #[doc = #doc]
-            pub(crate) fn #function(body: &[u8]) -> serde_json::Result<Self> {
-                serde_json::from_slice(body).map(Self::#variant)
-            }
-        }
-    });
-    let decoders =
-        (!cx.api.error_types.is_empty()).then(|| quote!(impl ErrorBody { #(#decoders)* }));
-    let imports = cx.api.error_types.iter().map(|name| ident(name));
-    let has_any = !cx.api.error_types.is_empty();
-    let helper = has_any.then(|| {
-        quote! {
-            /// Compact JSON: the server's own words, messages and trace ids included.
-            fn write_json(f: &mut fmt::Formatter<'_>, body: &impl serde::Serialize) -> fmt::Result {
-                match serde_json::to_string(body) {
-                    Ok(text) => f.write_str(&text),
-                    Err(_) => f.write_str("(body not representable as JSON)"),
-                }
-            }
-        }
-    });
-    let display_body = if has_any {
-        quote!(match self { #(#display_arms)* })
-    } else {
-        quote!(match *self {})
-    };
-    let models_import = has_any.then(|| quote!(use crate::models::{#(#imports),*};));
-    // With no variants, `match *self {}` never reads the formatter.
-    let formatter = if has_any { quote!(f) } else { quote!(_f) };
-    quote! {
-        use std::fmt;
-
-        #models_import
-
-        /// The decoded body of an error response the API description documents,
-        /// one variant per error schema. It is found in [`crate::ApiError`].
-        #[derive(Clone, Debug, PartialEq)]
-        #[non_exhaustive]
-        pub enum ErrorBody {
-            #(#variants)*
-        }
-
-        impl fmt::Display for ErrorBody {
-            fn fmt(&self, #formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-                #display_body
-            }
-        }
-
-        #decoders
-
-        #helper
-    }
+/// When every operation (or, without operations, the root requirement)
+/// needs a credential and none offers an anonymous alternative, the
+/// credential setters `build()` names when no credential is set.
+fn requires_credential(api: &crate::ir::Api) -> Option<String> {
+    let setters: Vec<String> = api
+        .security_schemes
+        .iter()
+        .map(|s| format!("`{}`", s.setter))
+        .collect();
+    api.requires_credential().then(|| setters.join(" or "))
 }
 
 fn models_mod(cx: &Context<'_>) -> TokenStream {
@@ -383,7 +353,11 @@ fn apis_mod(cx: &Context<'_>) -> TokenStream {
             "../../docs/sdks/{}/README.md",
             super::markdown::group_folder(g)
         );
-        quote!(#[doc = include_str!(#page)] pub mod #module;)
+        // Intra-doc definitions of the page's model links, read first.
+        let links = super::markdown::group_links(cx, g)
+            .into_iter()
+            .map(|name| format!("[{name}]: crate::models::{name}"));
+        quote!(#(#[doc = #links])* #[doc = include_str!(#page)] pub mod #module;)
     });
     let uses = cx.api.groups.iter().map(|g| {
         let module = ident(&g.module);

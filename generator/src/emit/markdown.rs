@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::apis::operation_docs;
-use super::doc::sanitize;
+use super::doc::{link_types, sanitize, LinkStyle};
 use super::example;
 use super::models::field_docs;
 use super::validate::constraint_notes;
@@ -48,7 +48,7 @@ pub fn docs(cx: &Context<'_>) -> Vec<(String, String)> {
     for group in &cx.api.groups {
         files.push((
             format!("docs/sdks/{}/README.md", group_folder(group)),
-            group_page(cx, group, &pages),
+            group_page(cx, group, &pages).0,
         ));
     }
     for ty in &cx.api.types {
@@ -91,7 +91,7 @@ fn type_link(ty: &TypeRef, pages: &BTreeMap<&str, String>, prefix: &str) -> Stri
     }
 }
 
-fn status_list(statuses: &[StatusMatch]) -> String {
+pub fn status_list(statuses: &[StatusMatch]) -> String {
     statuses
         .iter()
         .map(|s| match s {
@@ -103,7 +103,53 @@ fn status_list(statuses: &[StatusMatch]) -> String {
         .join(", ")
 }
 
-fn group_page(cx: &Context<'_>, group: &OperationGroup, pages: &BTreeMap<&str, String>) -> String {
+/// The models a group's page links to, by name: the module showing the page
+/// as its docs defines each as an intra-doc link before the page's text.
+pub fn group_links(cx: &Context<'_>, group: &OperationGroup) -> Vec<String> {
+    group_page(cx, group, &model_pages(cx.api)).1
+}
+
+/// Rewrites each inline link to a model page, `[Name](../../models/name.md)`,
+/// as the reference `[Name]`, defined at the end of the page. On GitHub the
+/// page's own definitions apply; rustdoc, which shows the page as module
+/// docs, first reads those the module puts before it
+/// (`[Name]: crate::models::Name`), and the first definition of a label wins.
+fn reference_links(page: &str) -> (String, Vec<String>) {
+    const TARGET: &str = "](../../models/";
+    let mut out = String::with_capacity(page.len());
+    let mut definitions = BTreeMap::new();
+    let mut rest = page;
+    while let Some(at) = rest.find(TARGET) {
+        let (before, from) = rest.split_at(at);
+        let open = before.rfind('[');
+        let close = from.find(')');
+        let (Some(open), Some(close)) = (open, close) else {
+            out.push_str(before);
+            out.push_str(TARGET);
+            rest = &from[TARGET.len()..];
+            continue;
+        };
+        let name = &before[open + 1..];
+        definitions.insert(name.to_owned(), from[2..close].to_owned());
+        out.push_str(before);
+        out.push(']');
+        rest = &from[close + 1..];
+    }
+    out.push_str(rest);
+    if !definitions.is_empty() {
+        out.push('\n');
+        for (name, target) in &definitions {
+            let _ = writeln!(out, "[{name}]: {target}");
+        }
+    }
+    (out, definitions.into_keys().collect())
+}
+
+fn group_page(
+    cx: &Context<'_>,
+    group: &OperationGroup,
+    pages: &BTreeMap<&str, String>,
+) -> (String, Vec<String>) {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -138,9 +184,19 @@ fn group_page(cx: &Context<'_>, group: &OperationGroup, pages: &BTreeMap<&str, S
         out.push_str(&parameter_table(op, pages));
         let _ = writeln!(out, "\n### Response\n\n{}\n", response_line(op, pages));
         let _ = writeln!(out, "### Errors\n");
-        out.push_str(&error_table(cx.api, op));
+        out.push_str(&super::error_docs::error_table(cx.api, op));
     }
-    out
+    let reading = group
+        .operations
+        .first()
+        .and_then(|op| super::error_docs::error_example(cx, group, op));
+    if let Some(program) = reading {
+        let _ = writeln!(
+            out,
+            "\n## Reading an error\n\nA documented error response arrives as `Error::Api`; `Error::api_body` and `ErrorBody`'s accessors reach its decoded body in one step.\n\n```rust,no_run\n{program}```"
+        );
+    }
+    reference_links(&out)
 }
 
 fn parameter_table(op: &Operation, pages: &BTreeMap<&str, String>) -> String {
@@ -183,7 +239,8 @@ fn parameter_table(op: &Operation, pages: &BTreeMap<&str, String>) -> String {
         );
     }
     out.push_str("| `.retries(..)` | [RetryConfig](https://docs.rs/) | ➖ | Overrides the client's retry policy for this call. |\n");
-    out.push_str("| `.timeout(..)` | `std::time::Duration` | ➖ | Overrides the client's timeout for this call. |\n");
+    out.push_str("| `.timeout(..)` | `std::time::Duration` | ➖ | Overrides the client's timeout of each attempt for this call. |\n");
+    out.push_str("| `.total_timeout(..)` | `std::time::Duration` | ➖ | Bounds this whole call, retries and waits included. |\n");
     out.push_str("| `.server_url(..)` | `String` | ➖ | Sends this call to another server. |\n");
     out.push_str("| `.header(..)` | name, value | ➖ | Adds a header to this call. |\n");
     out.replace("[RetryConfig](https://docs.rs/)", "`RetryConfig`")
@@ -213,43 +270,15 @@ fn is_success(status: StatusMatch) -> bool {
     )
 }
 
-fn error_table(api: &Api, op: &Operation) -> String {
-    let mut out =
-        String::from("| Error Type | Status Code | Content Type |\n| --- | --- | --- |\n");
-    let mut typed: BTreeMap<(String, String), Vec<StatusMatch>> = BTreeMap::new();
-    for r in op.responses.iter().filter(|r| !is_success(r.status)) {
-        if let Some(body) = &r.body {
-            if let TypeRef::Named(name) = &body.ty {
-                if body.encoding == BodyEncoding::Json && api.error_types.contains(name) {
-                    typed
-                        .entry((name.clone(), body.content_type.clone()))
-                        .or_default()
-                        .push(r.status);
-                }
-            }
-        }
-    }
-    for ((name, content_type), statuses) in &typed {
-        let _ = writeln!(
-            out,
-            "| `Error::Api` with `ErrorBody::{name}` | {} | {content_type} |",
-            status_list(statuses)
-        );
-    }
-    out.push_str("| `Error::UnexpectedStatus` | any other 4XX, 5XX | \\*/\\* |\n");
-    out
-}
-
 /// A complete program calling `op` with example arguments.
 fn operation_example(cx: &Context<'_>, group: &OperationGroup, op: &Operation) -> String {
     let Some(args) = example::call_arguments(cx.api, op, &cx.lib_name) else {
         return unavailable_example(cx);
     };
-    let returns_unit = response_line(op, &BTreeMap::new()).starts_with("**`()`");
-    let (binding, print) = if returns_unit {
-        ("", "")
-    } else {
-        ("let response = ", "\n    println!(\"{response:?}\");")
+    // The response is shown through one field that holds no credential.
+    let (binding, print) = match example::show_response(cx.api, op) {
+        Some(statement) => ("let response = ", format!("\n    {statement}")),
+        None => ("", String::new()),
     };
     let program = format!(
         "{setup}    {binding}client\n        .{group}()\n        .{method}({args})\n        .await?;{print}\n    Ok(())\n}}\n",
@@ -353,19 +382,26 @@ fn unavailable_example(cx: &Context<'_>) -> String {
 fn model_page(ty: &NamedType, pages: &BTreeMap<&str, String>) -> String {
     let mut out = format!("# {}\n\n", ty.name);
     if let Some(description) = &ty.description {
-        let _ = writeln!(out, "{}\n", sanitize(description));
+        let page = |name: &str| pages.get(name).cloned();
+        let text = link_types(
+            &sanitize(description),
+            |name| pages.contains_key(name),
+            &LinkStyle::Page(&page),
+        );
+        let _ = writeln!(out, "{text}\n");
     }
     match &ty.kind {
         TypeKind::Struct(s) => {
             out.push_str("## Fields\n\n| Field | Type | Required | Description |\n| --- | --- | --- | --- |\n");
             for f in &s.fields {
                 let required = matches!(f.presence, Presence::Required | Presence::Nullable);
-                let mut ty_text = type_link(&f.ty, pages, "");
-                if f.presence == Presence::OptionalNullable {
-                    ty_text = format!("Nullable&lt;{ty_text}&gt;");
-                } else if f.presence == Presence::Nullable {
-                    ty_text = format!("Option&lt;{ty_text}&gt;");
-                }
+                // The field's Rust type, outer `Option` included.
+                let inner = type_link(&f.ty, pages, "");
+                let ty_text = match f.presence {
+                    Presence::Required => inner,
+                    Presence::Optional | Presence::Nullable => format!("Option&lt;{inner}&gt;"),
+                    Presence::OptionalNullable => format!("Option&lt;Nullable&lt;{inner}&gt;&gt;"),
+                };
                 let _ = writeln!(out, "| `{}` | {ty_text} | {} | {} |", f.wire_name, if required { REQUIRED } else { OPTIONAL }, cell(&field_docs(f)));
             }
         }
@@ -387,7 +423,7 @@ fn model_page(ty: &NamedType, pages: &BTreeMap<&str, String>) -> String {
             }
             let _ = writeln!(out, "| `{}` | any other JSON value, kept as received |", o.unknown_variant);
         }
-        TypeKind::FreeForm => out.push_str("A free-form JSON object (`serde_json::Map<String, serde_json::Value>`): every key is kept.\n"),
+        TypeKind::FreeForm => out.push_str("A free-form JSON object (`serde_json::Value`, e.g. `serde_json::json!({ .. })`): every key is kept; a value that is not an object fails validation.\n"),
         TypeKind::Alias(target) => {
             let _ = writeln!(out, "Another name for {}.", type_link(target, pages, ""));
         }

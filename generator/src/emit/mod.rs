@@ -6,6 +6,8 @@
 
 mod apis;
 mod doc;
+mod error_body;
+mod error_docs;
 mod example;
 mod frame;
 mod markdown;

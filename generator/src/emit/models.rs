@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::doc::{doc_attrs, sanitize};
+use super::doc::{doc_attrs, link_types, sanitize, LinkStyle};
 use super::rust::{self, collect_named, field_type, ident, type_tokens, uses_map, Scope};
 use super::validate::{self, constraint_notes};
 use crate::ir::{
@@ -17,7 +17,8 @@ use crate::ir::{
 
 /// The tokens of one model file.
 pub fn model_file(api: &Api, ty: &NamedType) -> TokenStream {
-    let docs = doc_attrs(&type_docs(ty));
+    let is_type = |name: &str| api.find_type(name).is_some();
+    let docs = doc_attrs(&link_types(&type_docs(ty), is_type, &LinkStyle::Rustdoc));
     let name = ident(&ty.name);
     match &ty.kind {
         TypeKind::Struct(s) => struct_file(api, ty, s, docs),
@@ -28,7 +29,7 @@ pub fn model_file(api: &Api, ty: &NamedType) -> TokenStream {
         TypeKind::Alias(target) => alias_file(&name, target, docs),
         TypeKind::FreeForm => quote! {
             #docs
-            pub type #name = serde_json::Map<String, serde_json::Value>;
+            pub type #name = serde_json::Value;
         },
     }
 }
@@ -42,7 +43,7 @@ fn type_docs(ty: &NamedType) -> String {
         ),
     };
     if matches!(ty.kind, TypeKind::FreeForm) {
-        text.push_str("\n\nA free-form JSON object: every key and value is kept.");
+        text.push_str("\n\nA free-form JSON object, set with `serde_json::json!({ .. })`: every key and value is kept. Validation rejects a value that is not an object.");
     }
     text
 }
@@ -178,6 +179,31 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
         quote!(_loc)
     };
     let serde_impls = de::struct_serde(&name, s);
+    // `format: password` fields are shown as `***`: `Debug` is written out.
+    let redacts = s.fields.iter().any(|f| f.secret);
+    let debug_derive = (!redacts).then(|| quote!(Debug,));
+    let debug_impl = redacts.then(|| {
+        let type_name = &ty.name;
+        let entries = s.fields.iter().map(|f| {
+            let field = ident(&f.rust_name);
+            let wire = &f.rust_name;
+            if f.secret {
+                quote!(.field(#wire, &"***"))
+            } else {
+                quote!(.field(#wire, &self.#field))
+            }
+        });
+        quote! {
+            /// Fields of `format: password` are shown as `***`.
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct(#type_name)
+                        #(#entries)*
+                        .finish()
+                }
+            }
+        }
+    });
     // `validate`, `validate_at`, `as_str`, `known`, a union's `from_json` and the
     // runtime's enum conversions are `#[inline]`: like the operations that call
     // them, they are compiled in the crate that uses them, and only then,
@@ -190,11 +216,13 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
         #imports
 
         #docs
-        #[derive(Clone, Debug, #default PartialEq)]
+        #[derive(Clone, #debug_derive #default PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+
+        #debug_impl
 
         #serde_impls
 
@@ -256,7 +284,7 @@ fn setter_input(f: &Field) -> (TokenStream, TokenStream) {
 pub fn field_docs(f: &Field) -> String {
     let mut parts = Vec::new();
     if let Some(description) = &f.description {
-        parts.push(sanitize(description));
+        parts.push(full_stop(sanitize(description)));
     }
     let mut notes = constraint_notes(&f.constraints);
     if let Some(default) = &f.default {
@@ -287,6 +315,16 @@ pub fn field_docs(f: &Field) -> String {
     } else {
         parts.join("\n\n")
     }
+}
+
+/// `text` ending a sentence: a full stop is added after a word, a code span
+/// or a closing bracket, so that notes joined after it (in a table cell)
+/// start a new sentence.
+fn full_stop(mut text: String) -> String {
+    if text.ends_with(|c: char| c.is_alphanumeric() || matches!(c, '`' | ')' | '"' | '\'')) {
+        text.push('.');
+    }
+    text
 }
 
 fn enum_file(name: &proc_macro2::Ident, e: &Enum, docs: TokenStream) -> TokenStream {

@@ -38,29 +38,19 @@ pub fn readme(cx: &Context<'_>) -> String {
         .and_then(|a| a.first())
         .map(|i| &api.security_schemes[*i])
     {
-        let _ = writeln!(out, "Credentials are set on the builder (`{}`) and never appear in `Debug` output or errors.\n", scheme.setter);
+        let _ = writeln!(out, "Credentials are set on the builder (`{}`) and never appear in `Debug` output or errors.{}\n", scheme.setter, if api.requires_credential() { " Every operation needs one, so `build()` fails without it." } else { "" });
     }
     let _ = writeln!(
         out,
         "```rust,no_run\n{}```\n",
-        program(cx, &first.call, "println!(\"{response:?}\");")
+        program(cx, &first.call, first.show.as_deref().unwrap_or_default())
     );
     if let Some(note) = &first.note {
         let _ = writeln!(out, "{note}\n");
     }
 
-    let _ = writeln!(out, "## Retries\n");
-    match &api.retries {
-        Some(policy) if policy.backoff.is_some() => {
-            let _ = writeln!(out, "Requests are retried by default as the API description says (exponential backoff with jitter; `Retry-After` is honoured). Override the policy for the client or for one call:\n");
-        }
-        _ => {
-            let _ = writeln!(
-                out,
-                "Requests are not retried unless you ask for it, for the client or for one call:\n"
-            );
-        }
-    }
+    let _ = writeln!(out, "## Retries and timeouts\n");
+    let _ = writeln!(out, "{}\n", retry_defaults(api.retries.as_ref()));
     let retry_call = first.call.replacen(
         "\n        .await?;",
         "\n        .retries(RetryConfig::none())\n        .await?;",
@@ -68,8 +58,14 @@ pub fn readme(cx: &Context<'_>) -> String {
     );
     let _ = writeln!(
         out,
-        "```rust,no_run\nuse std::time::Duration;\nuse {lib}::{{Backoff, RetryConfig, StatusMatch}};\n\nlet policy = RetryConfig::backoff(Backoff::new(\n    Duration::from_millis(200), // first wait\n    Duration::from_secs(5),     // longest wait\n    Duration::from_secs(30),    // give up after\n    2.0,                        // growth factor\n))\n.status_codes(vec![StatusMatch::Exact(429), StatusMatch::Range(5)]);\nlet client = {lib}::{client}::builder().retry_config(policy).build()?;\n# Ok::<(), {lib}::Error>(())\n```\n"
+        "`RetryConfig::backoff` changes the waits and keeps the retried statuses; `.status_codes(..)` replaces them. `timeout` bounds each attempt, `total_timeout` the whole call, retries and waits included:\n"
     );
+    let _ = writeln!(
+        out,
+        "```rust,no_run\nuse std::time::Duration;\nuse {lib}::{{Backoff, RetryConfig, StatusMatch}};\n\nlet policy = RetryConfig::backoff(\n    Backoff::new()\n        .initial_interval(Duration::from_millis(200))\n        .max_interval(Duration::from_secs(5))\n        .max_elapsed_time(Duration::from_secs(30))\n        .exponent(2.0),\n)\n.status_codes(vec![StatusMatch::Exact(429), StatusMatch::Range(5)]);\nlet client = {lib}::{client}::builder(){}\n    .retry_config(policy)\n    .timeout(Duration::from_secs(10))\n    .total_timeout(Duration::from_secs(60))\n    .build()?;\n# Ok::<(), {lib}::Error>(())\n```\n",
+        credentials_line(cx)
+    );
+    let _ = writeln!(out, "Or for one call:\n");
     let _ = writeln!(
         out,
         "```rust,no_run\n{}```\n",
@@ -78,7 +74,16 @@ pub fn readme(cx: &Context<'_>) -> String {
 
     let _ = writeln!(out, "## Error handling\n");
     let _ = writeln!(out, "Every call returns `Result<_, {lib}::Error>`. `Error::Api` holds an error response the API documents, decoded into its schema (`ErrorBody`); `Error::UnexpectedStatus` any other error status with its raw body; `Error::Decode` a body that did not match its schema; `Error::Validation` an input that breaks a constraint of the API description (nothing was sent); `Error::Body` a response whose body broke off or stalled (with the status, headers and the bytes that arrived); `Error::Timeout` and `Error::Transport` the network. `status()`, `headers()` and `is_retryable()` work on all of them.\n");
-    let handling = "match result {\n        Ok(response) => println!(\"{response:?}\"),\n        Err(Error::Api(error)) => eprintln!(\"{} documented error: {}\", error.status, error.body),\n        Err(Error::Validation(error)) => eprintln!(\"not sent: {error}\"),\n        Err(other) => eprintln!(\"failed (status {:?}): {other}\", other.status()),\n    }";
+    let (arm, names_body) = super::error_docs::error_arm(cx);
+    let handling = format!(
+        "match result {{\n        Ok(_) => println!(\"done\"),\n        Err(Error::Validation(error)) => eprintln!(\"not sent: {{error}}\"),\n{}\n    }}",
+        arm
+    );
+    let imports = if names_body {
+        format!("use {lib}::{{Error, ErrorBody}};\n")
+    } else {
+        format!("use {lib}::Error;\n")
+    };
     // Without a callable operation there is no result to match on.
     if first.note.is_none() {
         let _ = writeln!(
@@ -87,12 +92,13 @@ pub fn readme(cx: &Context<'_>) -> String {
             program_with_imports(
                 cx,
                 &first.call.replace("let response = ", "let result = "),
-                handling,
-                &format!("use {lib}::Error;\n")
+                &handling,
+                &imports
             )
             .replace("        .await?;", "        .await;")
         );
     }
+    let _ = writeln!(out, "`Display` shows one level of an error; the cause, if any, is its `source()`, so `anyhow` and `eyre` print each message once. `{{:#}}` of an `anyhow::Error` prints the whole chain.\n");
 
     let _ = writeln!(out, "## Server selection and timeouts\n");
     let default_server = api
@@ -102,14 +108,16 @@ pub fn readme(cx: &Context<'_>) -> String {
     let _ = writeln!(out, "The default server is `{default_server}`. Choose another, and a timeout, for the client or for one call:\n");
     let _ = writeln!(
         out,
-        "```rust,no_run\nuse std::time::Duration;\n\nlet client = {lib}::{client}::builder()\n    .server_url(\"http://127.0.0.1:8080\")\n    .timeout(Duration::from_secs(10))\n    .build()?;\n# Ok::<(), {lib}::Error>(())\n```\n"
+        "```rust,no_run\nuse std::time::Duration;\n\nlet client = {lib}::{client}::builder(){}\n    .server_url(\"http://127.0.0.1:8080\")\n    .timeout(Duration::from_secs(10))\n    .build()?;\n# Ok::<(), {lib}::Error>(())\n```\n",
+        credentials_line(cx)
     );
-    let _ = writeln!(out, "Per call: `.server_url(url)`, `.timeout(duration)` and `.header(name, value)` before `.await`.\n");
+    let _ = writeln!(out, "Per call: `.server_url(url)`, `.timeout(duration)`, `.total_timeout(duration)` and `.header(name, value)` before `.await`.\n");
 
     let _ = writeln!(out, "## Hooks and a custom HTTP client\n");
     let _ = writeln!(
         out,
-        "```rust,no_run\nuse {lib}::{{Error, Hook, HookContext}};\n\nstruct Trace;\n\nimpl Hook for Trace {{\n    fn before_request(&self, context: &HookContext, request: &mut reqwest::Request) -> Result<(), Error> {{\n        eprintln!(\"{{}}: {{}} {{}}\", context.operation_id, request.method(), request.url());\n        Ok(())\n    }}\n}}\n\nlet http = reqwest::Client::builder().pool_max_idle_per_host(4).build().map_err(Error::Transport)?;\nlet client = {lib}::{client}::builder().http_client(http).hook(Trace).build()?;\n# Ok::<(), {lib}::Error>(())\n```\n"
+        "```rust,no_run\nuse {lib}::{{Error, Hook, HookContext}};\n\nstruct Trace;\n\nimpl Hook for Trace {{\n    fn before_request(&self, context: &HookContext, request: &mut reqwest::Request) -> Result<(), Error> {{\n        eprintln!(\"{{}}: {{}} {{}}\", context.operation_id, request.method(), request.url().path());\n        Ok(())\n    }}\n}}\n\nlet http = reqwest::Client::builder().pool_max_idle_per_host(4).build().map_err(Error::Transport)?;\nlet client = {lib}::{client}::builder(){}.http_client(http).hook(Trace).build()?;\n# Ok::<(), {lib}::Error>(())\n```\n",
+        credentials(cx)
     );
 
     let _ = writeln!(out, "## Blocking client\n");
@@ -124,12 +132,9 @@ pub fn readme(cx: &Context<'_>) -> String {
 
     let _ = writeln!(out, "## Operations\n");
     for group in &api.groups {
-        let _ = writeln!(
-            out,
-            "### [{}](docs/sdks/{}/README.md)\n",
-            group.type_name,
-            group_folder(group)
-        );
+        // A reference link: rustdoc reads the crate root's intra-doc
+        // definition first, GitHub the one at the end of this file.
+        let _ = writeln!(out, "### [{}]\n", group.type_name);
         for op in &group.operations {
             let summary = op
                 .summary
@@ -140,12 +145,22 @@ pub fn readme(cx: &Context<'_>) -> String {
         }
         out.push('\n');
     }
+    for group in &api.groups {
+        let _ = writeln!(
+            out,
+            "[{}]: docs/sdks/{}/README.md",
+            group.type_name,
+            group_folder(group)
+        );
+    }
     out.trim_end().to_owned() + "\n"
 }
 
 /// The first operation's call, as statements inside `main`.
 struct FirstCall {
     call: String,
+    /// What is done with the response: print a field holding no credential.
+    show: Option<String>,
     note: Option<String>,
 }
 
@@ -169,10 +184,16 @@ fn first_call(cx: &Context<'_>) -> FirstCall {
         .first()
         .and_then(|g| g.operations.first().map(|o| (g, o)))
         .or(simplest);
+    let show = chosen.and_then(|(_, o)| super::example::show_response(cx.api, o));
     match chosen.and_then(|(g, o)| call_text(cx, g, o)) {
-        Some(call) => FirstCall { call, note: None },
+        Some(call) => FirstCall {
+            call,
+            show,
+            note: None,
+        },
         None => FirstCall {
             call: "let response = ();".to_owned(),
+            show: None,
             note: Some("This API has no operation that can be called without inputs.".into()),
         },
     }
@@ -186,6 +207,59 @@ fn call_text(cx: &Context<'_>, group: &OperationGroup, op: &Operation) -> Option
         op.method_name,
         args.join(", ")
     ))
+}
+
+/// What an unconfigured client does about retries and timeouts.
+fn retry_defaults(policy: Option<&crate::ir::RetryPolicy>) -> String {
+    let no_timeout = "There is no timeout by default.";
+    let Some((policy, backoff)) = policy.and_then(|p| Some((p, p.backoff.as_ref()?))) else {
+        return format!("Requests are not retried unless you ask for it, for the client or for one call. {no_timeout}");
+    };
+    let statuses: Vec<String> = policy
+        .status_codes
+        .iter()
+        .map(|s| match s {
+            crate::ir::StatusMatch::Exact(code) => code.to_string(),
+            crate::ir::StatusMatch::Range(class) => format!("{class}XX"),
+            crate::ir::StatusMatch::Default => "4XX, 5XX".to_owned(),
+        })
+        .collect();
+    let statuses = if statuses.is_empty() {
+        "no status".to_owned()
+    } else {
+        format!("responses with status {}", statuses.join(", "))
+    };
+    let connection = if policy.retry_connection_errors {
+        " and connection errors (refused connections, timeouts)"
+    } else {
+        ""
+    };
+    format!(
+        "By default, as the API description says, {statuses}{connection} are retried with exponential backoff and jitter (other statuses, 429 included unless listed, are not): the first wait is {}, each next one x{}, a single wait is at most {}, and no retry starts after {}. A `Retry-After` header replaces the wait; a wait that would end past that budget returns the last response at once. {no_timeout}",
+        duration(backoff.initial_interval_ms),
+        backoff.exponent,
+        duration(backoff.max_interval_ms),
+        duration(backoff.max_elapsed_time_ms),
+    )
+}
+
+/// `500 ms`, `60 s`, `1 h`.
+fn duration(ms: u64) -> String {
+    match ms {
+        ms if ms % 3_600_000 == 0 && ms > 0 => format!("{} h", ms / 3_600_000),
+        ms if ms % 1000 == 0 && ms > 0 => format!("{} s", ms / 1000),
+        ms => format!("{ms} ms"),
+    }
+}
+
+/// The credential setters on a line of their own, if there are any.
+fn credentials_line(cx: &Context<'_>) -> String {
+    let credentials = credentials(cx);
+    if credentials.is_empty() {
+        credentials
+    } else {
+        format!("\n    {credentials}")
+    }
 }
 
 fn credentials(cx: &Context<'_>) -> String {

@@ -1,6 +1,18 @@
 //! Retry policies as `RetryConfig` expressions usable in a `static`
-//! (they need `Backoff`, `Cow`, `Duration`, `RetryConfig`, `RetryStrategy`
-//! and `StatusMatch` in scope).
+//! (they need `Backoff`, `Duration`, `RetryConfig` and `StatusMatch` in
+//! scope), for example:
+//!
+//! ```text
+//! RetryConfig::from_spec(
+//!     Backoff::new()
+//!         .initial_interval(Duration::from_millis(500))
+//!         .max_interval(Duration::from_millis(60000))
+//!         .max_elapsed_time(Duration::from_millis(3600000))
+//!         .exponent(1.5),
+//!     &[StatusMatch::Range(5)],
+//!     true,
+//! )
+//! ```
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -30,16 +42,15 @@ pub fn retry_config(policy: &RetryPolicy) -> TokenStream {
             let max_elapsed = Literal::u64_unsuffixed(b.max_elapsed_time_ms);
             let exponent = Literal::f64_unsuffixed(b.exponent);
             quote! {
-                RetryConfig {
-                    strategy: RetryStrategy::Backoff(Backoff::new(
-                        Duration::from_millis(#initial),
-                        Duration::from_millis(#max_interval),
-                        Duration::from_millis(#max_elapsed),
-                        #exponent,
-                    )),
-                    status_codes: Cow::Borrowed(&[#(#statuses),*]),
-                    retry_connection_errors: #connection,
-                }
+                RetryConfig::from_spec(
+                    Backoff::new()
+                        .initial_interval(Duration::from_millis(#initial))
+                        .max_interval(Duration::from_millis(#max_interval))
+                        .max_elapsed_time(Duration::from_millis(#max_elapsed))
+                        .exponent(#exponent),
+                    &[#(#statuses),*],
+                    #connection,
+                )
             }
         }
     }

@@ -265,6 +265,10 @@ fn value_checks(
                 checks.push(quote!(if let Some(inner) = #value { #inner_checks }));
             }
         }
+        TypeRef::Named(name) if is_free_form(api, name) => {
+            out.uses_helpers = true;
+            checks.push(quote!(validate::object(loc, #value)?;));
+        }
         TypeRef::Named(name) if has_validate(api, name) && needs_validation(api, name) => {
             checks.push(quote!(#value.validate_at(loc)?;));
         }
@@ -273,6 +277,13 @@ fn value_checks(
         | TypeRef::Any => {}
     }
     quote!(#(#checks)*)
+}
+
+/// Whether the named type is a free-form object (`serde_json::Value`
+/// checked to be an object).
+fn is_free_form(api: &Api, name: &str) -> bool {
+    api.find_type(name)
+        .is_some_and(|t| matches!(t.kind, crate::ir::TypeKind::FreeForm))
 }
 
 /// Whether values of the named type can ever fail validation: some field,
@@ -290,6 +301,8 @@ pub fn needs_validation(api: &Api, name: &str) -> bool {
             let mut stack = vec![ty];
             while let Some(ty) = stack.pop() {
                 match ty {
+                    // A free-form object field must hold an object.
+                    TypeRef::Named(inner) if is_free_form(api, inner) => return true,
                     TypeRef::Named(inner) if visit(api, inner, seen) => return true,
                     TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
                         stack.push(inner)

@@ -296,3 +296,13 @@ pub(crate) fn sort_groups(mut groups: Vec<OperationGroup>) -> Vec<OperationGroup
     groups.sort_by(|a, b| a.module.cmp(&b.module));
     groups
 }
+
+/// The first of a parameter's `examples` that gives a value inline.
+fn first_example(
+    examples: &indexmap::IndexMap<String, openapiv3::ReferenceOr<openapiv3::Example>>,
+) -> Option<serde_json::Value> {
+    examples.values().find_map(|example| match example {
+        openapiv3::ReferenceOr::Item(example) => example.value.clone(),
+        openapiv3::ReferenceOr::Reference { .. } => None,
+    })
+}

@@ -337,7 +337,9 @@ impl<'a> Lowerer<'a> {
                 constraints: shape.constraints,
                 description: data.description.clone(),
                 deprecated: data.deprecated.unwrap_or(false),
-                example: data.example.clone().or(schema_example),
+                example: (data.example.clone())
+                    .or_else(|| super::first_example(&data.examples))
+                    .or(schema_example),
             });
         }
         for name in &template_names {

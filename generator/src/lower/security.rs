@@ -23,6 +23,8 @@ impl<'a> Lowerer<'a> {
             "retry_config",
             "server_url",
             "timeout",
+            "total_timeout",
+            "user_agent",
         ]);
         let mut schemes = Vec::new();
         let entries = self.doc.components.iter().flat_map(|c| &c.security_schemes);

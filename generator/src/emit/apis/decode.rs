@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::super::frame::error_decoder;
+use super::super::error_body::error_decoder;
 use super::super::rust::{count, type_tokens, Scope};
 use crate::ir::{Api, BodyEncoding, Operation, StatusMatch, TypeRef};
 

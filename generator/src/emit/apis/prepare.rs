@@ -95,10 +95,9 @@ pub(super) fn prepare(api: &Api, op: &Operation) -> TokenStream {
     let retries = op.retries.as_ref().map(|policy| {
         let config = retry_config(policy);
         quote! {
-            use std::borrow::Cow;
             use std::time::Duration;
 
-            use crate::runtime::{Backoff, RetryConfig, RetryStrategy, StatusMatch};
+            use crate::runtime::{Backoff, RetryConfig, StatusMatch};
 
             static RETRIES: RetryConfig = #config;
             prepared.retries = Some(&RETRIES);

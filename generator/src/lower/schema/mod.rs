@@ -470,6 +470,7 @@ impl<'a> Lowerer<'a> {
                 read_only: data.is_some_and(|d| d.read_only),
                 write_only: data.is_some_and(|d| d.write_only),
                 deprecated: data.is_some_and(|d| d.deprecated),
+                secret: is_password(*schema),
             });
         }
         Ok(Struct { fields })
@@ -494,4 +495,17 @@ impl<'a> Lowerer<'a> {
             _ => false,
         }
     }
+}
+
+/// Whether an inline schema is a `format: password` string.
+fn is_password(schema: SchemaRef<'_>) -> bool {
+    use openapiv3::{StringFormat, Type, VariantOrUnknownOrEmpty};
+    let SchemaRef::Inline(schema) = schema else {
+        return false;
+    };
+    matches!(
+        &schema.schema_kind,
+        SchemaKind::Type(Type::String(s))
+            if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password))
+    )
 }
