@@ -30,6 +30,10 @@ pub struct Target {
     /// The client type's name [default: derived from the crate name].
     #[arg(long, value_name = "NAME")]
     pub client_name: Option<String>,
+    /// Refuse a document that breaks a rule of OpenAPI instead of reading
+    /// it in its one sensible way with a warning.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 impl Target {
@@ -58,7 +62,13 @@ impl Target {
 
     /// Runs the generator, without writing anything.
     pub fn generate(&self) -> Result<generator::Generated, Box<dyn Error>> {
-        Ok(generator::generate(&self.spec(), &self.options())?)
+        let spec = self.spec();
+        let generated = generator::generate(&spec, &self.options())?;
+        Ok(if self.strict {
+            generated.strict(&spec)?
+        } else {
+            generated
+        })
     }
 }
 
@@ -99,9 +109,8 @@ fn has_parent_dir(path: &Path) -> bool {
 /// Runs `cargo xtask generate`.
 pub fn run(target: &Target) -> Result<(), Box<dyn Error>> {
     let generated = target.generate()?;
-    for warning in &generated.warnings {
-        eprintln!("warning: {warning}");
-    }
+    let spec_label = target.options().spec_label;
+    print_warnings(&spec_label, &generated.warnings);
     let out = target.out();
     let summary = generator::write::write(&out, &generated)?;
     println!(
@@ -111,7 +120,69 @@ pub fn run(target: &Target) -> Result<(), Box<dyn Error>> {
         summary.unchanged,
         summary.removed,
         generated.warnings.len(),
-        target.options().spec_label,
+        spec_label,
     );
+    println!("{}", summary_of(&generated.stats));
     Ok(())
+}
+
+/// Warnings past this many are printed grouped by reason.
+const WARNINGS_IN_FULL: usize = 20;
+
+/// Prints each warning with its file, or, when there are many, one line
+/// per reason with how often it occurs and where first.
+pub fn print_warnings(file: &str, warnings: &[generator::Warning]) {
+    if warnings.len() <= WARNINGS_IN_FULL {
+        for warning in warnings {
+            eprintln!("warning: {file}: {warning}");
+        }
+        return;
+    }
+    let mut groups: Vec<(String, usize, &str)> = Vec::new();
+    for warning in warnings {
+        let reason = reason_of(&warning.message);
+        match groups.iter_mut().find(|(r, _, _)| *r == reason) {
+            Some(group) => group.1 += 1,
+            None => groups.push((reason, 1, &warning.pointer)),
+        }
+    }
+    for (reason, count, first) in groups {
+        eprintln!("warning: {file}: {count} x {reason} (first at {first})");
+    }
+}
+
+/// A warning's message without what differs between instances of one
+/// kind: names quoted in backticks become `…`, and a detail after `: ` is
+/// dropped, so `path parameter `a` does not appear ...` and `path
+/// parameter `b` ...` group together.
+fn reason_of(message: &str) -> String {
+    let head = message.split(": ").next().unwrap_or(message);
+    let mut out = String::with_capacity(head.len());
+    for (index, part) in head.split('`').enumerate() {
+        if index % 2 == 1 {
+            out.push_str("`…`");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// The summary lines about what the crate holds and what fell back to
+/// `serde_json::Value`.
+pub fn summary_of(stats: &generator::Stats) -> String {
+    let mut text = format!(
+        "{} operation(s), {} named type(s), {} field(s); serde_json::Value fallbacks: {} \
+         type(s), {} field(s) ({:.2}%)",
+        stats.operations,
+        stats.schemas,
+        stats.fields,
+        stats.json_schemas,
+        stats.json_fields,
+        stats.json_percent(),
+    );
+    for (reason, count) in &stats.json_reasons {
+        text.push_str(&format!("\n  {count} x {reason}"));
+    }
+    text
 }

@@ -8,7 +8,7 @@ use super::doc::{doc_attrs, sanitize};
 use super::retry::retry_config;
 use super::rust::{ident, mentions};
 use super::Context;
-use crate::ir::{ParamLocation, SecurityKind};
+use crate::ir::{ParamLocation, SecurityKind, TypeRef};
 
 /// The frame's Rust files and their tokens.
 pub fn frame_files(cx: &Context<'_>) -> Vec<(String, TokenStream)> {
@@ -246,10 +246,22 @@ pub fn error_decoder(api: &crate::ir::Api, name: &str) -> proc_macro2::Ident {
 }
 
 fn error_body_rs(cx: &Context<'_>) -> TokenStream {
-    let variants = cx.api.error_types.iter().map(|name| {
+    // Large bodies are boxed, so that the enum stays small.
+    let mut sizes = crate::sizes::Sizes::new(&cx.api.types);
+    let boxed: Vec<bool> = cx
+        .api
+        .error_types
+        .iter()
+        .map(|name| sizes.of(&TypeRef::Named(name.clone())) > crate::sizes::LARGE)
+        .collect();
+    let variants = cx.api.error_types.iter().zip(&boxed).map(|(name, boxed)| {
         let variant = ident(name);
         let doc = format!("A [`{name}`] body.");
-        quote!(#[doc = #doc] #variant(#variant),)
+        if *boxed {
+            quote!(#[doc = #doc] #variant(Box<#variant>),)
+        } else {
+            quote!(#[doc = #doc] #variant(#variant),)
+        }
     });
     let display_arms = cx.api.error_types.iter().map(|name| {
         let variant = ident(name);
@@ -257,14 +269,19 @@ fn error_body_rs(cx: &Context<'_>) -> TokenStream {
     });
     // One non-generic decoding function per error schema, shared by every
     // operation that documents it.
-    let decoders = cx.api.error_types.iter().map(|name| {
+    let decoders = cx.api.error_types.iter().zip(&boxed).map(|(name, boxed)| {
         let variant = ident(name);
         let function = error_decoder(cx.api, name);
         let doc = format!("Decodes a [`{name}`] body.");
+        let wrap = if *boxed {
+            quote!(|body| Self::#variant(Box::new(body)))
+        } else {
+            quote!(Self::#variant)
+        };
         quote! {
             #[doc = #doc]
             pub(crate) fn #function(body: &[u8]) -> serde_json::Result<Self> {
-                serde_json::from_slice(body).map(Self::#variant)
+                serde_json::from_slice(body).map(#wrap)
             }
         }
     });

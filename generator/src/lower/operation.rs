@@ -12,7 +12,8 @@ use super::Lowerer;
 use crate::diagnostics::{child, child_index, Error};
 use crate::ir::{
     BodyEncoding, HttpMethod, NamedType, Operation, OperationGroup, ParamLocation, ParamStyle,
-    Parameter, RequestBody, Response, ResponseBody, SecurityScheme, StatusMatch, TypeKind, TypeRef,
+    Parameter, Primitive, RequestBody, Response, ResponseBody, SecurityScheme, StatusMatch,
+    TypeKind, TypeRef,
 };
 use crate::names::{self, Namespace};
 
@@ -63,6 +64,23 @@ impl<'a> Lowerer<'a> {
             "Request",
             "Response",
             "Self",
+            // Traits the `apis` files derive or name, and prelude types.
+            "Box",
+            "Clone",
+            "Copy",
+            "Debug",
+            "Err",
+            "From",
+            "Into",
+            "IntoFuture",
+            "None",
+            "Ok",
+            "Option",
+            "Send",
+            "Some",
+            "String",
+            "Sync",
+            "Vec",
         ]);
         let mut group_modules = Namespace::with_reserved(&["builder", "mod"]);
         let mut groups: BTreeMap<String, OperationGroup> = BTreeMap::new();
@@ -99,7 +117,7 @@ impl<'a> Lowerer<'a> {
                         .tags
                         .iter()
                         .find(|t| Some(&t.name) == op.tags.first())
-                        .and_then(|t| t.description.clone());
+                        .and_then(|t| super::prose(&t.description));
                     groups.insert(
                         group_name.clone(),
                         OperationGroup {
@@ -111,14 +129,16 @@ impl<'a> Lowerer<'a> {
                         },
                     );
                 }
-                let methods = group_methods.entry(group_name.clone()).or_default();
+                // The group type's own constructor, beside the trait methods.
+                let methods = group_methods.entry(group_name.clone()).or_insert_with(|| {
+                    Namespace::with_reserved(&["new"]).and_reserved(names::TRAIT_METHODS)
+                });
                 let wanted_method = op
                     .extensions
                     .get("x-speakeasy-name-override")
                     .and_then(|v| v.as_str())
                     .and_then(names::snake)
-                    .or_else(|| names::snake(&id))
-                    .ok_or_else(|| self.invalid(&pointer, format!("the operationId `{id}` has no letter or digit to make a method name from")))?;
+                    .unwrap_or_else(|| names::snake_or_spelled(&id, "operation", 1));
                 let method_name = methods.claim(&wanted_method);
                 let type_name = api_types
                     .claim(&names::camel(&id, "Op").unwrap_or_else(|| "Operation".to_owned()));
@@ -193,8 +213,8 @@ impl<'a> Lowerer<'a> {
             pointer: pointer.to_owned(),
             http_method: HttpMethod::Get,
             path: path.to_owned(),
-            summary: op.summary.clone(),
-            description: op.description.clone(),
+            summary: super::prose(&op.summary),
+            description: super::prose(&op.description),
             deprecated: op.deprecated,
             parameters,
             body,
@@ -243,7 +263,8 @@ impl<'a> Lowerer<'a> {
         }
 
         let template_names = path_template_names(path);
-        let mut rust_names = Namespace::with_reserved(RESERVED_PARAMETER_NAMES);
+        let mut rust_names =
+            Namespace::with_reserved(RESERVED_PARAMETER_NAMES).and_reserved(names::TRAIT_METHODS);
         // A wire name that is already snake case keeps its own spelling in
         // Rust; only the names that had to be converted take a suffix when
         // they collide (`frontend_api` stays `frontend_api`, `frontendApi`
@@ -260,13 +281,14 @@ impl<'a> Lowerer<'a> {
             let data = parameter.parameter_data_ref();
             let location = location_of(parameter);
             if location == ParamLocation::Path && !template_names.contains(data.name.as_str()) {
-                return Err(self.invalid(
+                self.repair(
                     &parameter_pointer,
                     format!(
-                        "path parameter `{}` does not appear in the path `{path}`",
+                        "path parameter `{}` does not appear in the path `{path}`; it is ignored",
                         data.name
                     ),
-                ));
+                );
+                continue;
             }
             let (style, explode_default) = match parameter {
                 SpecParameter::Query { style, .. } => match style {
@@ -283,15 +305,10 @@ impl<'a> Lowerer<'a> {
                 SpecParameter::Header { .. } => (ParamStyle::Simple, false),
                 SpecParameter::Cookie { .. } => (ParamStyle::Form, true),
             };
-            let wanted = self.snake_name(&data.name).ok_or_else(|| {
-                self.invalid(
-                    &parameter_pointer,
-                    format!(
-                        "the parameter name `{}` has no letter or digit to make a Rust name from",
-                        data.name
-                    ),
-                )
-            })?;
+            let wanted = match self.snake_name(&data.name) {
+                Some(name) => name,
+                None => names::snake_or_spelled(&data.name, "param", index + 1),
+            };
             let hint = Hint::parameter(op_type, &data.name);
             let (shape, schema_example) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
@@ -335,18 +352,39 @@ impl<'a> Lowerer<'a> {
                 required: data.required || location == ParamLocation::Path,
                 ty: shape.ty,
                 constraints: shape.constraints,
-                description: data.description.clone(),
+                description: super::prose(&data.description),
                 deprecated: data.deprecated.unwrap_or(false),
                 example: data.example.clone().or(schema_example),
             });
         }
         for name in &template_names {
-            if !parameters
+            if parameters
                 .iter()
                 .any(|p| p.location == ParamLocation::Path && p.wire_name == *name)
             {
-                return Err(self.invalid(pointer, format!("the path `{path}` has a `{{{name}}}` segment but no path parameter `{name}` is declared")));
+                continue;
             }
+            self.repair(
+                pointer,
+                format!(
+                    "the path `{path}` has a `{{{name}}}` segment but no path parameter `{name}` \
+                     is declared; it is taken as a required string parameter"
+                ),
+            );
+            let wanted = names::snake_or_spelled(name, "param", parameters.len() + 1);
+            parameters.push(Parameter {
+                wire_name: (*name).to_owned(),
+                rust_name: rust_names.claim(&wanted),
+                location: ParamLocation::Path,
+                style: ParamStyle::Simple,
+                explode: false,
+                required: true,
+                ty: TypeRef::Primitive(Primitive::String),
+                constraints: Default::default(),
+                description: None,
+                deprecated: false,
+                example: None,
+            });
         }
         Ok(parameters)
     }
@@ -398,7 +436,7 @@ impl<'a> Lowerer<'a> {
             encoding,
             ty,
             required,
-            description: body.description.clone(),
+            description: super::prose(&body.description),
         })
     }
 
