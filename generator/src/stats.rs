@@ -24,8 +24,9 @@ pub struct Stats {
     pub json_reasons: BTreeMap<String, usize>,
 }
 
-/// Why a schema with no warning of its own is a JSON value.
-const UNTYPED: &str = "the schema does not say what the value is (no `type`, or any value)";
+/// Why a schema with no warning of its own is a JSON value: the document
+/// allows any value there, so `serde_json::Value` is its precise type.
+pub const UNTYPED: &str = "the schema does not say what the value is (no `type`, or any value)";
 
 impl Stats {
     /// Counts `api`; `warnings` give each fallback its reason (the warning
@@ -64,6 +65,17 @@ impl Stats {
             }
         }
         stats
+    }
+
+    /// Fallbacks proper: JSON values where the document gave a type the
+    /// generator could not represent (each has a warning), as opposed to
+    /// schemas that allow any value ([`UNTYPED`]).
+    pub fn degraded(&self) -> usize {
+        self.json_reasons
+            .iter()
+            .filter(|(reason, _)| *reason != UNTYPED)
+            .map(|(_, count)| count)
+            .sum()
     }
 
     /// The share of named types and fields that are JSON values, in percent.

@@ -9,6 +9,7 @@
 
 mod layout;
 mod operation;
+mod parameters;
 mod refs;
 mod schema;
 mod security;
