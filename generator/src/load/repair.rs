@@ -80,9 +80,10 @@ pub(super) fn inline_references(value: &mut Value, file: &Path) -> Result<(), Er
     let mut pointer = String::from("#");
     find(value, &mut pointer, &mut found);
     let mut replacements = Vec::with_capacity(found.len());
+    let mut budget = EXPANSION_BUDGET;
     for (at, target) in found {
         let mut stack = Vec::new();
-        if let Some(copy) = expand(value, &target, &mut stack, file)? {
+        if let Some(copy) = expand(value, &target, &mut stack, &mut budget, file)? {
             replacements.push((at, copy));
         }
     }
@@ -93,6 +94,10 @@ pub(super) fn inline_references(value: &mut Value, file: &Path) -> Result<(), Er
     }
     Ok(())
 }
+
+/// How many references may be copied in, in all: references that each copy
+/// others several times over grow the document exponentially.
+const EXPANSION_BUDGET: usize = 200_000;
 
 /// Collects `(where, target)` of every reference to inline.
 fn find(value: &Value, pointer: &mut String, found: &mut Vec<(String, String)>) {
@@ -131,11 +136,23 @@ fn expand(
     root: &Value,
     reference: &str,
     stack: &mut Vec<String>,
+    budget: &mut usize,
     file: &Path,
 ) -> Result<Option<Value>, Error> {
     let Some(target) = node(root, reference) else {
         return Ok(None);
     };
+    let Some(left) = budget.checked_sub(1) else {
+        return Err(Error::Invalid {
+            file: file.to_owned(),
+            pointer: reference.to_owned(),
+            reason: format!(
+                "inlining the references into schemas' insides would copy more than \
+                 {EXPANSION_BUDGET} values; the document is too large to read this way"
+            ),
+        });
+    };
+    *budget = left;
     if stack.iter().any(|open| open == reference) {
         return Err(Error::Invalid {
             file: file.to_owned(),
@@ -149,7 +166,7 @@ fn expand(
     }
     stack.push(reference.to_owned());
     let mut copy = target.clone();
-    expand_within(root, &mut copy, stack, file)?;
+    expand_within(root, &mut copy, stack, budget, file)?;
     stack.pop();
     Ok(Some(copy))
 }
@@ -158,6 +175,7 @@ fn expand_within(
     root: &Value,
     value: &mut Value,
     stack: &mut Vec<String>,
+    budget: &mut usize,
     file: &Path,
 ) -> Result<(), Error> {
     match value {
@@ -165,19 +183,19 @@ fn expand_within(
             if let Some(Value::String(reference)) = map.get("$ref") {
                 if !is_typed_reference(reference) {
                     let reference = reference.clone();
-                    if let Some(copy) = expand(root, &reference, stack, file)? {
+                    if let Some(copy) = expand(root, &reference, stack, budget, file)? {
                         *value = copy;
                     }
                     return Ok(());
                 }
             }
             for item in map.values_mut() {
-                expand_within(root, item, stack, file)?;
+                expand_within(root, item, stack, budget, file)?;
             }
         }
         Value::Array(items) => {
             for item in items {
-                expand_within(root, item, stack, file)?;
+                expand_within(root, item, stack, budget, file)?;
             }
         }
         _ => {}
@@ -300,6 +318,22 @@ mod tests {
             err.to_string().contains("lead back into themselves"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn references_that_multiply_are_refused() {
+        let mut levels = serde_json::Map::new();
+        levels.insert("l0".into(), json!([1]));
+        for level in 1..=24 {
+            let below = format!("#/x/l{}", level - 1);
+            levels.insert(
+                format!("l{level}"),
+                json!([{"$ref": below}, {"$ref": below}]),
+            );
+        }
+        let mut value = json!({"x": levels});
+        let err = inline_references(&mut value, Path::new("x.yaml")).unwrap_err();
+        assert!(err.to_string().contains("too large"), "{err}");
     }
 
     #[test]
