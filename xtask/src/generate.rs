@@ -138,16 +138,21 @@ pub fn print_warnings(file: &str, warnings: &[generator::Warning]) {
         }
         return;
     }
-    let mut groups: Vec<(String, usize, &str)> = Vec::new();
+    // (kind, count, first warning of the kind)
+    let mut groups: Vec<(String, usize, &generator::Warning)> = Vec::new();
     for warning in warnings {
-        let reason = reason_of(&warning.message);
-        match groups.iter_mut().find(|(r, _, _)| *r == reason) {
+        let kind = reason_of(&warning.message);
+        match groups.iter_mut().find(|(k, _, _)| *k == kind) {
             Some(group) => group.1 += 1,
-            None => groups.push((reason, 1, &warning.pointer)),
+            None => groups.push((kind, 1, warning)),
         }
     }
-    for (reason, count, first) in groups {
-        eprintln!("warning: {file}: {count} x {reason} (first at {first})");
+    for (_, count, first) in groups {
+        let head = first.message.split(": ").next().unwrap_or(&first.message);
+        eprintln!(
+            "warning: {file}: {count} x like: {head} (first at {})",
+            first.pointer
+        );
     }
 }
 
