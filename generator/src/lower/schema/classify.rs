@@ -332,3 +332,50 @@ pub(super) fn constraints_of(schema: &Schema) -> Constraints {
         _ => Constraints::default(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(json: &str) -> Schema {
+        serde_json::from_str(json).expect("a schema")
+    }
+
+    #[test]
+    fn metadata_and_presence_rules_are_shapeless() {
+        for shapeless in [
+            r#"{"description": "d"}"#,
+            r#"{"nullable": true, "readOnly": true, "title": "t", "deprecated": true}"#,
+            r#"{"default": 3, "example": 4, "externalDocs": {"url": "u"}, "x-a": 1}"#,
+            r#"{"required": ["a"]}"#,
+            r#"{"anyOf": [{"required": ["a"]}, {"required": ["b"]}]}"#,
+        ] {
+            assert!(is_metadata_only(&schema(shapeless)), "{shapeless}");
+        }
+        for shaped in [
+            r#"{"type": "string"}"#,
+            r#"{"properties": {"a": {}}}"#,
+            r#"{"enum": ["a"]}"#,
+            r#"{"anyOf": [{"type": "string"}, {"required": ["b"]}]}"#,
+        ] {
+            assert!(!is_metadata_only(&schema(shaped)), "{shaped}");
+        }
+    }
+
+    #[test]
+    fn only_shaping_members_compose() {
+        let object = schema(
+            r#"{"type": "object", "properties": {"a": {"type": "string"}},
+                "anyOf": [{"required": ["a"]}, {"required": ["b"]}]}"#,
+        );
+        assert!(matches!(classify(&object), Class::Object(_)));
+    }
+
+    #[test]
+    fn repeated_enum_values_are_one_variant() {
+        let values = ["a", "b", "a"].map(|v| EnumValue::String(v.into()));
+        let e = enum_of(values.to_vec(), EnumRepr::String);
+        let names: Vec<&str> = e.variants.iter().map(|v| v.rust_name.as_str()).collect();
+        assert_eq!(names, ["A", "B"]);
+    }
+}
