@@ -174,7 +174,7 @@ fn generate() -> Generated {
     generator::generate(spec(), &options()).expect("the Clerk spec generates")
 }
 
-/// Writing into a fresh folder (one `fsync` per file).
+/// Writing into a fresh folder (no `fsync`: see `write.rs`).
 #[divan::bench(sample_count = SAMPLES, sample_size = 1)]
 fn write_fresh(bencher: divan::Bencher) {
     let out = scratch("fresh");

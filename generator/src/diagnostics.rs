@@ -60,18 +60,67 @@ pub enum Error {
     },
 }
 
-/// A construct the generator represented with a documented fallback.
+/// A construct the generator represented with a documented fallback, or a
+/// mistake of the document it read in its one sensible way.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Warning {
     /// JSON pointer to the construct.
     pub pointer: String,
     /// What was done instead, and why.
     pub message: String,
+    /// Which of the two it is; `--strict` refuses repairs.
+    pub kind: WarningKind,
+}
+
+/// What a [`Warning`] reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum WarningKind {
+    /// The document is valid, but a construct has no precise Rust form and
+    /// is represented by a documented fallback (often a JSON value).
+    Fallback,
+    /// The document breaks a rule of OpenAPI, and the generator took its
+    /// only sensible reading (an undeclared path parameter becomes a
+    /// required string, an unknown security scheme is skipped, ...).
+    /// `--strict` turns these into errors.
+    Repair,
+}
+
+impl Warning {
+    /// A fallback at `pointer`.
+    pub fn fallback(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Warning {
+            pointer: pointer.into(),
+            message: message.into(),
+            kind: WarningKind::Fallback,
+        }
+    }
+
+    /// A repair of the document at `pointer`.
+    pub fn repair(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Warning {
+            pointer: pointer.into(),
+            message: message.into(),
+            kind: WarningKind::Repair,
+        }
+    }
 }
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.pointer, self.message)
+    }
+}
+
+/// Under `--strict`, the first repair among `warnings` as an error about
+/// `file`; `Ok` when there is none.
+pub fn refuse_repairs(warnings: &[Warning], file: &std::path::Path) -> Result<(), Error> {
+    match warnings.iter().find(|w| w.kind == WarningKind::Repair) {
+        Some(warning) => Err(Error::Invalid {
+            file: file.to_owned(),
+            pointer: warning.pointer.clone(),
+            reason: format!("{} (refused under --strict)", warning.message),
+        }),
+        None => Ok(()),
     }
 }
 

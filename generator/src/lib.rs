@@ -21,12 +21,15 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
+pub mod sizes;
+pub mod stats;
 pub mod write;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub use diagnostics::{Error, Warning};
+pub use diagnostics::{Error, Warning, WarningKind};
+pub use stats::Stats;
 
 /// What the caller chooses about the generated crate; everything else comes
 /// from the document.
@@ -95,8 +98,21 @@ pub struct Package {
 pub struct Generated {
     /// File contents by path relative to the crate root, `/`-separated.
     pub files: BTreeMap<String, String>,
-    /// Constructs the generator represented with a documented fallback.
+    /// Constructs the generator represented with a documented fallback,
+    /// and mistakes of the document it repaired.
     pub warnings: Vec<Warning>,
+    /// What the crate holds, and what fell back to JSON values.
+    pub stats: Stats,
+}
+
+impl Generated {
+    /// Fails on the first repair among the warnings (`--strict`): a
+    /// document that breaks a rule of OpenAPI is refused instead of read in
+    /// its one sensible way. `file` names the document in the error.
+    pub fn strict(self, file: &Path) -> Result<Generated, Error> {
+        diagnostics::refuse_repairs(&self.warnings, file)?;
+        Ok(self)
+    }
 }
 
 /// Loads and lowers the document at `spec`: the model that [`emit`] turns
@@ -114,7 +130,14 @@ pub fn model_from_str(source: &str, file: &Path) -> Result<lower::Lowered, Error
 pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Error> {
     let document = load::load_file(spec)?;
     let api = lower::lower(&document, spec)?;
-    emit::emit_crate(&api.model, options, api.warnings)
+    emit_with_stats(api, options)
+}
+
+fn emit_with_stats(api: lower::Lowered, options: &Options) -> Result<Generated, Error> {
+    let stats = Stats::of(&api.model, &api.warnings);
+    let mut generated = emit::emit_crate(&api.model, options, api.warnings)?;
+    generated.stats = stats;
+    Ok(generated)
 }
 
 /// Runs the whole pipeline on a document already in memory; `file` names it
@@ -122,5 +145,5 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Error> {
 pub fn generate_from_str(source: &str, file: &Path, options: &Options) -> Result<Generated, Error> {
     let document = load::load_str(source, file)?;
     let api = lower::lower(&document, file)?;
-    emit::emit_crate(&api.model, options, api.warnings)
+    emit_with_stats(api, options)
 }

@@ -16,6 +16,7 @@ use crate::ir::StatusMatch;
 mod lenient;
 mod normalise;
 mod patterns;
+mod repair;
 mod typed;
 
 use lenient::Scan;
@@ -78,6 +79,10 @@ fn normalised_value(
     let mut warnings = Vec::new();
     check_version(&value, file)?;
     check_response_keys(&value, file)?;
+    repair::fill_responses(&mut value, &mut warnings);
+    if scan.odd_references {
+        repair::inline_references(&mut value, file)?;
+    }
     normalise(&mut value, &mut warnings, scan.needs_normalising);
     Ok((value, warnings))
 }

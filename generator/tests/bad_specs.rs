@@ -23,7 +23,15 @@ fn every_bad_spec_gets_an_answer_a_maintainer_can_act_on() {
             Ok(generated) => {
                 let mut text = format!("generated {} files\n", generated.files.len());
                 for warning in &generated.warnings {
-                    text.push_str(&format!("warning: {warning}\n"));
+                    let kind = match warning.kind {
+                        generator::WarningKind::Repair => "repaired",
+                        generator::WarningKind::Fallback => "warning",
+                    };
+                    text.push_str(&format!("{kind}: {warning}\n"));
+                }
+                // `--strict` refuses every repair.
+                if let Err(error) = generated.clone().strict(spec) {
+                    text.push_str(&format!("strict: {error}\n"));
                 }
                 let models: Vec<&str> = generated
                     .files

@@ -190,6 +190,30 @@ fn generation(root: &Path, runs: usize) -> Result<(), Box<dyn Error>> {
             .output()
     });
 
+    // A fresh generation: the same process into an empty folder, which is
+    // removed before each run, outside the timing.
+    let fresh_out = root.join("target/bench/generate-fresh");
+    let mut fresh_samples = Vec::new();
+    for run in 0..=runs.min(10) {
+        let _ = fs::remove_dir_all(&fresh_out);
+        let start = Instant::now();
+        Command::new(&xtask)
+            .args(["generate", "--spec"])
+            .arg(&spec)
+            .arg("--out")
+            .arg(&fresh_out)
+            .args(["--crate-name", "clerk-full"])
+            .output()?;
+        // The first run warms the caches, as `time` does.
+        if run > 0 {
+            fresh_samples.push(start.elapsed());
+        }
+    }
+    let fresh_process = Stats::of(fresh_samples);
+    // What any process that reads the spec pays: starting up, and the bare
+    // parse (measured in process by divan).
+    let startup = time(runs.min(10), || Command::new(&xtask).arg("--help").output());
+
     println!(
         "## 1. Generation ({} operations, {} files)\n",
         lowered
@@ -229,9 +253,14 @@ fn generation(root: &Path, runs: usize) -> Result<(), Box<dyn Error>> {
     println!("{}", copy.row("  copy of its syn trees, 1 thread", None));
     println!("{}", print.row("  prettyplease print, 1 thread", None));
     println!("{}", unchanged.row("write (nothing changed)", Some(whole)));
-    println!("{}", fresh.row("write (fresh folder, fsync)", None));
+    println!("{}", fresh.row("write (fresh folder)", None));
     println!("{}", generate.row("generate() in process (no write)", None));
     println!("{}", process.row("`xtask generate` process, all in", None));
+    println!(
+        "{}",
+        fresh_process.row("`xtask generate` process, fresh folder", None)
+    );
+    println!("{}", startup.row("`xtask --help` process", None));
     let in_process = load.median + lower.median + emit.median;
     println!(
         "\nshare: of load + lower + emit + write (nothing changed), a regeneration.\n\
@@ -240,6 +269,14 @@ fn generation(root: &Path, runs: usize) -> Result<(), Box<dyn Error>> {
         ms(in_process),
         in_process.as_secs_f64() / bare.median.as_secs_f64(),
         ms(process.median)
+    );
+    let parse_only = startup.median + bare.median;
+    println!(
+        "parse-only process (start-up + bare parse) {:.1} ms; regeneration process {:.2}×, \
+         fresh generation process {:.2}× it (target ≤ 4× each)\n",
+        ms(parse_only),
+        process.median.as_secs_f64() / parse_only.as_secs_f64(),
+        fresh_process.median.as_secs_f64() / parse_only.as_secs_f64(),
     );
     // The least a prettyplease-formatted emission could take on two cores,
     // with its trees built directly and nothing else done: a floor that

@@ -46,6 +46,10 @@ pub struct Target {
     /// upstream document, before slicing: see `refresh`.)
     #[arg(long = "overlay", value_name = "FILE")]
     pub overlays: Vec<PathBuf>,
+    /// Refuse a document that breaks a rule of OpenAPI instead of reading
+    /// it in its one sensible way with a warning.
+    #[arg(long)]
+    pub strict: bool,
     /// The config, once read by [`Target::read_config`].
     #[arg(skip)]
     pub loaded: Option<Config>,
@@ -62,6 +66,7 @@ impl Target {
             client_name: None,
             config: Some(path.to_owned()),
             overlays: Vec::new(),
+            strict: false,
             loaded: None,
         };
         target.read_config()?;
@@ -120,14 +125,20 @@ impl Target {
     /// Runs the generator, without writing anything.
     pub fn generate(&self) -> Result<generator::Generated, Box<dyn Error>> {
         let spec = self.spec();
-        if self.overlays.is_empty() {
-            return Ok(generator::generate(&spec, &self.options())?);
-        }
-        let source = std::fs::read_to_string(&spec)
-            .map_err(|err| format!("{}: cannot read: {err}", spec.display()))?;
-        let overlays = crate::overlay::read_all(&self.overlays)?;
-        let text = crate::overlay::apply_all(&source, &spec, &overlays, false)?;
-        Ok(generator::generate_from_str(&text, &spec, &self.options())?)
+        let generated = if self.overlays.is_empty() {
+            generator::generate(&spec, &self.options())?
+        } else {
+            let source = std::fs::read_to_string(&spec)
+                .map_err(|err| format!("{}: cannot read: {err}", spec.display()))?;
+            let overlays = crate::overlay::read_all(&self.overlays)?;
+            let text = crate::overlay::apply_all(&source, &spec, &overlays, self.strict)?;
+            generator::generate_from_str(&text, &spec, &self.options())?
+        };
+        Ok(if self.strict {
+            generated.strict(&spec)?
+        } else {
+            generated
+        })
     }
 }
 
@@ -168,9 +179,8 @@ fn has_parent_dir(path: &Path) -> bool {
 /// Runs `cargo xtask generate`.
 pub fn run(target: &Target) -> Result<(), Box<dyn Error>> {
     let generated = target.generate()?;
-    for warning in &generated.warnings {
-        eprintln!("warning: {warning}");
-    }
+    let spec_label = target.options().spec_label;
+    print_warnings(&spec_label, &generated.warnings);
     let out = target.out();
     let summary = generator::write::write(&out, &generated)?;
     for file in crate::check::missing_modules(target) {
@@ -183,7 +193,74 @@ pub fn run(target: &Target) -> Result<(), Box<dyn Error>> {
         summary.unchanged,
         summary.removed,
         generated.warnings.len(),
-        target.options().spec_label,
+        spec_label,
     );
+    println!("{}", summary_of(&generated.stats));
     Ok(())
+}
+
+/// Warnings past this many are printed grouped by reason.
+const WARNINGS_IN_FULL: usize = 20;
+
+/// Prints each warning with its file, or, when there are many, one line
+/// per reason with how often it occurs and where first.
+pub fn print_warnings(file: &str, warnings: &[generator::Warning]) {
+    if warnings.len() <= WARNINGS_IN_FULL {
+        for warning in warnings {
+            eprintln!("warning: {file}: {warning}");
+        }
+        return;
+    }
+    // (kind, count, first warning of the kind)
+    let mut groups: Vec<(String, usize, &generator::Warning)> = Vec::new();
+    for warning in warnings {
+        let kind = reason_of(&warning.message);
+        match groups.iter_mut().find(|(k, _, _)| *k == kind) {
+            Some(group) => group.1 += 1,
+            None => groups.push((kind, 1, warning)),
+        }
+    }
+    for (_, count, first) in groups {
+        let head = first.message.split(": ").next().unwrap_or(&first.message);
+        eprintln!(
+            "warning: {file}: {count} x like: {head} (first at {})",
+            first.pointer
+        );
+    }
+}
+
+/// A warning's message without what differs between instances of one
+/// kind: names quoted in backticks become `…`, and a detail after `: ` is
+/// dropped, so `path parameter `a` does not appear ...` and `path
+/// parameter `b` ...` group together.
+fn reason_of(message: &str) -> String {
+    let head = message.split(": ").next().unwrap_or(message);
+    let mut out = String::with_capacity(head.len());
+    for (index, part) in head.split('`').enumerate() {
+        if index % 2 == 1 {
+            out.push_str("`…`");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// The summary lines about what the crate holds and what fell back to
+/// `serde_json::Value`.
+pub fn summary_of(stats: &generator::Stats) -> String {
+    let mut text = format!(
+        "{} operation(s), {} named type(s), {} field(s); serde_json::Value fallbacks: {} \
+         type(s), {} field(s) ({:.2}%)",
+        stats.operations,
+        stats.schemas,
+        stats.fields,
+        stats.json_schemas,
+        stats.json_fields,
+        stats.json_percent(),
+    );
+    for (reason, count) in &stats.json_reasons {
+        text.push_str(&format!("\n  {count} x {reason}"));
+    }
+    text
 }

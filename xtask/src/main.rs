@@ -48,7 +48,7 @@ enum Command {
     Slice(slice::SliceArgs),
     /// Generate a crate from every real and shape spec in the repository and
     /// check that each passes `cargo clippy -D warnings`.
-    Breadth,
+    Breadth(breadth::BreadthArgs),
     /// Measure generation, the generated crate's compile time and the SDK's
     /// throughput (the numbers of BENCHMARKS.md).
     Bench(bench::BenchArgs),
@@ -70,7 +70,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Refresh(args) => refresh::run(args),
         Command::Slice(args) => slice::run(args).map(|()| ExitCode::SUCCESS),
-        Command::Breadth => breadth::run().map(|()| ExitCode::SUCCESS),
+        Command::Breadth(args) => breadth::run(args).map(|()| ExitCode::SUCCESS),
         Command::Bench(args) => bench::run(args).map(|()| ExitCode::SUCCESS),
         Command::Fuzz(args) => fuzz::run(args).map(|()| ExitCode::SUCCESS),
     };

@@ -152,7 +152,12 @@ pub fn link_types(text: &str, is_type: impl Fn(&str) -> bool, style: &LinkStyle<
 pub fn sanitize(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut in_fence = false;
+    // The content column of the list item the previous line belongs to.
+    let mut list_column: Option<usize> = None;
     for line in text.trim().lines() {
+        // Tabs in docs are a lint; four spaces read the same.
+        let line = line.replace('\t', "    ");
+        let line = line.as_str();
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             // Opening fences become `text` blocks: spec examples are not Rust.
@@ -167,7 +172,17 @@ pub fn sanitize(text: &str) -> String {
         } else {
             // Four spaces of indent would start an indented code block,
             // which rustdoc compiles as Rust; three keep lists nested.
-            let indent = (line.len() - trimmed.len()).min(3);
+            let mut indent = (line.len() - trimmed.len()).min(3);
+            // A line right after a list item belongs to it (a lazy
+            // continuation, a lint): it is indented to say so.
+            match (list_item_column(trimmed), list_column) {
+                (Some(column), _) => list_column = Some(indent + column),
+                (None, _) if trimmed.is_empty() => list_column = None,
+                // Inside a list item, four spaces continue it rather than
+                // start a code block.
+                (None, Some(column)) => indent = indent.max(column),
+                (None, None) => {}
+            }
             out.push_str(&" ".repeat(indent));
             out.push_str(&escape_inline(trimmed.trim_end()));
         }
@@ -177,6 +192,18 @@ pub fn sanitize(text: &str) -> String {
         out.push_str("```\n");
     }
     out.trim_end().to_owned()
+}
+
+/// The width of a Markdown list marker starting `line` (`* `, `- `, `+ `,
+/// `1. `, `1) `), if it starts with one.
+fn list_item_column(line: &str) -> Option<usize> {
+    if ["* ", "- ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 /// Escapes one line outside code blocks, leaving code spans alone.

@@ -7,6 +7,7 @@ use quote::quote;
 
 use super::rust::ident;
 use super::Context;
+use crate::ir::TypeRef;
 
 /// The name of `ErrorBody`'s function decoding the error schema `name`.
 pub fn error_decoder(api: &crate::ir::Api, name: &str) -> proc_macro2::Ident {
@@ -26,10 +27,22 @@ fn module_of<'a>(api: &'a crate::ir::Api, name: &'a str) -> &'a str {
 }
 
 pub fn error_body_rs(cx: &Context<'_>) -> TokenStream {
-    let variants = cx.api.error_types.iter().map(|name| {
+    // Large bodies are boxed, so that the enum stays small.
+    let mut sizes = crate::sizes::Sizes::new(&cx.api.types);
+    let boxed: Vec<bool> = cx
+        .api
+        .error_types
+        .iter()
+        .map(|name| sizes.of(&TypeRef::Named(name.clone())) > crate::sizes::LARGE)
+        .collect();
+    let variants = cx.api.error_types.iter().zip(&boxed).map(|(name, boxed)| {
         let variant = ident(name);
         let doc = format!("A [`{name}`] body.");
-        quote!(#[doc = #doc] #variant(#variant),)
+        if *boxed {
+            quote!(#[doc = #doc] #variant(Box<#variant>),)
+        } else {
+            quote!(#[doc = #doc] #variant(#variant),)
+        }
     });
     let display_arms = cx.api.error_types.iter().map(|name| {
         let variant = ident(name);
@@ -37,30 +50,40 @@ pub fn error_body_rs(cx: &Context<'_>) -> TokenStream {
     });
     // One non-generic decoding function per error schema, shared by every
     // operation that documents it.
-    let decoders = cx.api.error_types.iter().map(|name| {
+    let decoders = cx.api.error_types.iter().zip(&boxed).map(|(name, boxed)| {
         let variant = ident(name);
         let function = error_decoder(cx.api, name);
         let doc = format!("Decodes a [`{name}`] body.");
+        let wrap = if *boxed {
+            quote!(|body| Self::#variant(Box::new(body)))
+        } else {
+            quote!(Self::#variant)
+        };
         quote! {
             #[doc = #doc]
             pub(crate) fn #function(body: &[u8]) -> serde_json::Result<Self> {
-                serde_json::from_slice(body).map(Self::#variant)
+                serde_json::from_slice(body).map(#wrap)
             }
         }
     });
     // One accessor per error schema, so that a caller reaches the body in
     // one step: `error.api_body().and_then(ErrorBody::as_x)`.
     let several = cx.api.error_types.len() > 1;
-    let accessors = cx.api.error_types.iter().map(|name| {
+    let accessors = cx.api.error_types.iter().zip(&boxed).map(|(name, boxed)| {
         let variant = ident(name);
         let function = accessor(cx.api, name);
         let doc = format!("The [`{name}`] body, if the response held one.");
         let other = several.then(|| quote!(_ => None,));
+        let body = if *boxed {
+            quote!(&**body)
+        } else {
+            quote!(body)
+        };
         quote! {
             #[doc = #doc]
             pub fn #function(&self) -> Option<&#variant> {
                 match self {
-                    Self::#variant(body) => Some(body),
+                    Self::#variant(body) => Some(#body),
                     #other
                 }
             }

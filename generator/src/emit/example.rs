@@ -104,10 +104,12 @@ pub fn argument(
     example: Option<&Value>,
     lib: &str,
 ) -> Option<String> {
-    value(api, ty, c, example, lib).map(|e| {
-        e.strip_suffix(".to_owned()")
-            .map(str::to_owned)
-            .unwrap_or(e)
+    // Only a plain string is taken as `impl Into<String>` (see
+    // `apis::input`); an alias of one is taken as itself.
+    let takes_into = *ty == TypeRef::Primitive(Primitive::String);
+    value(api, ty, c, example, lib).map(|e| match e.strip_suffix(".to_owned()") {
+        Some(literal) if takes_into => literal.to_owned(),
+        _ => e,
     })
 }
 

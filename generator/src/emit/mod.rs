@@ -89,7 +89,11 @@ pub fn emit_crate(
     for (path, text) in run_jobs(&cx, &jobs)? {
         files.insert(path, text);
     }
-    Ok(Generated { files, warnings })
+    Ok(Generated {
+        files,
+        warnings,
+        stats: crate::Stats::default(),
+    })
 }
 
 /// Runs every job on a pool of scoped threads, one per core. Threads take

@@ -232,8 +232,10 @@ fn space_items(formatted: &str, out: &mut String) {
             let same_indent = prev.len() - prev_trimmed.len() == line.len() - trimmed.len();
             let closes_block = prev_trimmed == "}" || prev_trimmed == "};";
             let ends_imports = prev_trimmed.starts_with("use ") && !trimmed.starts_with("use ");
+            // A doc or comment line ending in `;` is prose, not a statement.
             let ends_statement_item = prev_trimmed.ends_with(';')
                 && !prev_trimmed.starts_with("use ")
+                && !prev_trimmed.starts_with("//")
                 && (trimmed.starts_with("///") || trimmed.starts_with("#["));
             if same_indent && (closes_block || ends_imports || ends_statement_item) {
                 out.push('\n');

@@ -13,6 +13,9 @@ use serde_json::{Map, Value};
 pub(super) struct Scan {
     /// Whether some mapping holds a construct that normalising rewrites.
     pub needs_normalising: bool,
+    /// Whether some `$ref` is one the typed parser cannot hold, so that
+    /// references must be inlined ([`super::repair`]).
+    pub odd_references: bool,
     /// Where `pattern` strings go, if anywhere.
     patterns: Option<Sender<String>>,
     /// Entries of the mappings being read, the innermost last: each mapping
@@ -123,12 +126,20 @@ impl<'de> Visitor<'de> for Lenient<'_> {
                 other => other.to_string(),
             };
             let value = map.next_value_seed(self.child())?;
-            if let (Some(patterns), "pattern", Value::String(pattern)) =
-                (&self.scan.patterns, key.as_str(), &value)
-            {
-                // The compiler thread only goes if it failed, and then
-                // lowering compiles the pattern itself.
-                let _ = patterns.send(pattern.clone());
+            match (key.as_str(), &value) {
+                ("pattern", Value::String(pattern)) => {
+                    if let Some(patterns) = &self.scan.patterns {
+                        // The compiler thread only goes if it failed, and
+                        // then lowering compiles the pattern itself.
+                        let _ = patterns.send(pattern.clone());
+                    }
+                }
+                ("$ref", Value::String(reference))
+                    if !super::repair::is_typed_reference(reference) =>
+                {
+                    self.scan.odd_references = true;
+                }
+                _ => {}
             }
             self.scan.entries.push((key, value));
         }

@@ -18,12 +18,11 @@ pub(super) fn normalise(value: &mut Value, warnings: &mut Vec<Warning>, schemas:
     if is_31 {
         root.insert("openapi".into(), Value::String("3.0.3".into()));
         if root.remove("webhooks").is_some() {
-            warnings.push(Warning {
-                pointer: "#/webhooks".into(),
-                message: "webhooks describe requests the API sends, not ones a client makes; \
-                          they are ignored"
-                    .into(),
-            });
+            warnings.push(Warning::fallback(
+                "#/webhooks",
+                "webhooks describe requests the API sends, not ones a client makes; \
+                 they are ignored",
+            ));
         }
         // `jsonSchemaDialect` has no 3.0 meaning.
         root.remove("jsonSchemaDialect");
@@ -110,10 +109,10 @@ fn normalise_schema(map: &mut Map<String, Value>, pointer: &str, warnings: &mut 
             }
             _ => {
                 map.remove("type");
-                warnings.push(Warning {
-                    pointer: child(pointer, "type"),
-                    message: "a schema of several types is represented as any JSON value".into(),
-                });
+                warnings.push(Warning::fallback(
+                    child(pointer, "type"),
+                    "a schema of several types is represented as any JSON value",
+                ));
             }
         }
         if has_null {
@@ -173,13 +172,13 @@ fn clamp_integer_bounds(map: &mut Map<String, Value>, pointer: &str, warnings: &
         let limit = 9_223_372_036_854_775_808.0_f64;
         if rounded >= limit || rounded < -limit {
             map.remove(key);
-            warnings.push(Warning {
-                pointer: child(pointer, key),
-                message: format!(
+            warnings.push(Warning::fallback(
+                child(pointer, key),
+                format!(
                     "{key} {float} is outside the 64-bit integer range; no 64-bit value can \
                      violate it, so it is not checked"
                 ),
-            });
+            ));
         } else {
             // The range check above makes this conversion exact.
             map.insert(key.into(), Value::from(rounded as i64));

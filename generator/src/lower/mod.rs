@@ -7,7 +7,9 @@
 //! Last come the whole-model passes: boxing recursive fields and checking
 //! that aliases do not loop.
 
+mod layout;
 mod operation;
+mod parameters;
 mod refs;
 mod schema;
 mod security;
@@ -110,10 +112,12 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(crate) fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.warnings.push(Warning {
-            pointer: pointer.to_owned(),
-            message: message.into(),
-        });
+        self.warnings.push(Warning::fallback(pointer, message));
+    }
+
+    /// Notes a mistake of the document read in its one sensible way.
+    pub(crate) fn repair(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Warning::repair(pointer, message));
     }
 
     fn lower_api(&mut self) -> Result<Api, Error> {
@@ -134,12 +138,14 @@ impl<'a> Lowerer<'a> {
         let groups = self.lower_operations(&security_schemes, &security)?;
         self.check_alias_cycles()?;
         self.box_recursive_fields();
+        self.name_deep_field_types();
+        self.box_large_variants();
         let mut types = std::mem::take(&mut self.types);
         types.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(Api {
             title: doc.info.title.clone(),
             version: doc.info.version.clone(),
-            description: doc.info.description.clone(),
+            description: prose(&doc.info.description),
             servers: doc.servers.iter().map(server).collect(),
             security_schemes,
             security,
@@ -157,16 +163,8 @@ impl<'a> Lowerer<'a> {
         let Some(components) = &self.doc.components else {
             return Ok(());
         };
-        for key in components.schemas.keys() {
-            let pointer = child("#/components/schemas", key);
-            let wanted = names::camel(key, "Type").ok_or_else(|| {
-                self.invalid(
-                    &pointer,
-                    format!(
-                        "the schema name `{key}` has no letter or digit to make a Rust name from"
-                    ),
-                )
-            })?;
+        for (index, key) in components.schemas.keys().enumerate() {
+            let wanted = names::camel_or_spelled(key, "Type", index + 1);
             let name = self.type_names.claim(&wanted);
             self.component_types.insert(key.clone(), name);
         }
@@ -287,7 +285,7 @@ fn server(server: &openapiv3::Server) -> Server {
     }
     Server {
         url,
-        description: server.description.clone(),
+        description: prose(&server.description),
     }
 }
 
@@ -305,4 +303,10 @@ fn first_example(
         openapiv3::ReferenceOr::Item(example) => example.value.clone(),
         openapiv3::ReferenceOr::Reference { .. } => None,
     })
+}
+
+/// Spec prose as the model keeps it: blank text (`description: ''`) is no
+/// text, so that a generated item never gets an empty doc comment.
+pub(crate) fn prose(text: &Option<String>) -> Option<String> {
+    text.as_ref().filter(|t| !t.trim().is_empty()).cloned()
 }

@@ -25,7 +25,8 @@ impl<'a> Lowerer<'a> {
             "timeout",
             "total_timeout",
             "user_agent",
-        ]);
+        ])
+        .and_reserved(names::TRAIT_METHODS);
         let mut schemes = Vec::new();
         let entries = self.doc.components.iter().flat_map(|c| &c.security_schemes);
         for (key, scheme) in entries {
@@ -79,19 +80,12 @@ impl<'a> Lowerer<'a> {
                     (SecurityKind::Bearer, description)
                 }
             };
-            let wanted = names::snake(key).ok_or_else(|| {
-                self.invalid(
-                    &pointer,
-                    format!(
-                        "the scheme name `{key}` has no letter or digit to make a Rust name from"
-                    ),
-                )
-            })?;
+            let wanted = names::snake_or_spelled(key, "scheme", schemes.len() + 1);
             schemes.push(SecurityScheme {
                 key: key.clone(),
                 setter: setters.claim(&wanted),
                 kind,
-                description: description.clone(),
+                description: super::prose(description),
             });
         }
         let root = match &self.doc.security {
@@ -122,10 +116,15 @@ impl<'a> Lowerer<'a> {
                             .as_ref()
                             .is_some_and(|c| c.security_schemes.contains_key(key));
                         if !declared {
-                            return Err(self.invalid(
+                            // Read as a scheme the client cannot provide: the
+                            // alternative is left out, as for unsupported ones.
+                            self.repair(
                                 &child_index(pointer, index),
-                                format!("security scheme `{key}` is not declared in `components.securitySchemes`"),
-                            ));
+                                format!(
+                                    "security scheme `{key}` is not declared in \
+                                     `components.securitySchemes`; this alternative is skipped"
+                                ),
+                            );
                         }
                         continue 'alternatives;
                     }

@@ -35,6 +35,7 @@ fn generated(files: &[(&str, &str)]) -> Generated {
             .map(|(path, contents)| ((*path).to_owned(), (*contents).to_owned()))
             .collect(),
         warnings: Vec::new(),
+        stats: Default::default(),
     }
 }
 

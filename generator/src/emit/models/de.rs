@@ -57,9 +57,12 @@ pub fn struct_serde(name: &Ident, s: &Struct) -> TokenStream {
 /// `Deserialize` for a union: the value is buffered as JSON once, then a
 /// non-generic `from_json` picks the alternative: by discriminator when the
 /// schema has one (a known tag must decode as its alternative), else the
-/// first alternative that decodes; a value none accepts is kept as is.
+/// first alternative that decodes; a value none accepts is kept as is. A
+/// discriminator no alternative has a tag for (inline alternatives, no
+/// `mapping`) picks nothing, so then the alternatives are tried.
 pub fn union_deserialize(name: &Ident, o: &OneOf, discriminator: Option<&str>) -> TokenStream {
     let unknown = ident(&o.unknown_variant);
+    let discriminator = discriminator.filter(|_| o.variants.iter().any(|v| !v.tags.is_empty()));
     let body = match discriminator {
         Some(property) => {
             let arms = o.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {

@@ -2,8 +2,8 @@
 //! keywords, its enum values; pure functions of the schema alone.
 
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, Schema, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 use serde_json::Value;
@@ -33,20 +33,28 @@ pub(super) enum Class<'s> {
     Any,
 }
 
-pub(super) fn enum_of(values: Vec<EnumValue>, repr: EnumRepr) -> Enum {
+pub(super) fn enum_of(mut values: Vec<EnumValue>, repr: EnumRepr) -> Enum {
     let mut variant_names = Namespace::default();
+    // A value listed twice is one value: one variant.
+    let mut seen = Vec::with_capacity(values.len());
+    values.retain(|value| {
+        let new = !seen.contains(value);
+        if new {
+            seen.push(value.clone());
+        }
+        new
+    });
     let variants = values
         .into_iter()
         .enumerate()
         .map(|(index, value)| {
-            let label = match &value {
-                EnumValue::String(s) => names::camel(s, "Value"),
+            // A value of symbols only (`+`, `""`) still needs a variant.
+            let wanted = match &value {
+                EnumValue::String(s) => names::camel_or_spelled(s, "Value", index),
                 EnumValue::Integer(i) => {
-                    names::camel(&i.to_string().replace('-', "Minus"), "Value")
+                    names::camel_or_spelled(&i.to_string().replace('-', "Minus"), "Value", index)
                 }
             };
-            // A value of symbols only (`+`, `""`) still needs a variant.
-            let wanted = label.unwrap_or_else(|| format!("Value{index}"));
             EnumVariant {
                 rust_name: variant_names.claim(&wanted),
                 value,
@@ -60,19 +68,82 @@ pub(super) fn enum_of(values: Vec<EnumValue>, repr: EnumRepr) -> Enum {
     }
 }
 
-/// Splits off `{type: null}` members, which only make the rest nullable.
-pub(super) fn without_null_members<'s>(members: &[SchemaRef<'s>]) -> (Vec<SchemaRef<'s>>, bool) {
+/// Splits off the members that do not constrain the value, and says
+/// whether one of them makes it nullable: `{type: null}` and
+/// `{nullable: true}` in any composition, and in `allOf` (`all`) also every
+/// member that only carries metadata (`{description: ...}`), since a value
+/// matches it whatever it is. So `allOf: [{$ref: X}, {description: d}]` is
+/// `X`, and `anyOf: [{$ref: X}, {type: 'null'}]` is a nullable `X`.
+pub(super) fn without_null_members<'s>(
+    members: &[SchemaRef<'s>],
+    all: bool,
+) -> (Vec<SchemaRef<'s>>, bool) {
     let is_null = |m: &SchemaRef<'s>| match m {
         SchemaRef::Inline(s) => {
             matches!(&s.schema_kind, SchemaKind::Any(any) if any.typ.as_deref() == Some("null"))
+                || (is_metadata_only(s) && s.schema_data.nullable)
         }
         SchemaRef::Ref(_) => false,
     };
+    let drops = |m: &SchemaRef<'s>| {
+        is_null(m) || (all && matches!(m, SchemaRef::Inline(s) if is_metadata_only(s)))
+    };
     let had_null = members.iter().any(is_null);
     (
-        members.iter().filter(|m| !is_null(m)).copied().collect(),
+        members.iter().filter(|m| !drops(m)).copied().collect(),
         had_null,
     )
+}
+
+/// Whether `schema` says nothing about the value's shape: only about its
+/// meaning (`description`, `title`, `nullable`, `readOnly`, `writeOnly`,
+/// `default`, `example`, `deprecated`, `externalDocs`, extensions) or which
+/// properties must be present (`required`, `minProperties`,
+/// `maxProperties`), possibly through compositions of such schemas, like
+/// `anyOf: [{required: [name]}, {required: [company]}]`.
+pub(super) fn is_metadata_only(schema: &Schema) -> bool {
+    fn shapeless(members: &[ReferenceOr<Schema>]) -> bool {
+        members
+            .iter()
+            .all(|m| matches!(m, ReferenceOr::Item(s) if is_metadata_only(s)))
+    }
+    match &schema.schema_kind {
+        SchemaKind::Any(any) => {
+            if any.typ.is_some() || !any.properties.is_empty() || any.items.is_some() {
+                return false;
+            }
+            let bare = AnySchema {
+                required: Vec::new(),
+                min_properties: None,
+                max_properties: None,
+                one_of: Vec::new(),
+                any_of: Vec::new(),
+                all_of: Vec::new(),
+                ..any.clone()
+            };
+            bare == AnySchema::default()
+                && shapeless(&any.one_of)
+                && shapeless(&any.any_of)
+                && shapeless(&any.all_of)
+        }
+        SchemaKind::OneOf { one_of: members }
+        | SchemaKind::AnyOf { any_of: members }
+        | SchemaKind::AllOf { all_of: members } => shapeless(members),
+        _ => false,
+    }
+}
+
+/// The members of a composition beside a schema's own shape, unless they
+/// only constrain which properties are present (see [`is_metadata_only`]).
+fn shaping(members: &[ReferenceOr<Schema>]) -> &[ReferenceOr<Schema>] {
+    if members
+        .iter()
+        .all(|m| matches!(m, ReferenceOr::Item(s) if is_metadata_only(s)))
+    {
+        &[]
+    } else {
+        members
+    }
 }
 
 pub(super) fn object_parts_of(schema: &Schema) -> Class<'_> {
@@ -152,18 +223,18 @@ pub(super) fn classify(schema: &Schema) -> Class<'_> {
         },
         SchemaKind::Not { .. } => Class::Any,
         SchemaKind::Any(any) => {
-            if !any.all_of.is_empty() {
+            let (all_of, one_of, any_of) = (
+                shaping(&any.all_of),
+                shaping(&any.one_of),
+                shaping(&any.any_of),
+            );
+            if !all_of.is_empty() {
                 Class::Composite {
-                    members: any.all_of.iter().map(SchemaRef::from).collect(),
+                    members: all_of.iter().map(SchemaRef::from).collect(),
                     all: true,
                 }
-            } else if !any.one_of.is_empty() || !any.any_of.is_empty() {
-                let members = any
-                    .one_of
-                    .iter()
-                    .chain(&any.any_of)
-                    .map(SchemaRef::from)
-                    .collect();
+            } else if !one_of.is_empty() || !any_of.is_empty() {
+                let members = one_of.iter().chain(any_of).map(SchemaRef::from).collect();
                 Class::Composite {
                     members,
                     all: false,
@@ -259,5 +330,52 @@ pub(super) fn constraints_of(schema: &Schema) -> Constraints {
             items: None,
         },
         _ => Constraints::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(json: &str) -> Schema {
+        serde_json::from_str(json).expect("a schema")
+    }
+
+    #[test]
+    fn metadata_and_presence_rules_are_shapeless() {
+        for shapeless in [
+            r#"{"description": "d"}"#,
+            r#"{"nullable": true, "readOnly": true, "title": "t", "deprecated": true}"#,
+            r#"{"default": 3, "example": 4, "externalDocs": {"url": "u"}, "x-a": 1}"#,
+            r#"{"required": ["a"]}"#,
+            r#"{"anyOf": [{"required": ["a"]}, {"required": ["b"]}]}"#,
+        ] {
+            assert!(is_metadata_only(&schema(shapeless)), "{shapeless}");
+        }
+        for shaped in [
+            r#"{"type": "string"}"#,
+            r#"{"properties": {"a": {}}}"#,
+            r#"{"enum": ["a"]}"#,
+            r#"{"anyOf": [{"type": "string"}, {"required": ["b"]}]}"#,
+        ] {
+            assert!(!is_metadata_only(&schema(shaped)), "{shaped}");
+        }
+    }
+
+    #[test]
+    fn only_shaping_members_compose() {
+        let object = schema(
+            r#"{"type": "object", "properties": {"a": {"type": "string"}},
+                "anyOf": [{"required": ["a"]}, {"required": ["b"]}]}"#,
+        );
+        assert!(matches!(classify(&object), Class::Object(_)));
+    }
+
+    #[test]
+    fn repeated_enum_values_are_one_variant() {
+        let values = ["a", "b", "a"].map(|v| EnumValue::String(v.into()));
+        let e = enum_of(values.to_vec(), EnumRepr::String);
+        let names: Vec<&str> = e.variants.iter().map(|v| v.rust_name.as_str()).collect();
+        assert_eq!(names, ["A", "B"]);
     }
 }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use indexmap::IndexMap;
 use openapiv3::{Schema, SchemaKind};
 
-use super::classify::{classify, object_parts_of, Class, ObjectParts};
+use super::classify::{classify, is_metadata_only, object_parts_of, Class, ObjectParts};
 use super::{Hint, SchemaRef};
 use crate::diagnostics::{child, child_index, Error};
 use crate::ir::{OneOf, Primitive, TypeKind, TypeRef, Variant};
@@ -23,6 +23,9 @@ impl<'a> Lowerer<'a> {
         members: &[SchemaRef<'a>],
         pointer: &str,
     ) -> Result<TypeKind, Error> {
+        if let Some(ty) = self.restated_primitive(members, pointer)? {
+            return Ok(TypeKind::Alias(ty));
+        }
         let mut properties: IndexMap<&'a String, SchemaRef<'a>> = IndexMap::new();
         let mut required: Vec<&'a String> = Vec::new();
         let mut pending: Vec<(SchemaRef<'a>, String, usize)> = members
@@ -52,6 +55,10 @@ impl<'a> Lowerer<'a> {
                 }
                 SchemaRef::Inline(schema) => (schema, member_pointer.clone()),
             };
+            if is_metadata_only(target) {
+                // Describes the value without constraining it.
+                continue;
+            }
             match classify(target) {
                 Class::Object(parts) => {
                     merged.push((SchemaRef::Inline(target), target_pointer));
@@ -84,6 +91,44 @@ impl<'a> Lowerer<'a> {
             additional: None,
         };
         Ok(TypeKind::Struct(self.lower_struct(hint, &parts, pointer)?))
+    }
+
+    /// `allOf` of scalars of one type, like `[{$ref: Id}, {type: string,
+    /// description: d}]`: every member after the first only restates the
+    /// type. It is the one referenced component when there is one, else
+    /// the scalar itself; the restating members' own checks are not kept.
+    fn restated_primitive(
+        &self,
+        members: &[SchemaRef<'a>],
+        pointer: &str,
+    ) -> Result<Option<TypeRef>, Error> {
+        let mut primitive = None;
+        let mut reference = None;
+        let mut references = 0;
+        for (index, member) in members.iter().enumerate() {
+            let member_pointer = child_index(&child(pointer, "allOf"), index);
+            let target = match member {
+                SchemaRef::Ref(r) => {
+                    references += 1;
+                    reference = Some(self.schema_ref_name(r, &member_pointer)?);
+                    self.schema_target(r, &member_pointer)?.0
+                }
+                SchemaRef::Inline(schema) => schema,
+            };
+            if is_metadata_only(target) {
+                continue;
+            }
+            match (classify(target), primitive) {
+                (Class::Primitive(p), None) => primitive = Some(p),
+                (Class::Primitive(p), Some(seen)) if p == seen => {}
+                _ => return Ok(None),
+            }
+        }
+        Ok(match (primitive, reference) {
+            (Some(_), Some(name)) if references == 1 => Some(TypeRef::Named(name)),
+            (Some(p), _) => Some(TypeRef::Primitive(p)),
+            (None, _) => None,
+        })
     }
 
     pub(super) fn lower_one_of(

@@ -18,7 +18,9 @@ mod classify;
 mod composition;
 mod hint;
 
-use classify::{classify, constraints_of, enum_of, without_null_members, Class, ObjectParts};
+use classify::{
+    classify, constraints_of, enum_of, object_parts_of, without_null_members, Class, ObjectParts,
+};
 pub(crate) use hint::Hint;
 
 /// What a schema is where it is used: its type, whether `null` is allowed,
@@ -256,11 +258,11 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => self.named_shape(schema, hint, pointer, nullable),
             },
-            Class::Composite { members, .. } => {
+            Class::Composite { members, all } => {
                 // `allOf: [$ref]`, `oneOf: [X, {type: null}]` and the like are
                 // the member itself, possibly nullable.
-                let (non_null, had_null) = without_null_members(&members);
-                if let [only] = non_null.as_slice() {
+                let (non_null, had_null) = without_null_members(&members, all);
+                if let ([only], false) = (non_null.as_slice(), has_own_properties(schema)) {
                     let mut shape = self.shape(*only, hint, pointer)?;
                     shape.nullable |= nullable || had_null;
                     return Ok(shape);
@@ -335,9 +337,8 @@ impl<'a> Lowerer<'a> {
         let name = hint_name.as_ref();
         let data = &schema.schema_data;
         let description = Some(
-            data.description
-                .clone()
-                .or_else(|| data.title.clone())
+            super::prose(&data.description)
+                .or_else(|| super::prose(&data.title))
                 .unwrap_or_else(|| hint.doc().into_owned()),
         );
         self.warn_mixed_enum(schema, pointer);
@@ -372,23 +373,26 @@ impl<'a> Lowerer<'a> {
                 TypeRef::List(item) => TypeKind::List(*item),
                 other => TypeKind::Alias(other),
             },
-            Class::Composite { members, all: true } => {
-                self.lower_all_of(hint, schema, &members, pointer)?
-            }
-            Class::Composite {
-                members,
-                all: false,
-            } => {
-                let (non_null, _) = without_null_members(&members);
-                if let [only] = non_null.as_slice() {
+            Class::Composite { members, all } => {
+                let (non_null, _) = without_null_members(&members, all);
+                // `allOf` of one inline schema is merged below, so that the
+                // type keeps its own name instead of aliasing `{name}Value`.
+                let single = match non_null.as_slice() {
+                    [SchemaRef::Inline(_)] if all => None,
+                    [only] if !has_own_properties(schema) => Some(*only),
+                    _ => None,
+                };
+                if let Some(only) = single {
                     TypeKind::Alias(
                         self.shape(
-                            *only,
+                            only,
                             &Hint::new(format!("{name}Value"), format!("The value of [`{name}`].")),
                             pointer,
                         )?
                         .ty,
                     )
+                } else if all {
+                    self.lower_all_of(hint, schema, &members, pointer)?
                 } else {
                     TypeKind::OneOf(self.lower_one_of(name, schema, &non_null, pointer)?)
                 }
@@ -433,16 +437,18 @@ impl<'a> Lowerer<'a> {
             );
         }
         // Methods generated on every struct; a field must not shadow them.
-        let mut field_names = Namespace::with_reserved(&["new", "validate", "validate_at"]);
+        let mut field_names = Namespace::with_reserved(&["new", "validate", "validate_at"])
+            .and_reserved(names::TRAIT_METHODS);
         let mut fields = Vec::with_capacity(parts.properties.len());
         let properties_pointer = child(pointer, "properties");
         let (prefix, parent_name) = (parent.child_prefix(), parent.name());
-        for (wire_name, schema) in &parts.properties {
+        for (index, (wire_name, schema)) in parts.properties.iter().enumerate() {
             let wire_name: &'a String = wire_name;
             let field_pointer = child(&properties_pointer, wire_name);
-            let snake = self.snake_name(wire_name).ok_or_else(|| {
-                self.invalid(&field_pointer, format!("the property name `{wire_name}` has no letter or digit to make a Rust name from"))
-            })?;
+            let snake = match self.snake_name(wire_name) {
+                Some(snake) => snake,
+                None => names::snake_or_spelled(wire_name, "field", index + 1),
+            };
             let rust_name = field_names.claim(&snake);
             let hint = Hint::field(&prefix, &parent_name, wire_name);
             let shape = self.shape(*schema, &hint, &field_pointer)?;
@@ -465,7 +471,8 @@ impl<'a> Lowerer<'a> {
                 boxed: false,
                 constraints: shape.constraints,
                 default: data.and_then(|d| d.default.clone()),
-                description: data.and_then(|d| d.description.clone().or_else(|| d.title.clone())),
+                description: data
+                    .and_then(|d| super::prose(&d.description).or_else(|| super::prose(&d.title))),
                 example: data.and_then(|d| d.example.clone()),
                 read_only: data.is_some_and(|d| d.read_only),
                 write_only: data.is_some_and(|d| d.write_only),
@@ -508,4 +515,9 @@ fn is_password(schema: SchemaRef<'_>) -> bool {
         SchemaKind::Type(Type::String(s))
             if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password))
     )
+}
+
+/// Whether `schema` lists properties of its own beside a composition.
+fn has_own_properties(schema: &Schema) -> bool {
+    matches!(object_parts_of(schema), Class::Object(parts) if !parts.properties.is_empty())
 }
