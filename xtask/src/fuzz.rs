@@ -248,16 +248,36 @@ fn run_mutants(
         package: Default::default(),
         modules: Vec::new(),
     };
+    // Each seed's model, so that every mutant that lowers is also compared
+    // with its seed, both ways, by the change report.
+    let seeds: std::collections::HashMap<PathBuf, std::sync::Arc<generator::ir::Api>> = corpus
+        .iter()
+        .filter_map(|(file, document)| {
+            let text = serde_json::to_string(document).ok()?;
+            let model = generator::model_from_str(&text, file).ok()?.model;
+            Some((file.clone(), std::sync::Arc::new(model)))
+        })
+        .collect();
     let mut tally = Tally::default();
     while go_on(tally.runs) {
         let (file, text) = mutant(rng, corpus);
+        let seed = seeds.get(&file).cloned();
         fs::write(scratch.join("current.json"), &text)?;
         // On its own thread, so that a mutant that never finishes is caught.
         let (sender, receiver) = std::sync::mpsc::channel();
         let (input, thread_options) = (text.clone(), options.clone());
         std::thread::spawn(move || {
             let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-                generator::generate_from_str(&input, Path::new("fuzz.json"), &thread_options)
+                let generated =
+                    generator::generate_from_str(&input, Path::new("fuzz.json"), &thread_options);
+                if let (Some(seed), Ok(lowered)) = (
+                    seed,
+                    generator::model_from_str(&input, Path::new("fuzz.json")),
+                ) {
+                    generator::diff::compare(&seed, &lowered.model, "Fuzz");
+                    generator::diff::compare(&lowered.model, &seed, "Fuzz");
+                }
+                generated
             }));
             let _ = sender.send(outcome);
         });
