@@ -194,6 +194,10 @@ pub struct Operation {
     pub description: Option<String>,
     /// `deprecated`.
     pub deprecated: bool,
+    /// Why it is deprecated and what to use instead: the
+    /// `x-speakeasy-deprecation-message` extension, when it is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecation_note: Option<String>,
     /// Path-level and operation-level parameters, merged, in order.
     pub parameters: Vec<Parameter>,
     /// The request body, if the operation takes one.
@@ -267,6 +271,10 @@ pub struct Parameter {
     pub description: Option<String>,
     /// `deprecated`.
     pub deprecated: bool,
+    /// Why it is deprecated and what to use instead: the
+    /// `x-speakeasy-deprecation-message` extension, when it is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecation_note: Option<String>,
     /// `example`, or the schema's.
     pub example: Option<Value>,
 }
@@ -406,6 +414,13 @@ pub struct NamedType {
     pub description: Option<String>,
     /// `example`.
     pub example: Option<Value>,
+    /// `deprecated`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    /// Why it is deprecated and what to use instead: the
+    /// `x-speakeasy-deprecation-message` extension, when it is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecation_note: Option<String>,
     /// What it is.
     pub kind: TypeKind,
 }
@@ -466,6 +481,10 @@ pub struct Field {
     pub write_only: bool,
     /// `deprecated`.
     pub deprecated: bool,
+    /// Why it is deprecated and what to use instead: the
+    /// `x-speakeasy-deprecation-message` extension, when it is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecation_note: Option<String>,
 }
 
 /// Whether a value may be absent and whether it may be `null`.

@@ -194,6 +194,7 @@ fn operation(cx: &mut Cx<'_>, old: Located<'_>, new: Located<'_>) {
         summary,
         description,
         deprecated,
+        deprecation_note,
         parameters,
         body,
         responses: _,
@@ -249,13 +250,16 @@ fn operation(cx: &mut Cx<'_>, old: Located<'_>, new: Located<'_>) {
             ),
         );
     }
-    if *summary != op.summary || *description != op.description {
+    if *summary != op.summary
+        || *description != op.description
+        || *deprecation_note != op.deprecation_note
+    {
         cx.push(
             &rules::OPERATION_DOCS_CHANGED,
             &rust,
             &pointer,
             ops.clone(),
-            "the summary or description changed.",
+            "the summary, description or deprecation note changed.",
         );
     }
     match (deprecated, op.deprecated) {
@@ -394,6 +398,7 @@ fn param(
         constraints,
         description,
         deprecated,
+        deprecation_note,
         example,
     } = old;
     let rust = param_item(method, new);
@@ -449,11 +454,15 @@ fn param(
         true,
         (&rust, pointer, ops.to_vec()),
     );
-    if *description != new.description || *example != new.example {
+    if *description != new.description
+        || *example != new.example
+        || *deprecation_note != new.deprecation_note
+        || *deprecated && !new.deprecated
+    {
         push(
             cx,
             &rules::PARAMETER_DOCS_CHANGED,
-            "the description or example changed.".into(),
+            "the description, example or deprecation changed.".into(),
         );
     }
     if !deprecated && new.deprecated {

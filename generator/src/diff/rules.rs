@@ -121,7 +121,7 @@ rules! {
     OPERATION_ENDPOINT_CHANGED = "operation-endpoint-changed", Major, Breaking,
         "The method sends another HTTP method or path.";
     OPERATION_DOCS_CHANGED = "operation-docs-changed", Patch, Docs,
-        "An operation's summary or description changed.";
+        "An operation's summary, description or deprecation note changed.";
     OPERATION_DEPRECATED = "operation-deprecated", Minor, Changed,
         "An operation is newly deprecated.";
     OPERATION_UNDEPRECATED = "operation-undeprecated", Patch, Changed,
@@ -145,7 +145,7 @@ rules! {
     PARAMETER_SERIALIZATION_CHANGED = "parameter-serialization-changed", Major, Breaking,
         "A parameter is sent in another place or style (`in`, `style`, `explode`).";
     PARAMETER_DOCS_CHANGED = "parameter-docs-changed", Patch, Docs,
-        "A parameter's description or example changed.";
+        "A parameter's description, example or deprecation note changed, or it is no longer deprecated.";
     PARAMETER_DEPRECATED = "parameter-deprecated", Minor, Changed,
         "A parameter is newly deprecated.";
 
@@ -195,7 +195,9 @@ rules! {
     TYPE_TARGET_CHANGED = "type-target-changed", Major, Breaking,
         "What a map, list or alias type holds changed type.";
     TYPE_DOCS_CHANGED = "type-docs-changed", Patch, Docs,
-        "A model type's description or example changed.";
+        "A model type's description, example or deprecation note changed, or it is no longer deprecated.";
+    TYPE_DEPRECATED = "type-deprecated", Minor, Changed,
+        "A model type is newly deprecated.";
 
     // Struct fields.
     FIELD_ADDED_OPTIONAL = "field-added-optional", Minor, Added,
@@ -213,7 +215,7 @@ rules! {
     FIELD_DEFAULT_CHANGED = "field-default-changed", Patch, Docs,
         "A field's documented default changed (the server applies it).";
     FIELD_DOCS_CHANGED = "field-docs-changed", Patch, Docs,
-        "A field's description, example, readOnly, writeOnly or `format: password` (redacted in `Debug`) changed.";
+        "A field's description, example, readOnly, writeOnly, deprecation note or `format: password` (redacted in `Debug`) changed, or it is no longer deprecated.";
     FIELD_DEPRECATED = "field-deprecated", Minor, Changed,
         "A field is newly deprecated.";
 

@@ -100,17 +100,31 @@ fn named(cx: &mut Cx<'_>, old: &NamedType, new: &NamedType) {
         pointer: _,
         description,
         example,
+        deprecated,
+        deprecation_note,
         kind,
     } = old;
     let rust = model(&new.name);
     let operations = cx.reached_by(&new.name);
-    if *description != new.description || *example != new.example {
+    if !deprecated && new.deprecated {
+        cx.push(
+            &rules::TYPE_DEPRECATED,
+            &rust,
+            &new.pointer,
+            operations.clone(),
+            "newly deprecated by the API.",
+        );
+    } else if *description != new.description
+        || *example != new.example
+        || *deprecated != new.deprecated
+        || *deprecation_note != new.deprecation_note
+    {
         cx.push(
             &rules::TYPE_DOCS_CHANGED,
             &rust,
             &new.pointer,
             operations.clone(),
-            "the description or example changed.",
+            "the description, example or deprecation changed.",
         );
     }
     let item = Item {
@@ -240,6 +254,7 @@ fn field(cx: &mut Cx<'_>, old: &Field, new: &Field, item: &Item<'_>) {
         read_only,
         write_only,
         deprecated,
+        deprecation_note,
         secret,
     } = old;
     let rust = format!("{}::{}", item.rust, new.rust_name);
@@ -298,11 +313,13 @@ fn field(cx: &mut Cx<'_>, old: &Field, new: &Field, item: &Item<'_>) {
         || *read_only != new.read_only
         || *write_only != new.write_only
         || *secret != new.secret
+        || *deprecation_note != new.deprecation_note
+        || *deprecated && !new.deprecated
     {
         push(
             cx,
             &rules::FIELD_DOCS_CHANGED,
-            "the description, example, readOnly, writeOnly or redaction in `Debug` changed.".into(),
+            "the description, example, readOnly, writeOnly, deprecation or redaction in `Debug` changed.".into(),
         );
     }
     if !deprecated && new.deprecated {

@@ -70,6 +70,8 @@ impl Lowerer<'_> {
                         field.wire_name
                     )),
                     example: None,
+                    deprecated: false,
+                    deprecation_note: None,
                     kind: TypeKind::Alias((**item).clone()),
                     name: name.clone(),
                 });

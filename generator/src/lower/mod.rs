@@ -310,3 +310,17 @@ fn first_example(
 pub(crate) fn prose(text: &Option<String>) -> Option<String> {
     text.as_ref().filter(|t| !t.trim().is_empty()).cloned()
 }
+
+/// The extension that says why an item is deprecated and what replaces it.
+pub(crate) const DEPRECATION_NOTE: &str = "x-speakeasy-deprecation-message";
+
+/// The deprecation note among `extensions`, when it is non-blank text.
+pub(crate) fn deprecation_note(
+    extensions: &indexmap::IndexMap<String, serde_json::Value>,
+) -> Option<String> {
+    extensions
+        .get(DEPRECATION_NOTE)
+        .and_then(serde_json::Value::as_str)
+        .filter(|note| !note.trim().is_empty())
+        .map(str::to_owned)
+}

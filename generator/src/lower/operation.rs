@@ -198,6 +198,7 @@ impl<'a> Lowerer<'a> {
             summary: super::prose(&op.summary),
             description: super::prose(&op.description),
             deprecated: op.deprecated,
+            deprecation_note: super::deprecation_note(&op.extensions),
             parameters,
             body,
             responses,
@@ -363,6 +364,8 @@ impl<'a> Lowerer<'a> {
                     pointer: pointer.to_owned(),
                     description: None,
                     example: None,
+                    deprecated: false,
+                    deprecation_note: None,
                     kind: TypeKind::Alias(other),
                 });
                 name

@@ -159,6 +159,7 @@ impl<'a> Lowerer<'a> {
                 constraints: shape.constraints,
                 description: super::prose(&data.description),
                 deprecated: data.deprecated.unwrap_or(false),
+                deprecation_note: super::deprecation_note(&data.extensions),
                 example: (data.example.clone())
                     .or_else(|| super::first_example(&data.examples))
                     .or(schema_example),
@@ -190,6 +191,7 @@ impl<'a> Lowerer<'a> {
                 constraints: Default::default(),
                 description: None,
                 deprecated: false,
+                deprecation_note: None,
                 example: None,
             });
         }

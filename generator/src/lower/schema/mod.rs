@@ -400,7 +400,7 @@ impl<'a> Lowerer<'a> {
             Class::Primitive(primitive) => TypeKind::Alias(TypeRef::Primitive(primitive)),
             Class::Any => TypeKind::Alias(TypeRef::Any),
         };
-        self.push_named(name, pointer, description, data.example.clone(), kind);
+        self.push_named(name, pointer, description, Some(data), kind);
         Ok(())
     }
 
@@ -409,7 +409,7 @@ impl<'a> Lowerer<'a> {
         name: &str,
         pointer: &str,
         description: Option<String>,
-        example: Option<Value>,
+        data: Option<&openapiv3::SchemaData>,
         kind: TypeKind,
     ) {
         let module = names::snake(name).unwrap_or_else(|| "model".to_owned());
@@ -419,7 +419,9 @@ impl<'a> Lowerer<'a> {
             module,
             pointer: pointer.to_owned(),
             description,
-            example,
+            example: data.and_then(|d| d.example.clone()),
+            deprecated: data.is_some_and(|d| d.deprecated),
+            deprecation_note: data.and_then(|d| super::deprecation_note(&d.extensions)),
             kind,
         });
     }
@@ -477,6 +479,7 @@ impl<'a> Lowerer<'a> {
                 read_only: data.is_some_and(|d| d.read_only),
                 write_only: data.is_some_and(|d| d.write_only),
                 deprecated: data.is_some_and(|d| d.deprecated),
+                deprecation_note: data.and_then(|d| super::deprecation_note(&d.extensions)),
                 secret: is_password(*schema),
             });
         }
