@@ -12,6 +12,7 @@ use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
+use super::auth::{auth_header, basic_auth, sensitive};
 use super::builder::ApiKeyLocation;
 use super::builder::{ApiConfig, ClientBuilder, Credential, SecurityScheme};
 use super::error::{ApiError, BodyError, BodyFailure, DecodeError, Error, ResponseError};
@@ -502,38 +503,6 @@ impl ClientCore {
     }
 }
 
-/// The header value a credential makes for `scheme`: `None` when it goes
-/// elsewhere (query, cookie); an error when it has the wrong kind or is not
-/// a valid header value, so that `build()` reports it.
-fn auth_header(
-    scheme: &SecurityScheme,
-    credential: &Credential,
-) -> Result<Option<HeaderValue>, Error> {
-    match (scheme, credential) {
-        (SecurityScheme::HttpBearer, Credential::Token(token)) => {
-            sensitive(&format!("Bearer {}", token.expose())).map(Some)
-        }
-        (SecurityScheme::HttpBasic, Credential::Basic { username, password }) => {
-            basic_auth(username, password.expose()).map(Some)
-        }
-        (
-            SecurityScheme::ApiKey {
-                location: ApiKeyLocation::Header,
-                name,
-            },
-            Credential::Token(key),
-        ) => {
-            reqwest::header::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|e| Error::Config(format!("API key header: {e}")))?;
-            sensitive(key.expose()).map(Some)
-        }
-        (SecurityScheme::ApiKey { .. }, Credential::Token(_)) => Ok(None),
-        _ => Err(Error::Config(
-            "a credential has the wrong kind for its security scheme".to_owned(),
-        )),
-    }
-}
-
 /// When an attempt starting at `now` must end, and the limit an
 /// `Error::Timeout` then reports: the earlier of the attempt's `timeout` and
 /// the call's deadline. A limit too large to represent is no limit.
@@ -573,50 +542,9 @@ fn join_on_stack<'b>(buffer: &'b mut [u8; STACK_URL], base: &str, path: &str) ->
     std::str::from_utf8(buffer.get(..length)?).ok()
 }
 
-/// A header value marked sensitive (hidden from `Debug`, never logged).
-fn sensitive(value: &str) -> Result<HeaderValue, Error> {
-    let mut value = HeaderValue::from_str(value)
-        .map_err(|_| Error::Config("credential is not a valid header value".to_owned()))?;
-    value.set_sensitive(true);
-    Ok(value)
-}
-
-/// `Basic base64(username:password)`.
-fn basic_auth(username: &str, password: &str) -> Result<HeaderValue, Error> {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let input = format!("{username}:{password}");
-    let mut out = String::from("Basic ");
-    for chunk in input.as_bytes().chunks(3) {
-        let byte = |i: usize| chunk.get(i).copied().unwrap_or(0);
-        let n = u32::from_be_bytes([0, byte(0), byte(1), byte(2)]);
-        for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
-            let sextet = n.checked_shr(shift).unwrap_or(0) & 63;
-            match ALPHABET.get(sextet as usize) {
-                Some(&letter) if i <= chunk.len() => out.push(char::from(letter)),
-                _ => out.push('='),
-            }
-        }
-    }
-    sensitive(&out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn basic_auth_is_base64_and_sensitive() {
-        let value = basic_auth("Aladdin", "open sesame").expect("valid");
-        assert_eq!(
-            value.to_str().ok(),
-            Some("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")
-        );
-        assert!(value.is_sensitive());
-        let value = basic_auth("a", "").expect("valid");
-        assert_eq!(value.to_str().ok(), Some("Basic YTo="));
-        let value = basic_auth("ab", "").expect("valid");
-        assert_eq!(value.to_str().ok(), Some("Basic YWI6"));
-    }
 
     #[test]
     fn base_urls_are_checked_and_trimmed() {

@@ -20,6 +20,7 @@
     )
 )]
 
+mod auth;
 mod builder;
 pub(crate) mod de;
 mod error;
