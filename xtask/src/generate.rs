@@ -38,7 +38,7 @@ pub struct Target {
     #[arg(long, value_name = "NAME")]
     pub client_name: Option<String>,
     /// The maintainer's config file [default: spec/sdk.toml of the workspace,
-    /// when it exists].
+    /// when it exists and `--spec` is not given].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// An OpenAPI Overlay to apply to the spec before generating; repeat for
@@ -73,12 +73,14 @@ impl Target {
         Ok(target)
     }
 
-    /// Reads the config file (the given one, or the workspace's if any);
-    /// call once, before the other methods.
+    /// Reads the config file (the given one, else the workspace's, unless
+    /// `--spec` names another document); call once, before the other
+    /// methods.
     pub fn read_config(&mut self) -> Result<(), Box<dyn Error>> {
-        self.loaded = match &self.config {
-            Some(path) => Some(Config::read(path)?),
-            None => Config::workspace()?,
+        self.loaded = match (&self.config, &self.spec) {
+            (Some(path), _) => Some(Config::read(path)?),
+            (None, Some(_)) => None,
+            (None, None) => Config::workspace()?,
         };
         Ok(())
     }

@@ -102,6 +102,15 @@ fn group_docs(group: &OperationGroup) -> String {
     text
 }
 
+/// `#[deprecated]` for a deprecated operation's method (async and blocking).
+pub fn operation_deprecation(op: &Operation) -> TokenStream {
+    super::deprecation::attribute(
+        op.deprecated,
+        op.deprecation_note.as_deref(),
+        op.description.as_deref(),
+    )
+}
+
 /// Operation docs: summary, description, and how the call is made.
 pub fn operation_docs(op: &Operation) -> String {
     let mut parts = Vec::new();
@@ -120,7 +129,7 @@ pub fn operation_docs(op: &Operation) -> String {
         op.id
     ));
     if op.deprecated {
-        parts.push("Deprecated by the API.".into());
+        parts.push(super::deprecation::doc_line(op.deprecation_note.as_deref()));
     }
     parts.join("\n\n")
 }
@@ -129,6 +138,8 @@ pub fn operation_docs(op: &Operation) -> String {
 /// parameters, then the body.
 fn group_method(op: &Operation) -> TokenStream {
     let docs = doc_attrs(&operation_docs(op));
+    let deprecated = operation_deprecation(op);
+    let docs = quote!(#docs #deprecated);
     let method = ident(&op.method_name);
     let op_type = ident(&op.type_name);
     let mut args = Vec::new();
@@ -265,8 +276,14 @@ pub fn optional_setters(op: &Operation) -> Vec<TokenStream> {
             text.push_str(&notes.join("\n"));
         }
         let doc = doc_attrs(&text);
+        let deprecated = super::deprecation::attribute(
+            p.deprecated,
+            p.deprecation_note.as_deref(),
+            p.description.as_deref(),
+        );
         setters.push(quote! {
             #doc
+            #deprecated
             pub fn #name(mut self, #name: #arg) -> Self {
                 self.operation_mut().#name = Some(#value);
                 self

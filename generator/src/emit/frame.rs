@@ -402,9 +402,11 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
             let method = ident(&op.method_name);
             let op_type = ident(&op.type_name);
             let docs = doc_attrs(&super::apis::operation_docs(op));
+            let deprecated = super::apis::operation_deprecation(op);
             let (args, names) = super::apis::method_arguments(op);
             quote! {
                 #docs
+                #deprecated
                 pub fn #method(&self, #(#args),*) -> Request<'c, apis::#module::#op_type> {
                     Request::new(self.inner.#method(#(#names),*), self.runtime)
                 }

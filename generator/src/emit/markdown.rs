@@ -208,6 +208,12 @@ fn parameter_table(op: &Operation, pages: &BTreeMap<&str, String>) -> String {
             description.push(' ');
             description.push_str(&note);
         }
+        if p.deprecated {
+            description.push(' ');
+            description.push_str(&cell(&super::deprecation::doc_line(
+                p.deprecation_note.as_deref(),
+            )));
+        }
         let how = if p.required { "argument" } else { "setter" };
         let _ = writeln!(
             out,
@@ -389,6 +395,10 @@ fn model_page(ty: &NamedType, pages: &BTreeMap<&str, String>) -> String {
             &LinkStyle::Page(&page),
         );
         let _ = writeln!(out, "{text}\n");
+    }
+    if ty.deprecated {
+        let line = super::deprecation::doc_line(ty.deprecation_note.as_deref());
+        let _ = writeln!(out, "**{line}**\n");
     }
     match &ty.kind {
         TypeKind::Struct(s) => {

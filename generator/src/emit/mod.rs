@@ -5,6 +5,7 @@
 //! `templates/`, compiled into the generator so it stands alone.
 
 mod apis;
+mod deprecation;
 mod doc;
 mod error_body;
 mod error_docs;
@@ -187,7 +188,7 @@ impl Job<'_> {
     /// kept on this thread until the next build (see [`rust::preformatted`]).
     fn tokens(&self, cx: &Context<'_>) -> Vec<(String, proc_macro2::TokenStream)> {
         rust::clear_preformatted();
-        match self {
+        let files = match self {
             Job::Frame => frame::frame_files(cx),
             Job::Docs => Vec::new(),
             Job::Model(ty) => vec![(
@@ -198,7 +199,14 @@ impl Job<'_> {
                 format!("src/apis/{}.rs", group.module),
                 apis::group_file(cx.api, group),
             )],
-        }
+        };
+        files
+            .into_iter()
+            .map(|(path, tokens)| {
+                let tokens = deprecation::allow_where_used(cx, &path, tokens);
+                (path, tokens)
+            })
+            .collect()
     }
 
     /// Formats each file; `None` when one of them needs building again

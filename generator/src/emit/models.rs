@@ -19,6 +19,12 @@ use crate::ir::{
 pub fn model_file(api: &Api, ty: &NamedType) -> TokenStream {
     let is_type = |name: &str| api.find_type(name).is_some();
     let docs = doc_attrs(&link_types(&type_docs(ty), is_type, &LinkStyle::Rustdoc));
+    let deprecated = super::deprecation::attribute(
+        ty.deprecated,
+        ty.deprecation_note.as_deref(),
+        ty.description.as_deref(),
+    );
+    let docs = quote!(#docs #deprecated);
     let name = ident(&ty.name);
     match &ty.kind {
         TypeKind::Struct(s) => struct_file(api, ty, s, docs),
@@ -44,6 +50,12 @@ fn type_docs(ty: &NamedType) -> String {
     };
     if matches!(ty.kind, TypeKind::FreeForm) {
         text.push_str("\n\nA free-form JSON object, set with `serde_json::json!({ .. })`: every key and value is kept. Validation rejects a value that is not an object.");
+    }
+    if ty.deprecated {
+        text.push_str("\n\n");
+        text.push_str(&super::deprecation::doc_line(
+            ty.deprecation_note.as_deref(),
+        ));
     }
     text
 }
@@ -103,9 +115,10 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
 
     let fields = s.fields.iter().map(|f| {
         let docs = doc_attrs(&field_docs(f));
+        let deprecated = field_deprecation(f);
         let field = ident(&f.rust_name);
         let ty = field_type(&f.ty, f.presence, f.boxed, Scope::Models);
-        quote! { #docs pub #field: #ty, }
+        quote! { #docs #deprecated pub #field: #ty, }
     });
 
     let required: Vec<&Field> = s
@@ -158,8 +171,10 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
                     .map(|d| format!("\n\n{}", sanitize(d)))
                     .unwrap_or_default()
             ));
+            let deprecated = field_deprecation(f);
             quote! {
                 #doc
+                #deprecated
                 pub fn #field(mut self, #field: #ty) -> Self {
                     self.#field = Some(#value);
                     self
@@ -251,6 +266,15 @@ fn struct_file(api: &Api, ty: &NamedType, s: &Struct, docs: TokenStream) -> Toke
     }
 }
 
+/// `#[deprecated]` for a deprecated field and its setter.
+fn field_deprecation(f: &Field) -> TokenStream {
+    super::deprecation::attribute(
+        f.deprecated,
+        f.deprecation_note.as_deref(),
+        f.description.as_deref(),
+    )
+}
+
 /// The argument type a constructor or setter takes for a field, and the
 /// expression that turns the argument (named like the field) into the
 /// field's value.
@@ -305,7 +329,7 @@ pub fn field_docs(f: &Field) -> String {
         notes.push("Write-only: never returned by the server.".into());
     }
     if f.deprecated {
-        notes.push("Deprecated.".into());
+        notes.push(super::deprecation::doc_line(f.deprecation_note.as_deref()));
     }
     if !notes.is_empty() {
         parts.push(notes.join("\n"));
