@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 use std::time::Duration;
+use crate::apis::m2m::M2m;
 use crate::apis::machine_tokens::MachineTokens;
 use crate::runtime::{ApiConfig, ClientCore, Credential, SecurityScheme, FromCore};
 use crate::{ClientBuilder, Error};
@@ -41,6 +42,11 @@ impl Clerk {
     /// Starts building a client; set credentials on the builder.
     pub fn builder() -> ClerkBuilder {
         ClientBuilder::new(&API)
+    }
+
+    /// Operations of the `m2m` group.
+    pub fn m2m(&self) -> M2m<'_> {
+        M2m::new(&self.core)
     }
 
     /// Operations of the `machineTokens` group.

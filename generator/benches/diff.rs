@@ -18,7 +18,7 @@ const OLD: &str = concat!(
 );
 const NEW: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../spec/history/clerk-bapi-2025-04-10-latest.yml"
+    "/../spec/upstream/clerk-bapi-2025-04-10-latest.yml"
 );
 
 fn model(path: &str) -> Api {

@@ -22,6 +22,11 @@ impl<'c> MachineTokens<'c> {
     /// Create a new machine token
     ///
     /// `POST /machine_tokens` (operation `CreateMachineToken`).
+    ///
+    /// Deprecated: Clerk replaced machine tokens with M2M tokens: use `Clerk::m2m().create_token` (`POST /m2m_tokens`), authenticated with a machine secret key.
+    #[deprecated(
+        note = "Clerk replaced machine tokens with M2M tokens: use `Clerk::m2m().create_token` (`POST /m2m_tokens`), authenticated with a machine secret key."
+    )]
     pub fn create(
         &self,
         body: models::CreateMachineTokenRequestBody,

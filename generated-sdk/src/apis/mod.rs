@@ -2,8 +2,19 @@
 
 //! The API's operations, one module per group, each documented by its
 //! page of `docs/sdks/`. Reach them through the client's accessors.
+/// [CreateM2mTokenRequestBody]: crate::models::CreateM2mTokenRequestBody
+/// [CreateM2mTokenResponseBody]: crate::models::CreateM2mTokenResponseBody
+/// [GetM2mTokensResponseBody]: crate::models::GetM2mTokensResponseBody
+/// [RevokeM2mTokenRequestBody]: crate::models::RevokeM2mTokenRequestBody
+/// [RevokeM2mTokenResponseBody]: crate::models::RevokeM2mTokenResponseBody
+/// [VerifyM2mTokenRequestBody]: crate::models::VerifyM2mTokenRequestBody
+/// [VerifyM2mTokenResponseBody]: crate::models::VerifyM2mTokenResponseBody
+#[doc = include_str!("../../docs/sdks/m2m/README.md")]
+pub mod m2m;
+
 /// [CreateMachineTokenRequestBody]: crate::models::CreateMachineTokenRequestBody
 /// [MachineToken]: crate::models::MachineToken
 #[doc = include_str!("../../docs/sdks/machinetokens/README.md")]
 pub mod machine_tokens;
+pub use m2m::M2m;
 pub use machine_tokens::MachineTokens;

@@ -17,8 +17,6 @@ pub struct ClerkError {
     pub code: String,
     /// The `meta` field.
     pub meta: Option<ClerkErrorMeta>,
-    /// The `clerk_trace_id` field.
-    pub clerk_trace_id: Option<String>,
 }
 
 de::struct_serde! {
@@ -27,7 +25,6 @@ de::struct_serde! {
         long_message: String = "long_message" => required,
         code: String = "code" => required,
         meta: Option<ClerkErrorMeta> = "meta" => optional,
-        clerk_trace_id: Option<String> = "clerk_trace_id" => optional,
     }
 }
 
@@ -43,19 +40,12 @@ impl ClerkError {
             long_message: long_message.into(),
             code: code.into(),
             meta: None,
-            clerk_trace_id: None,
         }
     }
 
     /// Sets `meta`.
     pub fn meta(mut self, meta: ClerkErrorMeta) -> Self {
         self.meta = Some(meta);
-        self
-    }
-
-    /// Sets `clerk_trace_id`.
-    pub fn clerk_trace_id(mut self, clerk_trace_id: impl Into<String>) -> Self {
-        self.clerk_trace_id = Some(clerk_trace_id.into());
         self
     }
 

@@ -34,7 +34,24 @@ fn text_of(value: &Value) -> String {
         Value::String(text) => text.clone(),
         Value::Null => String::new(),
         Value::Array(items) => items.iter().map(text_of).collect::<Vec<_>>().join(","),
+        Value::Number(number) => number_text(number),
         other => other.to_string(),
+    }
+}
+
+/// A number as parameter text. A whole `number` (an `f64` such as `10.0`)
+/// is written as an integer, `10`, as servers that document `type: number`
+/// for counts and limits expect; other values as JSON writes them.
+fn number_text(number: &serde_json::Number) -> String {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: every whole f64 below is exact.
+    match number.as_f64() {
+        Some(value) if number.is_f64() && value.fract() == 0.0 && value.abs() < EXACT => {
+            // A whole value below 2^53 converts to i64 exactly.
+            #[allow(clippy::cast_possible_truncation)]
+            let whole = value as i64;
+            whole.to_string()
+        }
+        _ => number.to_string(),
     }
 }
 

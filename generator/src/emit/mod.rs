@@ -280,11 +280,7 @@ fn cargo_toml(cx: &Context<'_>) -> String {
         .unwrap_or("Rust SDK for the {title} (API version {api_version}).")
         .replace("{title}", &cx.api.title)
         .replace("{api_version}", &cx.api.version);
-    let version = match &package.version {
-        Some(version) => version.as_str(),
-        None if is_semver(&cx.api.version) => cx.api.version.as_str(),
-        None => "0.1.0",
-    };
+    let version = crate_version(cx);
     let mut metadata = String::new();
     for (key, value) in [
         ("license", &package.license),
@@ -313,6 +309,16 @@ fn cargo_toml(cx: &Context<'_>) -> String {
         .replace("{{description}}", &toml_string(&description))
         .replace("{{metadata}}", &metadata)
         .replace("{{regex}}", if uses_regex { "regex = \"1\"\n" } else { "" })
+}
+
+/// The generated crate's version: the configured one, else `info.version`
+/// when it is a semver version, else `0.1.0`.
+fn crate_version<'a>(cx: &'a Context<'_>) -> &'a str {
+    match &cx.options.package.version {
+        Some(version) => version.as_str(),
+        None if is_semver(&cx.api.version) => cx.api.version.as_str(),
+        None => "0.1.0",
+    }
 }
 
 /// A TOML basic string: JSON's escapes are a subset of TOML's.

@@ -27,8 +27,9 @@ pub fn readme(cx: &Context<'_>) -> String {
     }
     let _ = writeln!(
         out,
-        "## Install\n\n```toml\n[dependencies]\n{} = \"0.1\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n",
+        "## Install\n\n```toml\n[dependencies]\n{} = \"{}\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n",
         cx.options.crate_name,
+        requirement(super::crate_version(cx)),
     );
     let first = first_call(cx);
     let _ = writeln!(out, "## Authentication and a first call\n");
@@ -292,4 +293,32 @@ fn program_with_imports(cx: &Context<'_>, call: &str, after: &str, imports: &str
         example_setup(cx)
     );
     import_models(cx, &program)
+}
+
+/// The version requirement a user writes for `version`: its numbers up to
+/// the first non-zero one (`0.2.3` → `0.2`, `1.4.0` → `1`, `0.0.3` →
+/// `0.0.3`), so that `cargo update` takes every compatible release.
+fn requirement(version: &str) -> String {
+    let parts: Vec<&str> = version.split('.').collect();
+    let significant = parts
+        .iter()
+        .position(|p| *p != "0")
+        .map_or(parts.len(), |i| i + 1);
+    parts[..significant.min(parts.len())].join(".")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn requirements_stop_at_the_first_non_zero_number() {
+        for (version, wanted) in [
+            ("0.2.3", "0.2"),
+            ("1.4.0", "1"),
+            ("0.0.3", "0.0.3"),
+            ("2.0.0", "2"),
+            ("0.1.0", "0.1"),
+        ] {
+            assert_eq!(super::requirement(version), wanted, "{version}");
+        }
+    }
 }
