@@ -136,13 +136,21 @@ pub fn readme(cx: &Context<'_>) -> String {
         // A reference link: rustdoc reads the crate root's intra-doc
         // definition first, GitHub the one at the end of this file.
         let _ = writeln!(out, "### [{}]\n", group.type_name);
+        if let Some(description) = &group.description {
+            let _ = writeln!(out, "{}\n", sanitize(description));
+        }
         for op in &group.operations {
             let summary = op
                 .summary
                 .as_deref()
                 .map(|s| format!(": {}", sanitize(s).replace('\n', " ")))
                 .unwrap_or_default();
-            let _ = writeln!(out, "* `{}().{}()`{summary}", group.module, op.method_name);
+            let deprecated = if op.deprecated { " (deprecated)" } else { "" };
+            let _ = writeln!(
+                out,
+                "* `{}().{}()`{summary}{deprecated}",
+                group.module, op.method_name
+            );
         }
         out.push('\n');
     }
