@@ -40,6 +40,10 @@ pub struct BenchArgs {
     /// Skip the runtime throughput measurement.
     #[arg(long)]
     skip_runtime: bool,
+    /// Only measure per-group features, for this crate (`elastic`,
+    /// `clerk-2025-04-10`).
+    #[arg(long)]
+    features_only: Option<String>,
 }
 
 /// Median, min and max of some durations.
@@ -99,6 +103,9 @@ pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
         return rerun_in_release();
     }
     let root = workspace_root();
+    if let Some(name) = &args.features_only {
+        return crate::feature_bench::run(root, Some(name));
+    }
     println!(
         "machine: {} cores; spec: {SPEC}\n",
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -106,6 +113,7 @@ pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
     generation(root, args.runs)?;
     if !args.skip_compile {
         compile_time(root, args.builds)?;
+        crate::feature_bench::run(root, None)?;
     }
     if !args.skip_runtime {
         runtime(root)?;

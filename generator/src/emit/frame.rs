@@ -7,7 +7,7 @@ use quote::quote;
 use super::doc::{doc_attrs, sanitize};
 use super::retry::retry_config;
 use super::rust::{ident, mentions};
-use super::Context;
+use super::{cfg, Context};
 use crate::ir::{ParamLocation, SecurityKind};
 
 /// The frame's Rust files and their tokens.
@@ -116,8 +116,10 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
         let module = ident(&g.module);
         let ty = ident(&g.type_name);
         let doc = format!("Operations of the `{}` group.", g.name);
+        let gate = cfg::for_group(cx, g);
         quote! {
             #[doc = #doc]
+            #gate
             pub fn #module(&self) -> #ty<'_> {
                 #ty::new(&self.core)
             }
@@ -126,7 +128,8 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
     let group_imports = api.groups.iter().map(|g| {
         let module = ident(&g.module);
         let ty = ident(&g.type_name);
-        quote!(use crate::apis::#module::#ty;)
+        let gate = cfg::for_group(cx, g);
+        quote!(#gate use crate::apis::#module::#ty;)
     });
     let setters = api.security_schemes.iter().enumerate().map(|(index, s)| {
         let setter = ident(&s.setter);
@@ -178,6 +181,7 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
         (!api.security_schemes.is_empty()).then(|| quote!(Credential, SecurityScheme,));
     let setters: Vec<TokenStream> = setters.collect();
     let setters = (!setters.is_empty()).then(|| quote!(impl<C> ClientBuilder<C> { #(#setters)* }));
+    let unread = cfg::unread_without_groups(cx);
     let unused = unused_without_operations(cx);
     let backoff_import = uses_backoff.then(|| {
         quote!(
@@ -212,6 +216,7 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
         #[derive(Clone, Debug)]
         pub struct #client {
             #unused
+            #unread
             core: Arc<ClientCore>,
         }
 
@@ -261,8 +266,10 @@ fn error_body_rs(cx: &Context<'_>) -> TokenStream {
         let variant = ident(name);
         let function = error_decoder(cx.api, name);
         let doc = format!("Decodes a [`{name}`] body.");
+        let gate = cfg::for_groups(cx, &groups_decoding(cx.api, name));
         quote! {
             #[doc = #doc]
+            #gate
             pub(crate) fn #function(body: &[u8]) -> serde_json::Result<Self> {
                 serde_json::from_slice(body).map(Self::#variant)
             }
@@ -319,12 +326,14 @@ fn error_body_rs(cx: &Context<'_>) -> TokenStream {
 fn models_mod(cx: &Context<'_>) -> TokenStream {
     let mods = cx.api.types.iter().map(|t| {
         let module = ident(&t.module);
-        quote!(mod #module;)
+        let gate = cfg::for_type(cx, &t.name);
+        quote!(#gate mod #module;)
     });
     let uses = cx.api.types.iter().map(|t| {
         let module = ident(&t.module);
         let name = ident(&t.name);
-        quote!(pub use #module::#name;)
+        let gate = cfg::for_type(cx, &t.name);
+        quote!(#gate pub use #module::#name;)
     });
     quote! {
         //! The API's data types: request and response bodies and what they hold.
@@ -342,12 +351,14 @@ fn apis_mod(cx: &Context<'_>) -> TokenStream {
             "../../docs/sdks/{}/README.md",
             super::markdown::group_folder(g)
         );
-        quote!(#[doc = include_str!(#page)] pub mod #module;)
+        let gate = cfg::for_group(cx, g);
+        quote!(#gate #[doc = include_str!(#page)] pub mod #module;)
     });
     let uses = cx.api.groups.iter().map(|g| {
         let module = ident(&g.module);
         let ty = ident(&g.type_name);
-        quote!(pub use #module::#ty;)
+        let gate = cfg::for_group(cx, g);
+        quote!(#gate pub use #module::#ty;)
     });
     quote! {
         //! The API's operations, one module per group, each documented by its
@@ -369,8 +380,10 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
             "Operations of the `{}` group; finish each call with `.send()`.",
             g.name
         );
+        let gate = cfg::for_group(cx, g);
         quote! {
             #[doc = #doc]
+            #gate
             pub fn #module(&self) -> #ty<'_> {
                 #ty { inner: self.inner.#module(), runtime: &self.runtime }
             }
@@ -406,14 +419,18 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
                 }
             })
         });
+        let gate = cfg::for_group(cx, g);
+        let setters = setters.map(|setter| quote!(#gate #setter));
         quote! {
             #[doc = #doc]
+            #gate
             #[derive(Clone, Copy, Debug)]
             pub struct #ty<'c> {
                 inner: apis::#ty<'c>,
                 runtime: &'c BlockingRuntime,
             }
 
+            #gate
             impl<'c> #ty<'c> {
                 #(#methods)*
             }
@@ -422,15 +439,21 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
         }
     });
     let groups: Vec<TokenStream> = groups.collect();
+    let each_mentions =
+        |word: &str| -> Vec<bool> { groups.iter().map(|g| mentions(g, word)).collect() };
     let code = quote!(#(#groups)*);
     let models_import = mentions(&code, "models").then(|| {
+        let gate = cfg::for_groups(cx, &each_mentions("models"));
         quote!(
+            #gate
             use crate::models;
         )
     });
     let uses_map = mentions(&code, "BTreeMap");
     let map_import = uses_map.then(|| {
+        let gate = cfg::for_groups(cx, &each_mentions("BTreeMap"));
         quote!(
+            #gate
             use std::collections::BTreeMap;
         )
     });
@@ -440,11 +463,14 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
     );
     let builder_doc = format!("Builds a blocking [`{}`].", cx.client);
     let apis_import = (!cx.api.groups.is_empty()).then(|| {
+        let gate = cfg::for_groups(cx, &vec![true; cx.api.groups.len()]);
         quote!(
+            #gate
             use crate::apis;
         )
     });
     let unused = unused_without_operations(cx);
+    let unread = cfg::unread_without_groups(cx);
     quote! {
         //! A synchronous client with the same surface as the async one: each
         //! call ends with `.send()` instead of `.await`. It runs requests on a
@@ -465,8 +491,10 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
         #[derive(Clone, Debug)]
         pub struct #client {
             #unused
+            #unread
             inner: crate::#client,
             #unused
+            #unread
             runtime: Arc<BlockingRuntime>,
         }
 
@@ -493,6 +521,24 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
 
         #code
     }
+}
+
+/// For each group, whether one of its operations decodes error responses
+/// into the error schema `name` (and so calls its `ErrorBody` decoder).
+fn groups_decoding(api: &crate::ir::Api, name: &str) -> Vec<bool> {
+    use crate::ir::{BodyEncoding, TypeRef};
+    api.groups
+        .iter()
+        .map(|g| {
+            g.operations.iter().flat_map(|op| &op.responses).any(|r| {
+                !super::apis::is_success(r.status)
+                    && r.body.as_ref().is_some_and(|b| {
+                        b.encoding == BodyEncoding::Json
+                            && matches!(&b.ty, TypeRef::Named(n) if n == name)
+                    })
+            })
+        })
+        .collect()
 }
 
 /// The attribute for a client's fields when the API description has no

@@ -30,6 +30,7 @@ pub fn readme(cx: &Context<'_>) -> String {
         "## Install\n\n```toml\n[dependencies]\n{} = \"0.1\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n",
         cx.options.crate_name,
     );
+    out.push_str(&super::cfg::readme_section(cx));
     let first = first_call(cx);
     let _ = writeln!(out, "## Authentication and a first call\n");
     if let Some(scheme) = api

@@ -1,0 +1,133 @@
+//! Cargo features per operation group, derived from the intermediate model.
+//!
+//! With two groups or more, each group gets a feature named after its module
+//! (`customers` for `clerk.customers()`), and `default` enables them all. A
+//! group's feature gates its API module and its client accessors; a named
+//! type is compiled when some enabled group reaches it, through its
+//! operations' parameters, bodies and responses and then through other
+//! types. Invariants:
+//!
+//! - nothing here is stored in [`crate::ir`]: the plan is a pure function of
+//!   the model, so emitters and tests recompute it at will;
+//! - a type every group reaches, a type reachable from an error schema (the
+//!   always-on `ErrorBody` holds those) and a type no operation reaches at all
+//!   carry no gate, so the default build holds exactly what it held before;
+//! - gates list features in group order, so the output is deterministic.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{Api, OperationGroup, TypeKind, TypeRef};
+
+/// Groups below this count get no features: the crate is small already.
+pub const MIN_GROUPS: usize = 2;
+
+/// The features of a crate and the gate of each gated type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    /// One feature name per group, in [`Api::groups`] order.
+    pub groups: Vec<String>,
+    /// For each type some but not all groups reach: the features (in group
+    /// order) of the groups reaching it. Types absent here are always on.
+    pub gates: BTreeMap<String, Vec<String>>,
+}
+
+impl Plan {
+    /// The features that must be on for `type_name` to be compiled (any of
+    /// them); `None` when the type is always compiled.
+    pub fn gate(&self, type_name: &str) -> Option<&[String]> {
+        self.gates.get(type_name).map(Vec::as_slice)
+    }
+}
+
+/// The feature of `group`: its module name, unless that is a name Cargo or
+/// the crate already uses (`default`, `blocking`), which gains `_api`.
+pub fn feature_name(group: &OperationGroup) -> String {
+    let module = group.module.trim_start_matches("r#");
+    match module {
+        "default" | "blocking" => format!("{module}_api"),
+        _ => module.to_owned(),
+    }
+}
+
+/// The feature plan of `api`; `None` when it has fewer than [`MIN_GROUPS`]
+/// groups.
+pub fn plan(api: &Api) -> Option<Plan> {
+    if api.groups.len() < MIN_GROUPS {
+        return None;
+    }
+    let groups: Vec<String> = api.groups.iter().map(feature_name).collect();
+    let always = reach(api, api.error_types.iter().cloned());
+    let per_group: Vec<BTreeSet<String>> = api
+        .groups
+        .iter()
+        .map(|g| reach(api, group_roots(g)))
+        .collect();
+    let mut gates = BTreeMap::new();
+    for ty in &api.types {
+        if always.contains(&ty.name) {
+            continue;
+        }
+        let reaching: Vec<String> = per_group
+            .iter()
+            .zip(&groups)
+            .filter(|(set, _)| set.contains(&ty.name))
+            .map(|(_, feature)| feature.clone())
+            .collect();
+        if !reaching.is_empty() && reaching.len() < groups.len() {
+            gates.insert(ty.name.clone(), reaching);
+        }
+    }
+    Some(Plan { groups, gates })
+}
+
+/// The type names an operation group's operations mention directly.
+fn group_roots(group: &OperationGroup) -> impl Iterator<Item = String> + '_ {
+    let mut names = Vec::new();
+    for op in &group.operations {
+        for p in &op.parameters {
+            named_in(&p.ty, &mut names);
+        }
+        if let Some(body) = &op.body {
+            named_in(&body.ty, &mut names);
+        }
+        for r in &op.responses {
+            if let Some(body) = &r.body {
+                named_in(&body.ty, &mut names);
+            }
+        }
+    }
+    names.into_iter()
+}
+
+/// Every type reachable from `roots`, the roots included.
+fn reach(api: &Api, roots: impl Iterator<Item = String>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<String> = roots.collect();
+    while let Some(name) = stack.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let Some(ty) = api.find_type(&name) else {
+            continue;
+        };
+        let mut next = Vec::new();
+        match &ty.kind {
+            TypeKind::Struct(s) => s.fields.iter().for_each(|f| named_in(&f.ty, &mut next)),
+            TypeKind::OneOf(o) => o.variants.iter().for_each(|v| named_in(&v.ty, &mut next)),
+            TypeKind::Map(t) | TypeKind::List(t) | TypeKind::Alias(t) => named_in(t, &mut next),
+            TypeKind::Enum(_) | TypeKind::FreeForm => {}
+        }
+        stack.extend(next.into_iter().filter(|n| !seen.contains(n)));
+    }
+    seen
+}
+
+fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
+    match ty {
+        TypeRef::Named(name) => out.push(name.clone()),
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            named_in(inner, out)
+        }
+        TypeRef::Primitive(_) | TypeRef::Any => {}
+    }
+}
