@@ -9,9 +9,13 @@
 //!
 //! - nothing here is stored in [`crate::ir`]: the plan is a pure function of
 //!   the model, so emitters and tests recompute it at will;
-//! - a type every group reaches, a type reachable from an error schema (the
-//!   always-on `ErrorBody` holds those) and a type no operation reaches at all
-//!   carry no gate, so the default build holds exactly what it held before;
+//! - a type every group reaches and a type reachable from an error schema
+//!   (the always-on `ErrorBody` holds those) carry no gate;
+//! - a type no operation reaches is compiled only when every group is on
+//!   (as by default), so the default build holds exactly what it held before
+//!   and a build of a few groups does not pay for it;
+//! - a type's gate is never narrower than the gate of a type that holds it,
+//!   so every compiled type finds the types it names;
 //! - gates list features in group order, so the output is deterministic.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,16 +30,33 @@ pub const MIN_GROUPS: usize = 2;
 pub struct Plan {
     /// One feature name per group, in [`Api::groups`] order.
     pub groups: Vec<String>,
-    /// For each type some but not all groups reach: the features (in group
-    /// order) of the groups reaching it. Types absent here are always on.
-    pub gates: BTreeMap<String, Vec<String>>,
+    /// The gate of each gated type; types absent here are always on.
+    pub gates: BTreeMap<String, Gate>,
+}
+
+/// When a gated type is compiled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Gate {
+    /// When any of these features (in group order) is on: the groups
+    /// reaching the type.
+    AnyOf(Vec<String>),
+    /// Only when every group's feature is on: no operation reaches it.
+    EveryGroup,
 }
 
 impl Plan {
-    /// The features that must be on for `type_name` to be compiled (any of
-    /// them); `None` when the type is always compiled.
-    pub fn gate(&self, type_name: &str) -> Option<&[String]> {
-        self.gates.get(type_name).map(Vec::as_slice)
+    /// The gate of `type_name`; `None` when the type is always compiled.
+    pub fn gate(&self, type_name: &str) -> Option<&Gate> {
+        self.gates.get(type_name)
+    }
+
+    /// Whether `type_name` is compiled when `feature` alone is on.
+    pub fn compiled_with(&self, type_name: &str, feature: &str) -> bool {
+        match self.gate(type_name) {
+            None => true,
+            Some(Gate::AnyOf(features)) => features.iter().any(|f| f == feature),
+            Some(Gate::EveryGroup) => self.groups.len() == 1 && self.groups[0] == feature,
+        }
     }
 }
 
@@ -73,8 +94,10 @@ pub fn plan(api: &Api) -> Option<Plan> {
             .filter(|(set, _)| set.contains(&ty.name))
             .map(|(_, feature)| feature.clone())
             .collect();
-        if !reaching.is_empty() && reaching.len() < groups.len() {
-            gates.insert(ty.name.clone(), reaching);
+        if reaching.is_empty() {
+            gates.insert(ty.name.clone(), Gate::EveryGroup);
+        } else if reaching.len() < groups.len() {
+            gates.insert(ty.name.clone(), Gate::AnyOf(reaching));
         }
     }
     Some(Plan { groups, gates })

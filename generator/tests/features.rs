@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use generator::features::{self, Plan};
+use generator::features::{self, Gate, Plan};
 use generator::Options;
 
 fn shape() -> PathBuf {
@@ -34,10 +34,14 @@ fn each_group_is_a_feature_named_after_its_module() {
 
 #[test]
 fn a_type_is_gated_by_the_groups_that_reach_it() {
-    let gates: BTreeMap<&str, Vec<&str>> = plan()
+    let plan = plan();
+    let gates: BTreeMap<&str, Vec<&str>> = plan
         .gates
         .iter()
-        .map(|(ty, f)| (ty.as_str(), f.iter().map(String::as_str).collect()))
+        .map(|(ty, gate)| match gate {
+            Gate::AnyOf(f) => (ty.as_str(), f.iter().map(String::as_str).collect()),
+            Gate::EveryGroup => (ty.as_str(), vec!["(every group)"]),
+        })
         .collect();
     let expected: BTreeMap<&str, Vec<&str>> = [
         // Through Customer, which Invoice holds.
@@ -47,6 +51,9 @@ fn a_type_is_gated_by_the_groups_that_reach_it() {
         // Through a map of Invoice.
         ("Line", vec!["invoices"]),
         ("NewCustomer", vec!["customers"]),
+        // No operation reaches it: only with every group, as by default.
+        ("Orphan", vec!["(every group)"]),
+        ("OrphanPart", vec!["(every group)"]),
         // A query parameter's type.
         ("Scope", vec!["access_tokens"]),
         ("Token", vec!["access_tokens"]),
@@ -54,8 +61,7 @@ fn a_type_is_gated_by_the_groups_that_reach_it() {
     .into_iter()
     .collect();
     // Not gated: Label (every group reaches it), ApiError, ErrorDetail,
-    // TokenError and Reason (the always-on ErrorBody holds them) and
-    // Orphan (no operation reaches it, so it stays as it was).
+    // TokenError and Reason (the always-on ErrorBody holds them).
     assert_eq!(gates, expected);
 }
 
@@ -89,7 +95,10 @@ fn gates_go_on_modules_accessors_imports_and_docs() {
         "{models}"
     );
     assert!(models.contains("\nmod label;"), "{models}");
-    assert!(models.contains("\nmod orphan;"), "{models}");
+    assert!(
+        models.contains("#[cfg(all(feature = \"access_tokens\", feature = \"customers\", feature = \"invoices\"))]\nmod orphan;"),
+        "{models}"
+    );
     let apis = file("src/apis/mod.rs");
     assert!(
         apis.contains("#[cfg(feature = \"customers\")]\n#[doc = include_str!"),
@@ -103,7 +112,7 @@ fn gates_go_on_modules_accessors_imports_and_docs() {
     assert!(client.contains("allow(dead_code)"), "{client}");
     let blocking = file("src/blocking.rs");
     assert!(
-        blocking.contains("#[cfg(feature = \"access_tokens\")]\npub struct AccessTokens"),
+        blocking.contains("#[cfg(feature = \"access_tokens\")]\n#[derive(Clone, Copy, Debug)]\npub struct AccessTokens"),
         "{blocking}"
     );
     let errors = file("src/error_body.rs");

@@ -92,7 +92,7 @@ fn smallest_group(api: &Api, plan: &features::Plan) -> (String, usize) {
             let count = api
                 .types
                 .iter()
-                .filter(|t| plan.gate(&t.name).is_none_or(|g| g.contains(feature)))
+                .filter(|t| plan.compiled_with(&t.name, feature))
                 .count();
             (feature.clone(), count)
         })

@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::Context;
+use crate::features::Gate;
 use crate::ir::OperationGroup;
 
 /// `#[cfg(any(feature = "a", feature = "b"))]` (`feature = "a"` alone for
@@ -20,7 +21,14 @@ pub(crate) fn any_of(features: &[String]) -> TokenStream {
 
 /// The gate of the named type `name`, if it has one.
 pub(crate) fn for_type(cx: &Context<'_>, name: &str) -> Option<TokenStream> {
-    cx.features.as_ref()?.gate(name).map(any_of)
+    let plan = cx.features.as_ref()?;
+    Some(match plan.gate(name)? {
+        Gate::AnyOf(features) => any_of(features),
+        Gate::EveryGroup => {
+            let features = &plan.groups;
+            quote!(#[cfg(all(#(feature = #features),*))])
+        }
+    })
 }
 
 /// The gate of `group`'s module, accessors and blocking counterpart.
@@ -93,14 +101,20 @@ pub(crate) fn group_page_line(cx: &Context<'_>, group: &OperationGroup) -> Strin
 /// `page` (a model's page in `docs/models/`) with a line under its title
 /// naming the features that compile the type, when it is gated.
 pub(crate) fn with_model_line(cx: &Context<'_>, name: &str, mut page: String) -> String {
-    let Some(features) = cx.features.as_ref().and_then(|plan| plan.gate(name)) else {
-        return page;
+    let line = match cx.features.as_ref().and_then(|plan| plan.gate(name)) {
+        None => return page,
+        Some(Gate::AnyOf(features)) => {
+            let list: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();
+            format!(
+                "Compiled with any of the Cargo features {}.\n\n",
+                list.join(", ")
+            )
+        }
+        Some(Gate::EveryGroup) => {
+            "No operation uses it: compiled only when every group's feature is on (as by default).\n\n"
+                .to_owned()
+        }
     };
-    let list: Vec<String> = features.iter().map(|f| format!("`{f}`")).collect();
-    let line = format!(
-        "Compiled with any of the Cargo features {}.\n\n",
-        list.join(", ")
-    );
     let at = page.find("\n\n").map_or(page.len(), |i| i + 2);
     page.insert_str(at, &line);
     page
