@@ -99,13 +99,14 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Stats {
 }
 
 pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
+    if let Some(name) = &args.features_only {
+        // Only Cargo's own runs are timed, so xtask need not be optimised.
+        return crate::feature_bench::run(workspace_root(), Some(name));
+    }
     if cfg!(debug_assertions) {
         return rerun_in_release();
     }
     let root = workspace_root();
-    if let Some(name) = &args.features_only {
-        return crate::feature_bench::run(root, Some(name));
-    }
     println!(
         "machine: {} cores; spec: {SPEC}\n",
         std::thread::available_parallelism().map_or(1, |n| n.get())

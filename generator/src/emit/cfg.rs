@@ -72,7 +72,8 @@ pub(crate) fn readme_section(cx: &Context<'_>) -> String {
          groups:\n\n```toml\n[dependencies]\n{} = {{ version = \"0.1\", default-features = false, features = [\"{example}\"] }}\n```\n\n\
          A group's feature adds its module in `apis` and its accessor on the client (and on the blocking client \
          with `blocking`, which combines with any groups); a type in `models` is compiled when an enabled group \
-         uses it, directly or through other types. `ErrorBody` and the types it holds are always there.\n\n\
+         uses it, directly or through other types. `ErrorBody` and the types it holds are always there; \
+         a type no operation uses is compiled only when every group is on.\n\n\
          | Feature | Group | Accessor |\n| --- | --- | --- |\n",
         cx.options.crate_name
     );
