@@ -154,3 +154,43 @@ fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
         TypeRef::Primitive(_) | TypeRef::Any => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(module: &str) -> OperationGroup {
+        OperationGroup {
+            name: module.into(),
+            module: module.into(),
+            type_name: "G".into(),
+            description: None,
+            operations: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_feature_is_its_group_module_unless_cargo_or_the_crate_owns_the_name() {
+        assert_eq!(feature_name(&group("customers")), "customers");
+        assert_eq!(feature_name(&group("r#type")), "type");
+        assert_eq!(feature_name(&group("default")), "default_api");
+        assert_eq!(feature_name(&group("blocking")), "blocking_api");
+    }
+
+    #[test]
+    fn a_lone_feature_compiles_only_what_its_gates_allow() {
+        let plan = Plan {
+            groups: vec!["a".into(), "b".into()],
+            gates: [
+                ("OnlyA".to_owned(), Gate::AnyOf(vec!["a".into()])),
+                ("Unused".to_owned(), Gate::EveryGroup),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        assert!(plan.compiled_with("OnlyA", "a"));
+        assert!(!plan.compiled_with("OnlyA", "b"));
+        assert!(!plan.compiled_with("Unused", "a"));
+        assert!(plan.compiled_with("Shared", "b"));
+    }
+}
