@@ -46,7 +46,8 @@ pub fn run(scratch: &Path, target: &Path) -> Result<(), Box<dyn Error>> {
         let limit = if rank < BIGGEST { SAMPLE } else { usize::MAX };
         let mut combinations = vec![String::new()];
         combinations.extend(sample(groups, limit).into_iter().cloned());
-        // The blocking client with one group, for its own gates.
+        // The blocking client alone and with one group, for its own gates.
+        combinations.push("blocking".to_owned());
         combinations.push(format!("{},blocking", groups[0]));
         println!(
             "{name} ({models} model files, {} groups): checking {} feature combinations",
