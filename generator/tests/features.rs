@@ -77,6 +77,8 @@ fn the_manifest_lists_the_features_and_default_enables_them_all() {
         );
     }
     assert!(manifest.contains("blocking = [\"tokio/rt\"]"));
+    assert!(manifest.contains("[package.metadata.docs.rs]\nall-features = true\n"));
+    assert!(generated.files["src/lib.rs"].contains("#![cfg_attr(docsrs, feature(doc_cfg))]"));
 }
 
 #[test]

@@ -50,8 +50,14 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
         "ValidationError",
     ]
     .map(ident);
+    // On docs.rs, each gated item shows the features it needs.
+    let doc_cfg = cx
+        .features
+        .is_some()
+        .then(|| quote!(#![cfg_attr(docsrs, feature(doc_cfg))]));
     quote! {
         #![doc = include_str!("../README.md")]
+        #doc_cfg
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
 

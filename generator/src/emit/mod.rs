@@ -304,6 +304,10 @@ fn group_features(cx: &Context<'_>) -> String {
             group.name, cx.client, group.module
         ));
     }
+    // docs.rs documents every group, each gated item labelled with its features.
+    out.push_str(
+        "\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n",
+    );
     out
 }
 
