@@ -5,8 +5,12 @@
 //! call ends with `.send()` instead of `.await`. It runs requests on a
 //! Tokio runtime of its own, so it must not be used from async code.
 use std::sync::Arc;
+
+#[cfg(any(feature = "m2m", feature = "machine_tokens"))]
 use crate::apis;
 use crate::client::API;
+
+#[cfg(any(feature = "m2m", feature = "machine_tokens"))]
 use crate::models;
 use crate::runtime::blocking::BlockingRuntime;
 use crate::runtime::{ClientBuilder, ClientCore, Error, FromCore};
@@ -16,7 +20,9 @@ pub use crate::runtime::blocking::Request;
 /// The blocking counterpart of [`crate::Clerk`]: the same calls, each finished with `.send()`.
 #[derive(Clone, Debug)]
 pub struct Clerk {
+    #[cfg_attr(not(any(feature = "m2m", feature = "machine_tokens")), allow(dead_code))]
     inner: crate::Clerk,
+    #[cfg_attr(not(any(feature = "m2m", feature = "machine_tokens")), allow(dead_code))]
     runtime: Arc<BlockingRuntime>,
 }
 
@@ -29,6 +35,7 @@ impl Clerk {
     }
 
     /// Operations of the `m2m` group; finish each call with `.send()`.
+    #[cfg(feature = "m2m")]
     pub fn m2m(&self) -> M2m<'_> {
         M2m {
             inner: self.inner.m2m(),
@@ -37,6 +44,7 @@ impl Clerk {
     }
 
     /// Operations of the `machineTokens` group; finish each call with `.send()`.
+    #[cfg(feature = "machine_tokens")]
     pub fn machine_tokens(&self) -> MachineTokens<'_> {
         MachineTokens {
             inner: self.inner.machine_tokens(),
@@ -55,12 +63,14 @@ impl FromCore for Clerk {
 }
 
 /// The blocking counterpart of [`crate::apis::M2m`].
+#[cfg(feature = "m2m")]
 #[derive(Clone, Copy, Debug)]
 pub struct M2m<'c> {
     inner: apis::M2m<'c>,
     runtime: &'c BlockingRuntime,
 }
 
+#[cfg(feature = "m2m")]
 impl<'c> M2m<'c> {
     /// Get M2M Tokens
     ///
@@ -131,6 +141,7 @@ impl<'c> M2m<'c> {
     }
 }
 
+#[cfg(feature = "m2m")]
 impl Request<'_, apis::m2m::GetM2mTokens> {
     /// Sets the `revoked` query parameter.
     pub fn revoked(mut self, revoked: bool) -> Self {
@@ -162,12 +173,14 @@ impl Request<'_, apis::m2m::GetM2mTokens> {
 }
 
 /// The blocking counterpart of [`crate::apis::MachineTokens`].
+#[cfg(feature = "machine_tokens")]
 #[derive(Clone, Copy, Debug)]
 pub struct MachineTokens<'c> {
     inner: apis::MachineTokens<'c>,
     runtime: &'c BlockingRuntime,
 }
 
+#[cfg(feature = "machine_tokens")]
 impl<'c> MachineTokens<'c> {
     /// Create a machine token
     ///

@@ -2,7 +2,11 @@
 
 use std::sync::Arc;
 use std::time::Duration;
+
+#[cfg(feature = "m2m")]
 use crate::apis::m2m::M2m;
+
+#[cfg(feature = "machine_tokens")]
 use crate::apis::machine_tokens::MachineTokens;
 use crate::runtime::{ApiConfig, ClientCore, Credential, SecurityScheme, FromCore};
 use crate::{ClientBuilder, Error};
@@ -33,6 +37,7 @@ pub(crate) static API: ApiConfig = ApiConfig {
 /// Create one with [`Clerk::builder`]. Cloning is cheap: clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Clerk {
+    #[cfg_attr(not(any(feature = "m2m", feature = "machine_tokens")), allow(dead_code))]
     core: Arc<ClientCore>,
 }
 
@@ -45,11 +50,13 @@ impl Clerk {
     }
 
     /// Operations of the `m2m` group.
+    #[cfg(feature = "m2m")]
     pub fn m2m(&self) -> M2m<'_> {
         M2m::new(&self.core)
     }
 
     /// Operations of the `machineTokens` group.
+    #[cfg(feature = "machine_tokens")]
     pub fn machine_tokens(&self) -> MachineTokens<'_> {
         MachineTokens::new(&self.core)
     }

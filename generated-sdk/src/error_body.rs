@@ -153,11 +153,13 @@ impl ErrorBody {
     }
 
     /// Decodes a [`ClerkErrors`] body.
+    #[cfg(feature = "machine_tokens")]
     pub(crate) fn decode_clerk_errors(body: &[u8]) -> serde_json::Result<Self> {
         serde_json::from_slice(body).map(Self::ClerkErrors)
     }
 
     /// Decodes a [`CreateM2mToken400ResponseBody`] body.
+    #[cfg(feature = "m2m")]
     pub(crate) fn decode_create_m2m_token400_response_body(
         body: &[u8],
     ) -> serde_json::Result<Self> {
@@ -165,6 +167,7 @@ impl ErrorBody {
     }
 
     /// Decodes a [`CreateM2mToken409ResponseBody`] body.
+    #[cfg(feature = "m2m")]
     pub(crate) fn decode_create_m2m_token409_response_body(
         body: &[u8],
     ) -> serde_json::Result<Self> {
@@ -172,6 +175,7 @@ impl ErrorBody {
     }
 
     /// Decodes a [`GetM2mTokens400ResponseBody`] body.
+    #[cfg(feature = "m2m")]
     pub(crate) fn decode_get_m2m_tokens400_response_body(
         body: &[u8],
     ) -> serde_json::Result<Self> {
@@ -179,6 +183,7 @@ impl ErrorBody {
     }
 
     /// Decodes a [`GetM2mTokens403ResponseBody`] body.
+    #[cfg(feature = "m2m")]
     pub(crate) fn decode_get_m2m_tokens403_response_body(
         body: &[u8],
     ) -> serde_json::Result<Self> {
@@ -186,6 +191,7 @@ impl ErrorBody {
     }
 
     /// Decodes a [`GetM2mTokens404ResponseBody`] body.
+    #[cfg(feature = "m2m")]
     pub(crate) fn decode_get_m2m_tokens404_response_body(
         body: &[u8],
     ) -> serde_json::Result<Self> {
@@ -193,6 +199,7 @@ impl ErrorBody {
     }
 
     /// Decodes a [`RevokeM2mToken400ResponseBody`] body.
+    #[cfg(feature = "m2m")]
     pub(crate) fn decode_revoke_m2m_token400_response_body(
         body: &[u8],
     ) -> serde_json::Result<Self> {
@@ -200,6 +207,7 @@ impl ErrorBody {
     }
 
     /// Decodes a [`RevokeM2mToken404ResponseBody`] body.
+    #[cfg(feature = "m2m")]
     pub(crate) fn decode_revoke_m2m_token404_response_body(
         body: &[u8],
     ) -> serde_json::Result<Self> {
@@ -207,6 +215,7 @@ impl ErrorBody {
     }
 
     /// Decodes a [`VerifyM2mToken400ResponseBody`] body.
+    #[cfg(feature = "m2m")]
     pub(crate) fn decode_verify_m2m_token400_response_body(
         body: &[u8],
     ) -> serde_json::Result<Self> {
@@ -214,6 +223,7 @@ impl ErrorBody {
     }
 
     /// Decodes a [`VerifyM2mToken404ResponseBody`] body.
+    #[cfg(feature = "m2m")]
     pub(crate) fn decode_verify_m2m_token404_response_body(
         body: &[u8],
     ) -> serde_json::Result<Self> {

@@ -3,6 +3,7 @@
 //! [M2m]: crate::apis::M2m
 //! [MachineTokens]: crate::apis::MachineTokens
 #![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #[rustfmt::skip]

@@ -17,6 +17,7 @@
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
+pub mod features;
 pub mod ir;
 pub mod load;
 pub mod lower;

@@ -40,6 +40,10 @@ pub struct BenchArgs {
     /// Skip the runtime throughput measurement.
     #[arg(long)]
     skip_runtime: bool,
+    /// Only measure per-group features, for this crate (`elastic`,
+    /// `clerk-2025-04-10`).
+    #[arg(long)]
+    features_only: Option<String>,
 }
 
 /// Median, min and max of some durations.
@@ -95,6 +99,10 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Stats {
 }
 
 pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
+    if let Some(name) = &args.features_only {
+        // Only Cargo's own runs are timed, so xtask need not be optimised.
+        return crate::feature_bench::run(workspace_root(), Some(name));
+    }
     if cfg!(debug_assertions) {
         return rerun_in_release();
     }
@@ -106,6 +114,7 @@ pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
     generation(root, args.runs)?;
     if !args.skip_compile {
         compile_time(root, args.builds)?;
+        crate::feature_bench::run(root, None)?;
     }
     if !args.skip_runtime {
         runtime(root)?;

@@ -187,6 +187,7 @@ pub fn run(args: &BreadthArgs) -> Result<(), Box<dyn Error>> {
     println!(
         "every generated crate passes `cargo clippy --all-targets --all-features -D warnings`"
     );
+    crate::combos::run(&scratch, &root.join("target/breadth-target"))?;
     // Every example of every README and docs page is a doctest (merged into
     // one binary per crate by edition 2024, so this stays affordable).
     if !cargo(&[

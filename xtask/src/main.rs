@@ -3,8 +3,10 @@
 mod bench;
 mod breadth;
 mod check;
+mod combos;
 mod config;
 mod diff;
+mod feature_bench;
 mod fuzz;
 mod generate;
 mod overlay;

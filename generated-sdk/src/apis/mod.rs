@@ -2,6 +2,7 @@
 
 //! The API's operations, one module per group, each documented by its
 //! page of `docs/sdks/`. Reach them through the client's accessors.
+#[cfg(feature = "m2m")]
 /// [CreateM2mTokenRequestBody]: crate::models::CreateM2mTokenRequestBody
 /// [CreateM2mTokenResponseBody]: crate::models::CreateM2mTokenResponseBody
 /// [GetM2mTokensResponseBody]: crate::models::GetM2mTokensResponseBody
@@ -12,9 +13,14 @@
 #[doc = include_str!("../../docs/sdks/m2m/README.md")]
 pub mod m2m;
 
+#[cfg(feature = "machine_tokens")]
 /// [CreateMachineTokenRequestBody]: crate::models::CreateMachineTokenRequestBody
 /// [MachineToken]: crate::models::MachineToken
 #[doc = include_str!("../../docs/sdks/machinetokens/README.md")]
 pub mod machine_tokens;
+
+#[cfg(feature = "m2m")]
 pub use m2m::M2m;
+
+#[cfg(feature = "machine_tokens")]
 pub use machine_tokens::MachineTokens;

@@ -9,11 +9,23 @@ mod create_m2m_token400_response_body;
 mod create_m2m_token409_response_body;
 mod create_m2m_token_errors;
 mod create_m2m_token_errors2;
+
+#[cfg(feature = "m2m")]
 mod create_m2m_token_object;
+
+#[cfg(feature = "m2m")]
 mod create_m2m_token_request_body;
+
+#[cfg(feature = "m2m")]
 mod create_m2m_token_response_body;
+
+#[cfg(feature = "m2m")]
 mod create_m2m_token_token_format;
+
+#[cfg(feature = "machine_tokens")]
 mod create_machine_token_claims;
+
+#[cfg(feature = "machine_tokens")]
 mod create_machine_token_request_body;
 mod get_m2m_tokens400_response_body;
 mod get_m2m_tokens403_response_body;
@@ -21,24 +33,46 @@ mod get_m2m_tokens404_response_body;
 mod get_m2m_tokens_errors;
 mod get_m2m_tokens_errors2;
 mod get_m2m_tokens_errors3;
+
+#[cfg(feature = "m2m")]
 mod get_m2m_tokens_m2m_tokens;
+
+#[cfg(feature = "m2m")]
 mod get_m2m_tokens_m2m_tokens_object;
+
+#[cfg(feature = "m2m")]
 mod get_m2m_tokens_response_body;
+
+#[cfg(feature = "machine_tokens")]
 mod machine_token;
+
+#[cfg(feature = "machine_tokens")]
 mod machine_token_object;
 mod revoke_m2m_token400_response_body;
 mod revoke_m2m_token404_response_body;
 mod revoke_m2m_token_errors;
 mod revoke_m2m_token_errors2;
+
+#[cfg(feature = "m2m")]
 mod revoke_m2m_token_object;
+
+#[cfg(feature = "m2m")]
 mod revoke_m2m_token_request_body;
+
+#[cfg(feature = "m2m")]
 mod revoke_m2m_token_response_body;
 mod verify_m2m_token400_response_body;
 mod verify_m2m_token404_response_body;
 mod verify_m2m_token_errors;
 mod verify_m2m_token_errors2;
+
+#[cfg(feature = "m2m")]
 mod verify_m2m_token_object;
+
+#[cfg(feature = "m2m")]
 mod verify_m2m_token_request_body;
+
+#[cfg(feature = "m2m")]
 mod verify_m2m_token_response_body;
 pub use clerk_error::ClerkError;
 pub use clerk_error_meta::ClerkErrorMeta;
@@ -48,11 +82,23 @@ pub use create_m2m_token400_response_body::CreateM2mToken400ResponseBody;
 pub use create_m2m_token409_response_body::CreateM2mToken409ResponseBody;
 pub use create_m2m_token_errors::CreateM2mTokenErrors;
 pub use create_m2m_token_errors2::CreateM2mTokenErrors2;
+
+#[cfg(feature = "m2m")]
 pub use create_m2m_token_object::CreateM2mTokenObject;
+
+#[cfg(feature = "m2m")]
 pub use create_m2m_token_request_body::CreateM2mTokenRequestBody;
+
+#[cfg(feature = "m2m")]
 pub use create_m2m_token_response_body::CreateM2mTokenResponseBody;
+
+#[cfg(feature = "m2m")]
 pub use create_m2m_token_token_format::CreateM2mTokenTokenFormat;
+
+#[cfg(feature = "machine_tokens")]
 pub use create_machine_token_claims::CreateMachineTokenClaims;
+
+#[cfg(feature = "machine_tokens")]
 pub use create_machine_token_request_body::CreateMachineTokenRequestBody;
 pub use get_m2m_tokens400_response_body::GetM2mTokens400ResponseBody;
 pub use get_m2m_tokens403_response_body::GetM2mTokens403ResponseBody;
@@ -60,22 +106,44 @@ pub use get_m2m_tokens404_response_body::GetM2mTokens404ResponseBody;
 pub use get_m2m_tokens_errors::GetM2mTokensErrors;
 pub use get_m2m_tokens_errors2::GetM2mTokensErrors2;
 pub use get_m2m_tokens_errors3::GetM2mTokensErrors3;
+
+#[cfg(feature = "m2m")]
 pub use get_m2m_tokens_m2m_tokens::GetM2mTokensM2mTokens;
+
+#[cfg(feature = "m2m")]
 pub use get_m2m_tokens_m2m_tokens_object::GetM2mTokensM2mTokensObject;
+
+#[cfg(feature = "m2m")]
 pub use get_m2m_tokens_response_body::GetM2mTokensResponseBody;
+
+#[cfg(feature = "machine_tokens")]
 pub use machine_token::MachineToken;
+
+#[cfg(feature = "machine_tokens")]
 pub use machine_token_object::MachineTokenObject;
 pub use revoke_m2m_token400_response_body::RevokeM2mToken400ResponseBody;
 pub use revoke_m2m_token404_response_body::RevokeM2mToken404ResponseBody;
 pub use revoke_m2m_token_errors::RevokeM2mTokenErrors;
 pub use revoke_m2m_token_errors2::RevokeM2mTokenErrors2;
+
+#[cfg(feature = "m2m")]
 pub use revoke_m2m_token_object::RevokeM2mTokenObject;
+
+#[cfg(feature = "m2m")]
 pub use revoke_m2m_token_request_body::RevokeM2mTokenRequestBody;
+
+#[cfg(feature = "m2m")]
 pub use revoke_m2m_token_response_body::RevokeM2mTokenResponseBody;
 pub use verify_m2m_token400_response_body::VerifyM2mToken400ResponseBody;
 pub use verify_m2m_token404_response_body::VerifyM2mToken404ResponseBody;
 pub use verify_m2m_token_errors::VerifyM2mTokenErrors;
 pub use verify_m2m_token_errors2::VerifyM2mTokenErrors2;
+
+#[cfg(feature = "m2m")]
 pub use verify_m2m_token_object::VerifyM2mTokenObject;
+
+#[cfg(feature = "m2m")]
 pub use verify_m2m_token_request_body::VerifyM2mTokenRequestBody;
+
+#[cfg(feature = "m2m")]
 pub use verify_m2m_token_response_body::VerifyM2mTokenResponseBody;

@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 mod decode;
+pub(crate) use decode::is_success;
 mod prepare;
 
 use super::doc::{doc_attrs, sanitize};

@@ -59,8 +59,10 @@ pub fn error_body_rs(cx: &Context<'_>) -> TokenStream {
         } else {
             quote!(Self::#variant)
         };
+        let gate = super::cfg::for_groups(cx, &super::frame::groups_decoding(cx.api, name));
         quote! {
             #[doc = #doc]
+            #gate
             pub(crate) fn #function(body: &[u8]) -> serde_json::Result<Self> {
                 serde_json::from_slice(body).map(#wrap)
             }

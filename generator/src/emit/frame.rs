@@ -7,7 +7,7 @@ use quote::quote;
 use super::doc::{doc_attrs, sanitize};
 use super::retry::retry_config;
 use super::rust::{ident, mentions};
-use super::Context;
+use super::{cfg, Context};
 use crate::ir::{ParamLocation, SecurityKind};
 
 /// The frame's Rust files and their tokens.
@@ -100,9 +100,15 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
         .groups
         .iter()
         .map(|g| format!("[{}]: crate::apis::{}", g.type_name, g.type_name));
+    // On docs.rs, each gated item shows the features it needs.
+    let doc_cfg = cx
+        .features
+        .is_some()
+        .then(|| quote!(#![cfg_attr(docsrs, feature(doc_cfg))]));
     quote! {
         #(#![doc = #group_links])*
         #![doc = include_str!("../README.md")]
+        #doc_cfg
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
 
@@ -173,8 +179,10 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
         let module = ident(&g.module);
         let ty = ident(&g.type_name);
         let doc = format!("Operations of the `{}` group.", g.name);
+        let gate = cfg::for_group(cx, g);
         quote! {
             #[doc = #doc]
+            #gate
             pub fn #module(&self) -> #ty<'_> {
                 #ty::new(&self.core)
             }
@@ -183,7 +191,8 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
     let group_imports = api.groups.iter().map(|g| {
         let module = ident(&g.module);
         let ty = ident(&g.type_name);
-        quote!(use crate::apis::#module::#ty;)
+        let gate = cfg::for_group(cx, g);
+        quote!(#gate use crate::apis::#module::#ty;)
     });
     let setters = api.security_schemes.iter().enumerate().map(|(index, s)| {
         let setter = ident(&s.setter);
@@ -235,6 +244,7 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
         (!api.security_schemes.is_empty()).then(|| quote!(Credential, SecurityScheme,));
     let setters: Vec<TokenStream> = setters.collect();
     let setters = (!setters.is_empty()).then(|| quote!(impl<C> ClientBuilder<C> { #(#setters)* }));
+    let unread = cfg::unread_without_groups(cx);
     let unused = unused_without_operations(cx);
     let backoff_import = uses_backoff.then(|| {
         quote!(
@@ -269,6 +279,7 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
         #[derive(Clone, Debug)]
         pub struct #client {
             #unused
+            #unread
             core: Arc<ClientCore>,
         }
 
@@ -330,12 +341,14 @@ fn requires_credential(api: &crate::ir::Api) -> Option<String> {
 fn models_mod(cx: &Context<'_>) -> TokenStream {
     let mods = cx.api.types.iter().map(|t| {
         let module = ident(&t.module);
-        quote!(mod #module;)
+        let gate = cfg::for_type(cx, &t.name);
+        quote!(#gate mod #module;)
     });
     let uses = cx.api.types.iter().map(|t| {
         let module = ident(&t.module);
         let name = ident(&t.name);
-        quote!(pub use #module::#name;)
+        let gate = cfg::for_type(cx, &t.name);
+        quote!(#gate pub use #module::#name;)
     });
     quote! {
         //! The API's data types: request and response bodies and what they hold.
@@ -357,12 +370,14 @@ fn apis_mod(cx: &Context<'_>) -> TokenStream {
         let links = super::markdown::group_links(cx, g)
             .into_iter()
             .map(|name| format!("[{name}]: crate::models::{name}"));
-        quote!(#(#[doc = #links])* #[doc = include_str!(#page)] pub mod #module;)
+        let gate = cfg::for_group(cx, g);
+        quote!(#gate #(#[doc = #links])* #[doc = include_str!(#page)] pub mod #module;)
     });
     let uses = cx.api.groups.iter().map(|g| {
         let module = ident(&g.module);
         let ty = ident(&g.type_name);
-        quote!(pub use #module::#ty;)
+        let gate = cfg::for_group(cx, g);
+        quote!(#gate pub use #module::#ty;)
     });
     quote! {
         //! The API's operations, one module per group, each documented by its
@@ -384,8 +399,10 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
             "Operations of the `{}` group; finish each call with `.send()`.",
             g.name
         );
+        let gate = cfg::for_group(cx, g);
         quote! {
             #[doc = #doc]
+            #gate
             pub fn #module(&self) -> #ty<'_> {
                 #ty { inner: self.inner.#module(), runtime: &self.runtime }
             }
@@ -423,14 +440,18 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
                 }
             })
         });
+        let gate = cfg::for_group(cx, g);
+        let setters = setters.map(|setter| quote!(#gate #setter));
         quote! {
             #[doc = #doc]
+            #gate
             #[derive(Clone, Copy, Debug)]
             pub struct #ty<'c> {
                 inner: apis::#ty<'c>,
                 runtime: &'c BlockingRuntime,
             }
 
+            #gate
             impl<'c> #ty<'c> {
                 #(#methods)*
             }
@@ -439,15 +460,21 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
         }
     });
     let groups: Vec<TokenStream> = groups.collect();
+    let each_mentions =
+        |word: &str| -> Vec<bool> { groups.iter().map(|g| mentions(g, word)).collect() };
     let code = quote!(#(#groups)*);
     let models_import = mentions(&code, "models").then(|| {
+        let gate = cfg::for_groups(cx, &each_mentions("models"));
         quote!(
+            #gate
             use crate::models;
         )
     });
     let uses_map = mentions(&code, "BTreeMap");
     let map_import = uses_map.then(|| {
+        let gate = cfg::for_groups(cx, &each_mentions("BTreeMap"));
         quote!(
+            #gate
             use std::collections::BTreeMap;
         )
     });
@@ -457,11 +484,14 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
     );
     let builder_doc = format!("Builds a blocking [`{}`].", cx.client);
     let apis_import = (!cx.api.groups.is_empty()).then(|| {
+        let gate = cfg::for_groups(cx, &vec![true; cx.api.groups.len()]);
         quote!(
+            #gate
             use crate::apis;
         )
     });
     let unused = unused_without_operations(cx);
+    let unread = cfg::unread_without_groups(cx);
     quote! {
         //! A synchronous client with the same surface as the async one: each
         //! call ends with `.send()` instead of `.await`. It runs requests on a
@@ -482,8 +512,10 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
         #[derive(Clone, Debug)]
         pub struct #client {
             #unused
+            #unread
             inner: crate::#client,
             #unused
+            #unread
             runtime: Arc<BlockingRuntime>,
         }
 
@@ -510,6 +542,24 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
 
         #code
     }
+}
+
+/// For each group, whether one of its operations decodes error responses
+/// into the error schema `name` (and so calls its `ErrorBody` decoder).
+pub(super) fn groups_decoding(api: &crate::ir::Api, name: &str) -> Vec<bool> {
+    use crate::ir::{BodyEncoding, TypeRef};
+    api.groups
+        .iter()
+        .map(|g| {
+            g.operations.iter().flat_map(|op| &op.responses).any(|r| {
+                !super::apis::is_success(r.status)
+                    && r.body.as_ref().is_some_and(|b| {
+                        b.encoding == BodyEncoding::Json
+                            && matches!(&b.ty, TypeRef::Named(n) if n == name)
+                    })
+            })
+        })
+        .collect()
 }
 
 /// The attribute for a client's fields when the API description has no

@@ -54,7 +54,7 @@ pub fn docs(cx: &Context<'_>) -> Vec<(String, String)> {
     for ty in &cx.api.types {
         files.push((
             format!("docs/models/{}", pages[ty.name.as_str()]),
-            model_page(ty, &pages),
+            super::cfg::with_model_line(cx, &ty.name, model_page(ty, &pages)),
         ));
     }
     files
@@ -156,6 +156,7 @@ fn group_page(
         "# {}\n(*{}*)\n\n## Overview\n",
         group.type_name, group.module
     );
+    out.push_str(&super::cfg::group_page_line(cx, group));
     if let Some(description) = &group.description {
         let _ = writeln!(out, "{}\n", sanitize(description));
     }

@@ -31,6 +31,7 @@ pub fn readme(cx: &Context<'_>) -> String {
         cx.options.crate_name,
         requirement(super::crate_version(cx)),
     );
+    out.push_str(&super::cfg::readme_section(cx));
     let first = first_call(cx);
     let _ = writeln!(out, "## Authentication and a first call\n");
     if let Some(scheme) = api

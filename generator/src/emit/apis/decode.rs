@@ -141,7 +141,7 @@ pub(super) fn error_arms(api: &Api, op: &Operation) -> (TokenStream, bool) {
     (quote!(#(#arms)*), typed)
 }
 
-pub(super) fn is_success(status: StatusMatch) -> bool {
+pub(crate) fn is_success(status: StatusMatch) -> bool {
     match status {
         StatusMatch::Exact(code) => (200..300).contains(&code),
         StatusMatch::Range(class) => class == 2,
