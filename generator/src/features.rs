@@ -20,7 +20,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, OperationGroup, TypeKind, TypeRef};
+use crate::ir::{Api, OperationGroup};
 
 /// Groups below this count get no features: the crate is small already.
 pub const MIN_GROUPS: usize = 2;
@@ -77,11 +77,11 @@ pub fn plan(api: &Api) -> Option<Plan> {
         return None;
     }
     let groups: Vec<String> = api.groups.iter().map(feature_name).collect();
-    let always = reach(api, api.error_types.iter().cloned());
+    let always = api.reachable(api.error_types.iter().cloned());
     let per_group: Vec<BTreeSet<String>> = api
         .groups
         .iter()
-        .map(|g| reach(api, group_roots(g)))
+        .map(|g| api.reachable(group_roots(g)))
         .collect();
     let mut gates = BTreeMap::new();
     for ty in &api.types {
@@ -108,51 +108,18 @@ fn group_roots(group: &OperationGroup) -> impl Iterator<Item = String> + '_ {
     let mut names = Vec::new();
     for op in &group.operations {
         for p in &op.parameters {
-            named_in(&p.ty, &mut names);
+            p.ty.push_named(&mut names);
         }
         if let Some(body) = &op.body {
-            named_in(&body.ty, &mut names);
+            body.ty.push_named(&mut names);
         }
         for r in &op.responses {
             if let Some(body) = &r.body {
-                named_in(&body.ty, &mut names);
+                body.ty.push_named(&mut names);
             }
         }
     }
     names.into_iter()
-}
-
-/// Every type reachable from `roots`, the roots included.
-fn reach(api: &Api, roots: impl Iterator<Item = String>) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<String> = roots.collect();
-    while let Some(name) = stack.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        let Some(ty) = api.find_type(&name) else {
-            continue;
-        };
-        let mut next = Vec::new();
-        match &ty.kind {
-            TypeKind::Struct(s) => s.fields.iter().for_each(|f| named_in(&f.ty, &mut next)),
-            TypeKind::OneOf(o) => o.variants.iter().for_each(|v| named_in(&v.ty, &mut next)),
-            TypeKind::Map(t) | TypeKind::List(t) | TypeKind::Alias(t) => named_in(t, &mut next),
-            TypeKind::Enum(_) | TypeKind::FreeForm => {}
-        }
-        stack.extend(next.into_iter().filter(|n| !seen.contains(n)));
-    }
-    seen
-}
-
-fn named_in(ty: &TypeRef, out: &mut Vec<String>) {
-    match ty {
-        TypeRef::Named(name) => out.push(name.clone()),
-        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-            named_in(inner, out)
-        }
-        TypeRef::Primitive(_) | TypeRef::Any => {}
-    }
 }
 
 #[cfg(test)]

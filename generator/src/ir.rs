@@ -38,6 +38,35 @@ pub struct Api {
 }
 
 impl Api {
+    /// Every named type reachable from `roots` through fields, items, map
+    /// values, aliases and alternatives, the roots included.
+    pub fn reachable(
+        &self,
+        roots: impl IntoIterator<Item = String>,
+    ) -> std::collections::BTreeSet<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut todo: Vec<String> = roots.into_iter().collect();
+        while let Some(name) = todo.pop() {
+            if seen.contains(&name) {
+                continue;
+            }
+            if let Some(ty) = self.find_type(&name) {
+                match &ty.kind {
+                    TypeKind::Struct(s) => s.fields.iter().for_each(|f| f.ty.push_named(&mut todo)),
+                    TypeKind::OneOf(o) => {
+                        o.variants.iter().for_each(|v| v.ty.push_named(&mut todo))
+                    }
+                    TypeKind::Map(t) | TypeKind::List(t) | TypeKind::Alias(t) => {
+                        t.push_named(&mut todo)
+                    }
+                    TypeKind::Enum(_) | TypeKind::FreeForm => {}
+                }
+            }
+            seen.insert(name);
+        }
+        seen
+    }
+
     /// Whether every operation (or, without operations, the root
     /// requirement) needs a credential and none offers an anonymous
     /// alternative: the client's `build()` then insists on one.
@@ -378,6 +407,19 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
     /// Any JSON value.
     Any,
+}
+
+impl TypeRef {
+    /// Pushes the names of the named types this reference mentions.
+    pub fn push_named(&self, into: &mut Vec<String>) {
+        match self {
+            TypeRef::Named(name) => into.push(name.clone()),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.push_named(into)
+            }
+            TypeRef::Primitive(_) | TypeRef::Any => {}
+        }
+    }
 }
 
 /// Scalars and their Rust representation.

@@ -31,7 +31,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::ir::{Api, TypeKind, TypeRef};
+use crate::ir::Api;
 pub use render::{json, markdown};
 pub use rules::{Rule, Section};
 pub use version::{next_version, VersionError};
@@ -192,59 +192,22 @@ fn reachability(
     for op in api.groups.iter().flat_map(|g| &g.operations) {
         let mut request = Vec::new();
         for p in &op.parameters {
-            named_in(&p.ty, &mut request);
+            p.ty.push_named(&mut request);
         }
         if let Some(body) = &op.body {
-            named_in(&body.ty, &mut request);
+            body.ty.push_named(&mut request);
         }
         let mut response = Vec::new();
         for r in &op.responses {
             if let Some(body) = &r.body {
-                named_in(&body.ty, &mut response);
+                body.ty.push_named(&mut response);
             }
         }
-        let request = closure(api, request);
+        let request = api.reachable(request);
         sent.extend(request.iter().cloned());
-        for name in request.into_iter().chain(closure(api, response)) {
+        for name in request.into_iter().chain(api.reachable(response)) {
             reach.entry(name).or_default().insert(op.id.clone());
         }
-    }
-}
-
-/// Every type reachable from `start` in `api`, `start` included.
-fn closure(api: &Api, start: Vec<String>) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut todo = start;
-    while let Some(name) = todo.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        let Some(ty) = api.find_type(&name) else {
-            continue;
-        };
-        match &ty.kind {
-            TypeKind::Struct(s) => s.fields.iter().for_each(|f| named_in(&f.ty, &mut todo)),
-            TypeKind::Map(inner) | TypeKind::List(inner) | TypeKind::Alias(inner) => {
-                named_in(inner, &mut todo)
-            }
-            TypeKind::OneOf(one_of) => one_of
-                .variants
-                .iter()
-                .for_each(|v| named_in(&v.ty, &mut todo)),
-            TypeKind::Enum(_) | TypeKind::FreeForm => {}
-        }
-    }
-    seen
-}
-
-/// Pushes the named types `ty` mentions.
-fn named_in(ty: &TypeRef, into: &mut Vec<String>) {
-    match ty {
-        TypeRef::Named(name) => into.push(name.clone()),
-        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-            named_in(inner, into)
-        }
-        TypeRef::Primitive(_) | TypeRef::Any => {}
     }
 }
 
