@@ -253,7 +253,13 @@ pub fn show_response(api: &Api, op: &Operation) -> Option<String> {
             )
         })
         .find_map(|r| r.body.as_ref())?;
-    let TypeKind::Struct(s) = &named_type(api, &body.ty)?.kind else {
+    let named = named_type(api, &body.ty)?;
+    // Only when the call returns that struct itself: with a success status
+    // that has no body it is an `Option`, with several success types JSON.
+    if super::output_type(api, op) != named.name {
+        return None;
+    }
+    let TypeKind::Struct(s) = &named.kind else {
         return None;
     };
     const SECRET: &[&str] = &[
