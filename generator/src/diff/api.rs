@@ -113,7 +113,7 @@ pub(super) fn compare(cx: &mut Cx<'_>) {
 fn schemes(cx: &mut Cx<'_>, client: &str) {
     let (old, new) = (cx.old, cx.new);
     for scheme in &old.security_schemes {
-        let pointer = super::pointer_child("#/components/securitySchemes", &scheme.key);
+        let pointer = crate::diagnostics::child("#/components/securitySchemes", &scheme.key);
         let rust = format!("{client}Builder::{}", scheme.setter);
         match new.security_schemes.iter().find(|s| s.key == scheme.key) {
             None => cx.push(
@@ -154,7 +154,7 @@ fn schemes(cx: &mut Cx<'_>, client: &str) {
         cx.push(
             &rules::SECURITY_SCHEME_ADDED,
             format!("{client}Builder::{}", scheme.setter),
-            super::pointer_child("#/components/securitySchemes", &scheme.key),
+            crate::diagnostics::child("#/components/securitySchemes", &scheme.key),
             vec![],
             format!("a new way to authenticate: {}.", kind(&scheme.kind)),
         );

@@ -211,11 +211,6 @@ fn reachability(
     }
 }
 
-/// Appends one reference token to a JSON pointer, escaped (RFC 6901).
-fn pointer_child(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", token.replace('~', "~0").replace('/', "~1"))
-}
-
 /// `text` in backticks, for messages.
 fn code(text: impl std::fmt::Display) -> String {
     format!("`{text}`")

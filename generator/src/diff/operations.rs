@@ -121,7 +121,7 @@ fn groups(cx: &mut Cx<'_>) {
             operations: _,
         } = group;
         let rust = format!("{client}::{module}()");
-        let pointer = super::pointer_child("#/tags", name);
+        let pointer = crate::diagnostics::child("#/tags", name);
         // A group whose every operation moved to one new group was renamed.
         let now = new.groups.iter().find(|g| g.name == *name).or_else(|| {
             new.groups.iter().find(|g| {
@@ -175,7 +175,7 @@ fn groups(cx: &mut Cx<'_>) {
         cx.push(
             &rules::GROUP_ADDED,
             format!("{client}::{}()", group.module),
-            super::pointer_child("#/tags", &group.name),
+            crate::diagnostics::child("#/tags", &group.name),
             ids(group),
             format!("a new group of {} operation(s).", group.operations.len()),
         );

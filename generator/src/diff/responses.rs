@@ -30,7 +30,7 @@ pub(super) fn compare(
             description,
             body,
         } = response;
-        let at = super::pointer_child(&pointer, &status_key(*status));
+        let at = crate::diagnostics::child(&pointer, &status_key(*status));
         let success = is_success(*status);
         let Some(now) = new.responses.iter().find(|r| r.status == *status) else {
             let (rule, message) = if success {
@@ -108,7 +108,7 @@ pub(super) fn compare(
         .iter()
         .filter(|r| !old.responses.iter().any(|o| o.status == r.status))
     {
-        let at = super::pointer_child(&pointer, &status_key(response.status));
+        let at = crate::diagnostics::child(&pointer, &status_key(response.status));
         let (rule, message) = if is_success(response.status) {
             (
                 &rules::SUCCESS_STATUS_ADDED,

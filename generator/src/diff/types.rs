@@ -258,7 +258,8 @@ fn field(cx: &mut Cx<'_>, old: &Field, new: &Field, item: &Item<'_>) {
         secret,
     } = old;
     let rust = format!("{}::{}", item.rust, new.rust_name);
-    let pointer = super::pointer_child(&format!("{}/properties", item.pointer), &new.wire_name);
+    let pointer =
+        crate::diagnostics::child(&format!("{}/properties", item.pointer), &new.wire_name);
     let push = |cx: &mut Cx<'_>, rule: &'static Rule, message: String| {
         cx.push(rule, &rust, &pointer, item.operations.to_vec(), message);
     };

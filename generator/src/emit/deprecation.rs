@@ -53,7 +53,7 @@ pub fn attribute(
 /// The types whose use means using something deprecated: deprecated
 /// types, and structs with a deprecated field (their own code and the
 /// code that reads their fields use it).
-fn owners(api: &Api) -> Vec<&str> {
+pub(super) fn owners(api: &Api) -> Vec<&str> {
     api.types
         .iter()
         .filter(|t| {
@@ -74,7 +74,11 @@ pub fn allow_where_used(cx: &Context<'_>, path: &str, tokens: TokenStream) -> To
             .iter()
             .flat_map(|g| &g.operations)
             .any(|o| o.deprecated);
-    let uses = forwards_deprecated || owners(cx.api).iter().any(|name| mentions(&tokens, name));
+    let uses = forwards_deprecated
+        || cx
+            .deprecated_owners
+            .iter()
+            .any(|name| mentions(&tokens, name));
     if uses {
         quote! {
             // The document deprecates items this file must still use.

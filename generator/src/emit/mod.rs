@@ -42,6 +42,9 @@ pub(crate) struct Context<'a> {
     pub header: String,
     /// The per-group Cargo features, when the API has enough groups.
     pub features: Option<crate::features::Plan>,
+    /// The types whose use means using something deprecated (see
+    /// [`deprecation::owners`]), found once for every file.
+    pub deprecated_owners: Vec<&'a str>,
 }
 
 /// Builds every file of the generated crate.
@@ -79,6 +82,7 @@ pub fn emit_crate(
             options.spec_label
         ),
         features: crate::features::plan(api),
+        deprecated_owners: deprecation::owners(api),
     };
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), cargo_toml(&cx));
