@@ -160,7 +160,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let clerk = Clerk::builder()
         .bearer_auth(TOKEN)
         .server_url(&base)
-        .http_client(http.clone())
+        .http_client(reqwest::Client::builder().timeout(Duration::from_secs(10)))
         .retry_config(RetryConfig::none())
         .build()?;
     let url = format!("{base}/machine_tokens");

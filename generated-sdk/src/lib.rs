@@ -39,6 +39,7 @@ pub use runtime::Backoff;
 pub use runtime::BodyError;
 pub use runtime::BodyFailure;
 pub use runtime::ClientBuilder;
+pub use runtime::DEFAULT_CONNECT_TIMEOUT;
 pub use runtime::DecodeError;
 pub use runtime::Error;
 pub use runtime::File;

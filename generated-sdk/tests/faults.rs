@@ -10,7 +10,7 @@ mod common;
 
 use std::time::Duration;
 
-use clerk_backend_api::models::CreateMachineTokenRequestBody;
+use clerk_backend_api::models::{CreateMachineTokenRequestBody, VerifyM2mTokenRequestBody};
 use clerk_backend_api::{BodyFailure, Clerk, Error, RetryConfig};
 use common::TOKEN;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -95,6 +95,30 @@ async fn a_connection_closed_mid_body_keeps_status_headers_and_what_arrived() {
     assert_no_token(&error);
 }
 
+/// The machine token's JWT is a secret: a body cut off after it arrived
+/// keeps the bytes for code, and `Display` and `Debug` show only how many.
+#[tokio::test]
+async fn a_body_cut_off_after_a_secret_does_not_print_it() {
+    let reply = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"object\":\"token\",\"jwt\":\"eyJ.live.jwt";
+    for hold in [Duration::ZERO, Duration::from_secs(2)] {
+        let error = create(misbehaving_server(reply, hold).await).await;
+        let Error::Body(body) = &error else {
+            panic!("expected Error::Body, got {error:?}")
+        };
+        assert!(String::from_utf8_lossy(&body.received).contains("eyJ.live.jwt"));
+        let shown = format!("{error}\n{error:?}\n{error:#?}");
+        assert!(!shown.contains("eyJ.live.jwt"), "{shown}");
+        let length = body.received.len();
+        assert!(
+            shown.contains(&format!("{length} bytes, not shown")),
+            "{shown}"
+        );
+        let hidden = format!("<{length} bytes, hidden: may hold secrets>");
+        assert!(shown.contains(&hidden), "{shown}");
+        assert_no_token(&error);
+    }
+}
+
 #[tokio::test]
 async fn a_server_that_hangs_after_the_headers_times_out_with_the_headers() {
     let reply =
@@ -137,6 +161,15 @@ async fn html_instead_of_json_is_a_decode_error_with_the_page() {
         Some(&"text/html".parse().expect("header value"))
     );
     assert!(decode.body.starts_with(b"<html>maintenance</html>"));
+    // A created machine token's response holds a JWT, so its body is not
+    // shown (tests/secrets.rs); an operation without secrets shows it.
+    assert!(error.to_string().contains("27 bytes, not shown"), "{error}");
+    let error = client(misbehaving_server(reply, Duration::ZERO).await)
+        .m2m()
+        .verify_token(VerifyM2mTokenRequestBody::new("mt_faults"))
+        .await
+        .expect_err("the server misbehaves");
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
     assert!(error.to_string().contains("maintenance"), "{error}");
     assert_no_token(&error);
 }

@@ -12,7 +12,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clerk_backend_api::models::CreateMachineTokenRequestBody;
-use clerk_backend_api::{Clerk, Error, Hook, HookContext, Response, RetryConfig, StatusMatch};
+use clerk_backend_api::{
+    Backoff, Clerk, Error, Hook, HookContext, Response, RetryConfig, StatusMatch,
+};
 use common::{TOKEN, builder, client, fast_retries, token_body};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -98,11 +100,28 @@ async fn the_spec_default_policy_retries_5xx() {
 #[tokio::test]
 async fn honours_retry_after_seconds() {
     let server = flaky_server(429, 1, &[("retry-after", "1")]).await;
+    // Waits are capped at 20 ms, and so is a `Retry-After` unless its own
+    // cap is raised.
+    let quick = Backoff::new()
+        .initial_interval(Duration::from_millis(5))
+        .max_interval(Duration::from_millis(20))
+        .max_elapsed_time(Duration::from_secs(5));
+    let only_429 = &[StatusMatch::Exact(429)][..];
+    let error = client(&server)
+        .machine_tokens()
+        .create(body())
+        .retries(RetryConfig::backoff(quick).status_codes(only_429))
+        .await
+        .expect_err("a 1 s wait is past the 20 ms cap");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(request_count(&server).await, 1);
+    let server = flaky_server(429, 1, &[("retry-after", "1")]).await;
     let start = Instant::now();
+    let quick = quick.max_retry_after(Duration::from_secs(2));
     client(&server)
         .machine_tokens()
         .create(body())
-        .retries(fast_retries(Duration::from_secs(5)).status_codes(&[StatusMatch::Exact(429)][..]))
+        .retries(RetryConfig::backoff(quick).status_codes(only_429))
         .await
         .expect("second attempt succeeds");
     assert!(

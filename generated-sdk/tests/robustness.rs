@@ -340,6 +340,39 @@ async fn the_user_agent_names_the_sdk_and_the_api_and_can_be_replaced() {
     assert!(matches!(bad, Err(Error::Config(_))));
 }
 
+/// The secret key never reaches another origin: the redirect comes back as
+/// `Error::Redirect` with its status and `Location`, through the generated
+/// decoding of an undocumented status.
+#[tokio::test]
+async fn a_redirect_to_another_origin_keeps_the_secret_key_home() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body()))
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    let location = format!("{}/v1/machine_tokens", elsewhere.uri());
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", location.as_str()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .machine_tokens()
+        .create(body())
+        .await
+        .expect_err("not followed");
+    assert!(matches!(error, Error::Redirect(_)), "{error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(307));
+    let sent_location = error.headers().and_then(|h| h.get("location"));
+    assert_eq!(
+        sent_location.and_then(|v| v.to_str().ok()),
+        Some(location.as_str())
+    );
+    assert!(!error.is_retryable());
+    assert_eq!(request_count(&elsewhere).await, 0);
+}
+
 #[tokio::test]
 async fn a_custom_http_client_keeps_its_own_headers() {
     let server = MockServer::start().await;
@@ -353,9 +386,7 @@ async fn a_custom_http_client_keeps_its_own_headers() {
     defaults.insert("x-from-client", "yes".parse().expect("valid"));
     let http = reqwest::Client::builder()
         .user_agent("their-agent/1")
-        .default_headers(defaults)
-        .build()
-        .expect("a client");
+        .default_headers(defaults);
     let clerk = builder(&server).http_client(http).build().expect("valid");
     clerk
         .machine_tokens()

@@ -83,6 +83,10 @@ pub enum WarningKind {
     /// required string, an unknown security scheme is skipped, ...).
     /// `--strict` turns these into errors.
     Repair,
+    /// The document is valid and generates as written, but probably not as
+    /// the maintainer means it (a field named like a credential that is not
+    /// marked secret).
+    Advice,
 }
 
 impl Warning {
@@ -92,6 +96,15 @@ impl Warning {
             pointer: pointer.into(),
             message: message.into(),
             kind: WarningKind::Fallback,
+        }
+    }
+
+    /// Advice about the construct at `pointer`.
+    pub fn advice(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Warning {
+            pointer: pointer.into(),
+            message: message.into(),
+            kind: WarningKind::Advice,
         }
     }
 

@@ -26,6 +26,7 @@ fn every_bad_spec_gets_an_answer_a_maintainer_can_act_on() {
                     let kind = match warning.kind {
                         generator::WarningKind::Repair => "repaired",
                         generator::WarningKind::Fallback => "warning",
+                        generator::WarningKind::Advice => "advice",
                     };
                     text.push_str(&format!("{kind}: {warning}\n"));
                 }

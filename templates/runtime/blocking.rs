@@ -99,6 +99,15 @@ impl<'c, O> Request<'c, O> {
         }
     }
 
+    /// Declares this call safe to repeat; see the async
+    /// `Request::assume_idempotent`.
+    pub fn assume_idempotent(self) -> Self {
+        Self {
+            inner: self.inner.assume_idempotent(),
+            ..self
+        }
+    }
+
     /// Adds (or replaces) a header for this call; see the async `Request::header`.
     pub fn header(self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
         Self {

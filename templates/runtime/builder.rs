@@ -131,7 +131,8 @@ pub struct ClientBuilder<C> {
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) user_agent: Option<String>,
     pub(crate) hooks: Vec<Arc<dyn Hook>>,
-    pub(crate) http: Option<reqwest::Client>,
+    pub(crate) http: Option<reqwest::ClientBuilder>,
+    pub(crate) connect_timeout: Option<Duration>,
     pub(crate) credentials: Vec<Option<Credential>>,
     client: PhantomData<fn() -> C>,
 }
@@ -148,6 +149,7 @@ impl<C> ClientBuilder<C> {
             user_agent: None,
             hooks: Vec::new(),
             http: None,
+            connect_timeout: None,
             credentials: vec![None; api.security_schemes.len()],
             client: PhantomData,
         }
@@ -208,11 +210,28 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Uses this `reqwest::Client` (proxies, TLS, connection pool...)
-    /// instead of a default one. Its own default headers, `User-Agent`
-    /// included, are kept (unless [`user_agent`](Self::user_agent) is set).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+    /// Builds the HTTP client from this `reqwest::ClientBuilder` (proxies,
+    /// TLS, connection pool...) instead of the default one. Its own default
+    /// headers, `User-Agent` included, are kept (unless
+    /// [`user_agent`](Self::user_agent) is set), and so is its connect
+    /// timeout (unless [`connect_timeout`](Self::connect_timeout) is set).
+    ///
+    /// Its redirect policy is replaced by the SDK's, which follows redirects
+    /// only within the origin a request was built for, and it sends no
+    /// `Referer`: a builder rather than a built client, so that no client
+    /// can take a credential to another origin.
+    pub fn http_client(mut self, client: reqwest::ClientBuilder) -> Self {
         self.http = Some(client);
+        self
+    }
+
+    /// Sets how long opening a connection may take before the attempt
+    /// fails as a connection error. Default: 10 s
+    /// ([`DEFAULT_CONNECT_TIMEOUT`](crate::DEFAULT_CONNECT_TIMEOUT))
+    /// with the default HTTP client; the given builder's own with
+    /// [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
         self
     }
 
@@ -244,6 +263,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("retries", &self.retries)
             .field("timeout", &self.timeout)
             .field("total_timeout", &self.total_timeout)
+            .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
             .field("hooks", &self.hooks.len())
             .field("credentials", &self.credentials)

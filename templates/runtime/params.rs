@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::error::Error;
 use super::file::File;
 use super::request::{Body, Prepared};
+use super::validate::{Loc, Rule, ValidationError};
 
 /// Left as they are in a path segment or form value: RFC 3986 unreserved.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -57,8 +58,25 @@ fn number_text(number: &serde_json::Number) -> String {
 
 /// A path parameter (style `simple`), percent-encoded so that it stays one
 /// segment whatever it holds.
-pub(crate) fn path_segment(value: &dyn erased_serde::Serialize) -> String {
-    utf8_percent_encode(&to_text(value), UNRESERVED).to_string()
+///
+/// Percent-encoding cannot keep `.` and `..` in their segment: URL parsers
+/// resolve them (and `%2e`) as dot segments, so `/things/{id}/members/{m}`
+/// with `m = ".."` would reach `/things/{id}/`. An empty value would also
+/// name another resource (`/members/` instead of one member). All three are
+/// an [`Error::Validation`] naming the parameter (`name`), before anything
+/// is sent.
+pub(crate) fn path_segment(
+    name: &'static str,
+    value: &dyn erased_serde::Serialize,
+) -> Result<String, Error> {
+    let text = to_text(value);
+    if matches!(text.as_str(), "" | "." | "..") {
+        let loc = Loc::Field(&Loc::Root, name);
+        return Err(ValidationError::new(&loc, Rule::PathSegment, format!("{text:?}"), None).into());
+    }
+    // Every byte but the unreserved ones is encoded, `%` included, so a
+    // value such as `%2e%2e` reaches the server as the text it is.
+    Ok(utf8_percent_encode(&text, UNRESERVED).to_string())
 }
 
 /// An array query parameter (style `form`): `name=a&name=b` when exploded,
@@ -263,6 +281,54 @@ mod tests {
         Multipart::new().finish(&mut other);
         let other_type = other.body.expect("a body is set").content_type;
         assert_ne!(other_type, body.content_type);
+    }
+
+    /// The path a template `/things/t1/members/{member}` reaches once the
+    /// segment is joined and the URL parsed, as the send path does.
+    fn reached(member: &str) -> Result<String, Error> {
+        let segment = path_segment("member", &member)?;
+        let url = reqwest::Url::parse(&format!("https://h/things/t1/members/{segment}"))
+            .expect("a percent-encoded segment parses");
+        Ok(url.path().to_owned())
+    }
+
+    #[test]
+    fn a_path_parameter_stays_in_its_segment() {
+        for (value, path) in [
+            ("a/b", "/things/t1/members/a%2Fb"),
+            ("a?b=1", "/things/t1/members/a%3Fb%3D1"),
+            ("a#b", "/things/t1/members/a%23b"),
+            ("a b", "/things/t1/members/a%20b"),
+            ("é", "/things/t1/members/%C3%A9"),
+            ("100%", "/things/t1/members/100%25"),
+            // Encoded dots reach the server as text, never as dot segments.
+            ("%2e%2e", "/things/t1/members/%252e%252e"),
+            ("%2E", "/things/t1/members/%252E"),
+            (".%2e", "/things/t1/members/.%252e"),
+            ("...", "/things/t1/members/..."),
+            ("a..b", "/things/t1/members/a..b"),
+            ("../x", "/things/t1/members/..%2Fx"),
+        ] {
+            assert_eq!(reached(value).ok().as_deref(), Some(path), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn dot_segments_and_empty_values_are_refused_before_sending() {
+        for value in [".", "..", ""] {
+            let Err(Error::Validation(error)) = reached(value) else {
+                panic!("{value:?} must be refused");
+            };
+            assert_eq!(error.path, "member");
+            assert_eq!(error.rule, Rule::PathSegment);
+            assert_eq!(error.value, format!("{value:?}"));
+            assert_eq!(
+                error.to_string(),
+                format!("member: must be one path segment (not empty, `.` or `..`), got {value:?}")
+            );
+        }
+        // Numbers and other types go through the same check.
+        assert_eq!(path_segment("n", &7).ok().as_deref(), Some("7"));
     }
 
     #[test]

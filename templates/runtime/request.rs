@@ -68,6 +68,12 @@ pub struct Prepared {
     pub security: &'static [&'static [usize]],
     /// The operation's retry override from the spec.
     pub retries: Option<&'static RetryConfig>,
+    /// The idempotency-key header the spec declares on the operation
+    /// (lower case): a POST or PATCH that carries it is retried like a PUT.
+    pub idempotency_key: Option<&'static str>,
+    /// Whether a success response can hold a field the spec marks secret:
+    /// errors then keep its raw body for code but never show it.
+    pub secret_response: bool,
 }
 
 impl Prepared {
@@ -93,6 +99,8 @@ impl Prepared {
             body: None,
             security: &[],
             retries: None,
+            idempotency_key: None,
+            secret_response: false,
         }
     }
 
@@ -134,6 +142,8 @@ pub struct CallOptions {
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) server_url: Option<String>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    /// The caller vouches that sending this call twice does no harm.
+    pub(crate) assume_idempotent: bool,
     /// The first invalid option, reported when the request is awaited.
     pub(crate) invalid: Option<String>,
 }
@@ -191,6 +201,21 @@ impl<'c, O> Request<'c, O> {
     /// Overrides the server URL for this call.
     pub fn server_url(mut self, url: impl Into<String>) -> Self {
         self.options.server_url = Some(url.into());
+        self
+    }
+
+    /// Declares that sending this call more than once does no harm (the
+    /// server deduplicates it, or repeating it is harmless), so that it is
+    /// retried like a PUT.
+    ///
+    /// Without it, a POST or PATCH is retried only when it provably never
+    /// reached the server (the connection could not be opened) or when the
+    /// server answered a status the retry policy lists: not after a timeout
+    /// or a broken response, since the server may have acted on it. A
+    /// request carrying the idempotency key its operation declares is
+    /// retried like a PUT without this.
+    pub fn assume_idempotent(mut self) -> Self {
+        self.options.assume_idempotent = true;
         self
     }
 

@@ -143,3 +143,35 @@ async fn uploads_send_file_parts_with_name_and_type() {
     assert!(parts[0].0.contains("Content-Type: application/octet-stream"), "{}", parts[0].0);
     assert_eq!(parts[0].1, b"GIF89a");
 }
+
+/// A user id taken from a web request cannot climb out of its segment:
+/// `..`, `.` and an empty id would address `/v1/users` itself, so they are
+/// refused before anything is sent; every other value stays one segment.
+#[tokio::test]
+async fn a_path_parameter_never_leaves_its_segment() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
+        .mount(&server)
+        .await;
+    for id in ["..", ".", ""] {
+        let error = client(&server).users().delete(id).await.expect_err(id);
+        let clerk_sdk::Error::Validation(error) = error else {
+            panic!("{id:?}: {error:?}");
+        };
+        assert_eq!(error.path, "user_id");
+        assert_eq!(error.rule, clerk_sdk::Rule::PathSegment);
+    }
+    assert!(server.received_requests().await.expect("recording on").is_empty());
+    for (id, sent) in [
+        ("a/../b", "/v1/users/a%2F..%2Fb"),
+        ("%2e%2e", "/v1/users/%252e%252e"),
+        ("user 1?#", "/v1/users/user%201%3F%23"),
+        ("ü", "/v1/users/%C3%BC"),
+    ] {
+        let _ = client(&server).users().delete(id).await;
+        let requests = server.received_requests().await.expect("recording on");
+        let request = requests.last().expect("sent");
+        assert_eq!(request.url.path(), sent, "{id:?}");
+    }
+}

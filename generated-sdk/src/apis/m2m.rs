@@ -238,6 +238,7 @@ impl Operation for CreateM2mToken {
         );
         prepared.accept("application/json");
         prepared.security = &[&[0]];
+        prepared.secret_response = true;
         {
             let body = &self.body;
             prepared.json_body(body)?;
@@ -301,7 +302,11 @@ impl Operation for RevokeM2mToken {
         let mut prepared = Prepared::with_path(
             Self::OPERATION_ID,
             Method::POST,
-            ["/m2m_tokens/", &params::path_segment(&self.m2m_token_id), "/revoke"]
+            [
+                "/m2m_tokens/",
+                &params::path_segment("m2m_token_id", &self.m2m_token_id)?,
+                "/revoke",
+            ]
                 .concat(),
         );
         prepared.accept("application/json");

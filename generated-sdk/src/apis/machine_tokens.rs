@@ -55,6 +55,7 @@ impl Operation for CreateMachineToken {
         );
         prepared.accept("application/json");
         prepared.security = &[&[0]];
+        prepared.secret_response = true;
         {
             let body = &self.body;
             prepared.json_body(body)?;

@@ -19,7 +19,7 @@ static SCOPES_PATTERN_2: LazyLock<Regex> = LazyLock::new(|| {
 use super::CreateM2mTokenObject;
 
 /// The body of a `CreateM2mToken` response (201).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateM2mTokenResponseBody {
     /// The `object` field.
@@ -53,6 +53,27 @@ pub struct CreateM2mTokenResponseBody {
     pub created_at: f64,
     /// The timestamp for when the token was last updated, in milliseconds.
     pub updated_at: f64,
+}
+
+/// Fields of `format: password` are shown as `***`.
+impl std::fmt::Debug for CreateM2mTokenResponseBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateM2mTokenResponseBody")
+            .field("object", &self.object)
+            .field("id", &self.id)
+            .field("subject", &self.subject)
+            .field("claims", &self.claims)
+            .field("scopes", &self.scopes)
+            .field("token", &"***")
+            .field("revoked", &self.revoked)
+            .field("revocation_reason", &self.revocation_reason)
+            .field("expired", &self.expired)
+            .field("expiration", &self.expiration)
+            .field("last_used_at", &self.last_used_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
 }
 
 de::struct_serde! {

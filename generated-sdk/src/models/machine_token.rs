@@ -6,13 +6,23 @@ use crate::ValidationError;
 use super::MachineTokenObject;
 
 /// The `MachineToken` schema.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MachineToken {
     /// The `object` field.
     pub object: MachineTokenObject,
     /// The `jwt` field.
     pub jwt: String,
+}
+
+/// Fields of `format: password` are shown as `***`.
+impl std::fmt::Debug for MachineToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MachineToken")
+            .field("object", &self.object)
+            .field("jwt", &"***")
+            .finish()
+    }
 }
 
 de::struct_serde! {

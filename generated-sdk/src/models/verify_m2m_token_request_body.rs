@@ -5,11 +5,18 @@ use crate::runtime::validate::Loc;
 use crate::ValidationError;
 
 /// The body of a `VerifyM2mToken` request.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenRequestBody {
     /// The `token` field.
     pub token: String,
+}
+
+/// Fields of `format: password` are shown as `***`.
+impl std::fmt::Debug for VerifyM2mTokenRequestBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifyM2mTokenRequestBody").field("token", &"***").finish()
+    }
 }
 
 de::struct_serde! {

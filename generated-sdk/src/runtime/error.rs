@@ -22,6 +22,12 @@ pub enum Error {
     Api(Box<ApiError>),
     /// The server answered with a status the spec does not document.
     UnexpectedStatus(Box<ResponseError>),
+    /// The server redirected the request to another origin (scheme, host or
+    /// port), `https` to `http` included. It was not followed, so that no
+    /// credential leaves the origin the request was built for; the target
+    /// is the response's `Location` header. Redirects within the origin are
+    /// followed.
+    Redirect(Box<ResponseError>),
     /// The response body did not match its schema.
     Decode(Box<DecodeError>),
     /// The request could not be sent or the response not received
@@ -69,7 +75,9 @@ pub struct ResponseError {
 }
 
 /// A response whose body could not be read to the end.
-#[derive(Debug)]
+///
+/// When the operation's response can hold a secret, `Display` and `Debug`
+/// show how many bytes arrived but not the bytes; `received` has them.
 #[non_exhaustive]
 pub struct BodyError {
     /// The HTTP status.
@@ -80,6 +88,8 @@ pub struct BodyError {
     pub received: Bytes,
     /// Why reading stopped.
     pub failure: BodyFailure,
+    /// Whether the body is left out of `Display` and `Debug`.
+    pub(crate) hidden: bool,
 }
 
 /// Why a response body could not be read to the end.
@@ -93,7 +103,10 @@ pub enum BodyFailure {
 }
 
 /// A response whose body did not match its schema.
-#[derive(Debug)]
+///
+/// When the operation's response can hold a secret (a field the spec marks
+/// `format: password`), `Display` and `Debug` show the body's length and
+/// what did not match, never the bytes; `body` keeps them for diagnosis.
 #[non_exhaustive]
 pub struct DecodeError {
     /// The HTTP status.
@@ -104,6 +117,54 @@ pub struct DecodeError {
     pub body: Bytes,
     /// What did not match.
     pub source: serde_json::Error,
+    /// Whether the body is left out of `Display` and `Debug`.
+    pub(crate) hidden: bool,
+}
+
+/// A raw body in `Debug` output: its length alone when it is hidden.
+struct ShownBody<'a> {
+    bytes: &'a Bytes,
+    hidden: bool,
+}
+
+impl fmt::Debug for ShownBody<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.hidden {
+            write!(f, "<{} bytes, hidden: may hold secrets>", self.bytes.len())
+        } else {
+            fmt::Debug::fmt(self.bytes, f)
+        }
+    }
+}
+
+impl fmt::Debug for BodyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let received = ShownBody {
+            bytes: &self.received,
+            hidden: self.hidden,
+        };
+        f.debug_struct("BodyError")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("received", &received)
+            .field("failure", &self.failure)
+            .finish()
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = ShownBody {
+            bytes: &self.body,
+            hidden: self.hidden,
+        };
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &body)
+            .field("source", &self.source)
+            .finish()
+    }
 }
 
 impl Error {
@@ -116,7 +177,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::UnexpectedStatus(e) => Some(e.status),
+            Error::UnexpectedStatus(e) | Error::Redirect(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             Error::Body(e) => Some(e.status),
             Error::Transport(e) => e.status(),
@@ -128,7 +189,7 @@ impl Error {
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
             Error::Api(e) => Some(&e.headers),
-            Error::UnexpectedStatus(e) => Some(&e.headers),
+            Error::UnexpectedStatus(e) | Error::Redirect(e) => Some(&e.headers),
             Error::Decode(e) => Some(&e.headers),
             Error::Body(e) => Some(&e.headers),
             _ => None,
@@ -139,7 +200,7 @@ impl Error {
     pub fn raw_body(&self) -> Option<&[u8]> {
         match self {
             Error::Api(e) => Some(&e.raw),
-            Error::UnexpectedStatus(e) => Some(&e.body),
+            Error::UnexpectedStatus(e) | Error::Redirect(e) => Some(&e.body),
             Error::Decode(e) => Some(&e.body),
             Error::Body(e) => Some(&e.received),
             _ => None,
@@ -168,6 +229,13 @@ impl Error {
         }
     }
 
+    /// Whether the request provably never reached the server: the
+    /// connection could not be opened (refused, DNS, TLS handshake, connect
+    /// timeout). A POST that failed so is safe to send again.
+    pub(crate) fn never_sent(&self) -> bool {
+        matches!(self, Error::Transport(e) if e.is_connect())
+    }
+
     /// Whether this is a failure to connect or a timeout (the errors
     /// `retry_connection_errors` retries).
     pub(crate) fn is_connection_error(&self) -> bool {
@@ -187,6 +255,7 @@ impl fmt::Display for Error {
         match self {
             Error::Api(e) => e.fmt(f),
             Error::UnexpectedStatus(e) => e.fmt(f),
+            Error::Redirect(e) => write_redirect(f, e),
             Error::Decode(e) => e.fmt(f),
             // The inner error is the `source()`, so it is not repeated here.
             Error::Transport(_) => f.write_str("HTTP transport error"),
@@ -244,6 +313,32 @@ fn write_body(f: &mut fmt::Formatter<'_>, body: &[u8]) -> fmt::Result {
     Ok(())
 }
 
+/// A redirect that was not followed. Only the target's origin is shown: the
+/// rest of a `Location` may hold a signed URL's secrets.
+fn write_redirect(f: &mut fmt::Formatter<'_>, e: &ResponseError) -> fmt::Result {
+    let target = e
+        .headers
+        .get(reqwest::header::LOCATION)
+        .and_then(|location| location.to_str().ok())
+        .and_then(|location| reqwest::Url::parse(location).ok())
+        .map(|url| url.origin().ascii_serialization());
+    write!(f, "redirect (HTTP {}) ", e.status)?;
+    match target {
+        Some(origin) => write!(f, "to {origin} "),
+        None => f.write_str("to a relative or unreadable location "),
+    }?;
+    f.write_str("not followed: it leaves the origin the request was built for")
+}
+
+/// Writes `body` as [`write_body`] does, or only its length when `hidden`.
+fn write_shown_body(f: &mut fmt::Formatter<'_>, body: &[u8], hidden: bool) -> fmt::Result {
+    if hidden {
+        write!(f, "{} bytes, not shown: the response may hold secrets", body.len())
+    } else {
+        write_body(f, body)
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "API error (HTTP {}): ", self.status)?;
@@ -262,7 +357,7 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // What did not match is the `source()`.
         write!(f, "failed to decode the response (HTTP {}); body: ", self.status)?;
-        write_body(f, &self.body)
+        write_shown_body(f, &self.body, self.hidden)
     }
 }
 
@@ -283,7 +378,7 @@ impl fmt::Display for BodyError {
                 self.received.len()
             )?,
         }
-        write_body(f, &self.received)
+        write_shown_body(f, &self.received, self.hidden)
     }
 }
 

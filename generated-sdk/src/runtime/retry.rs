@@ -4,7 +4,9 @@ use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
+
+use super::error::Error;
 
 /// A status code, or a class of them, that triggers a retry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -45,18 +47,41 @@ pub struct Backoff {
     pub max_elapsed_time: Duration,
     /// Growth factor of the wait between retries.
     pub exponent: f64,
+    /// The most attempts one call makes, the first included; `None`: as
+    /// many as `max_elapsed_time` allows.
+    pub max_attempts: Option<u32>,
+    /// The longest `Retry-After` the client waits for: a response asking
+    /// for a longer wait is returned at once. `None`: `max_interval`.
+    pub max_retry_after: Option<Duration>,
 }
 
 impl Backoff {
-    /// First wait 500 ms, growing x1.5 per retry, each wait capped at 60 s,
-    /// no retry past 1 h; change each with its setter.
+    /// First wait 500 ms, growing x1.5 per retry, each wait capped at 60 s
+    /// (a `Retry-After` too), no retry past 1 h, no cap on attempts; change
+    /// each with its setter.
     pub const fn new() -> Self {
         Self {
             initial_interval: Duration::from_millis(500),
             max_interval: Duration::from_secs(60),
             max_elapsed_time: Duration::from_secs(3600),
             exponent: 1.5,
+            max_attempts: None,
+            max_retry_after: None,
         }
+    }
+
+    /// Sets the most attempts one call makes, the first included (`1`: no
+    /// retry).
+    pub const fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = Some(attempts);
+        self
+    }
+
+    /// Sets the longest `Retry-After` the client waits for (default:
+    /// `max_interval`); a response asking for longer is returned at once.
+    pub const fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = Some(wait);
+        self
     }
 
     /// Sets the wait before the first retry.
@@ -110,8 +135,16 @@ pub enum RetryStrategy {
 /// them. When no level sets them: 5XX and connection errors.
 ///
 /// A `Retry-After` response header (seconds or HTTP date) replaces the
-/// computed wait; when the wait would end past `max_elapsed_time` (or the
-/// call's total timeout), the last response or error is returned at once.
+/// computed wait; when it asks for more than [`Backoff::max_retry_after`],
+/// or the wait would end past `max_elapsed_time` (or the call's total
+/// timeout), the last response or error is returned at once.
+///
+/// Which failures are retried depends on the method. GET, PUT, DELETE,
+/// HEAD and OPTIONS are retried after any connection error or timeout. A
+/// POST or PATCH may have been acted on once it was sent, so it is retried
+/// only after a failure to connect (it never reached the server), unless it
+/// carries the idempotency key its operation declares or the call says
+/// `assume_idempotent()`. Every method is retried on the listed statuses.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetryConfig {
     strategy: RetryStrategy,
@@ -204,6 +237,17 @@ impl RetryConfig {
 }
 
 impl Policy<'_> {
+    /// Whether a failed attempt is retried: any connection error or timeout
+    /// of a `repeatable` call, only a failure to connect of another.
+    pub(crate) fn retries_error(&self, error: &Error, repeatable: bool) -> bool {
+        self.retry_connection_errors
+            && if repeatable {
+                error.is_connection_error()
+            } else {
+                error.never_sent()
+            }
+    }
+
     /// Whether a response with `status` is retried.
     pub(crate) fn retries_status(&self, status: StatusCode) -> bool {
         self.status_codes.iter().any(|m| m.matches(status))
@@ -220,6 +264,17 @@ impl Policy<'_> {
         let RetryStrategy::Backoff(backoff) = self.strategy else {
             return None;
         };
+        // `retry` retries follow the first attempt.
+        if backoff
+            .max_attempts
+            .is_some_and(|max| retry.saturating_add(1) >= max)
+        {
+            return None;
+        }
+        let longest_wait = backoff.max_retry_after.unwrap_or(backoff.max_interval);
+        if retry_after.is_some_and(|wait| wait > longest_wait) {
+            return None;
+        }
         let delay = retry_after.unwrap_or_else(|| {
             let exponent = i32::try_from(retry).unwrap_or(i32::MAX);
             let grown = backoff.initial_interval.as_secs_f64() * backoff.exponent.powi(exponent);
@@ -232,6 +287,19 @@ impl Policy<'_> {
         let end = elapsed.checked_add(delay)?;
         (end <= backoff.max_elapsed_time).then_some(delay)
     }
+}
+
+/// Whether sending `request` twice is harmless: its method is idempotent
+/// (RFC 9110), it carries the operation's `idempotency_key` header, or the
+/// caller said so.
+pub(crate) fn is_repeatable(
+    request: &reqwest::Request,
+    idempotency_key: Option<&str>,
+    assumed: bool,
+) -> bool {
+    assumed
+        || !matches!(*request.method(), Method::POST | Method::PATCH)
+        || idempotency_key.is_some_and(|name| request.headers().contains_key(name))
 }
 
 /// Parses `Retry-After` (delay in seconds or an HTTP date).
@@ -315,6 +383,66 @@ mod tests {
         let far = retry_after(&headers);
         assert!(far.is_some_and(|wait| wait > Duration::from_secs(100 * 365 * 86_400)));
         assert_eq!(config.delay(0, far, Duration::from_secs(2)), None);
+    }
+
+    #[test]
+    fn only_idempotent_methods_keyed_or_vouched_for_calls_repeat() {
+        let request = |method: Method, key: Option<&'static str>| {
+            let mut request =
+                reqwest::Request::new(method, "http://h/x".parse().expect("a URL"));
+            if let Some(key) = key {
+                request
+                    .headers_mut()
+                    .insert(key, "k-1".parse().expect("a header value"));
+            }
+            request
+        };
+        for method in [Method::GET, Method::PUT, Method::DELETE, Method::HEAD, Method::OPTIONS] {
+            assert!(is_repeatable(&request(method, None), None, false));
+        }
+        for method in [Method::POST, Method::PATCH] {
+            assert!(!is_repeatable(&request(method.clone(), None), None, false));
+            // The declared key, sent: repeatable. Declared but not sent, or
+            // sent under another name: not.
+            let declared = Some("idempotency-key");
+            assert!(is_repeatable(&request(method.clone(), Some("idempotency-key")), declared, false));
+            assert!(!is_repeatable(&request(method.clone(), None), declared, false));
+            assert!(!is_repeatable(&request(method.clone(), Some("x-request-id")), declared, false));
+            assert!(!is_repeatable(&request(method.clone(), Some("idempotency-key")), None, false));
+            assert!(is_repeatable(&request(method, None), None, true));
+        }
+    }
+
+    #[test]
+    fn timeouts_are_retried_only_for_repeatable_calls() {
+        let config = RetryConfig::backoff(Backoff::new());
+        let policy = policy(&config);
+        let timeout = Error::Timeout(Duration::from_secs(1));
+        assert!(policy.retries_error(&timeout, true));
+        assert!(!policy.retries_error(&timeout, false));
+        let off = RetryConfig::backoff(Backoff::new()).retry_connection_errors(false);
+        assert!(!off.resolve(std::iter::empty()).retries_error(&timeout, true));
+    }
+
+    #[test]
+    fn attempts_and_retry_after_waits_are_capped() {
+        let second = Duration::from_secs(1);
+        let capped = RetryConfig::backoff(Backoff::new().max_attempts(3));
+        let capped = policy(&capped);
+        assert!(capped.delay(0, None, Duration::ZERO).is_some());
+        assert!(capped.delay(1, None, Duration::ZERO).is_some());
+        // Three attempts made: no fourth.
+        assert_eq!(capped.delay(2, None, Duration::ZERO), None);
+        let once = RetryConfig::backoff(Backoff::new().max_attempts(1));
+        assert_eq!(policy(&once).delay(0, None, Duration::ZERO), None);
+        // `Retry-After` is capped at `max_interval` (60 s) by default.
+        let plain = RetryConfig::backoff(Backoff::new());
+        let plain = policy(&plain);
+        assert_eq!(plain.delay(0, Some(60 * second), Duration::ZERO), Some(60 * second));
+        assert_eq!(plain.delay(0, Some(61 * second), Duration::ZERO), None);
+        let raised = RetryConfig::backoff(Backoff::new().max_retry_after(600 * second));
+        let raised = policy(&raised);
+        assert_eq!(raised.delay(0, Some(61 * second), Duration::ZERO), Some(61 * second));
     }
 
     #[test]

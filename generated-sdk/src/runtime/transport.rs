@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{
-    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, USER_AGENT,
+    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, LOCATION, USER_AGENT,
 };
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
@@ -17,9 +17,15 @@ use super::builder::ApiKeyLocation;
 use super::builder::{ApiConfig, ClientBuilder, Credential, SecurityScheme};
 use super::error::{ApiError, BodyError, BodyFailure, DecodeError, Error, ResponseError};
 use super::hook::{Hook, HookContext};
+use super::redirect;
 use super::request::{Body, CallOptions, Prepared};
-use super::retry::{retry_after, RetryConfig, RetryStrategy};
+use super::retry::{is_repeatable, retry_after, RetryConfig, RetryStrategy};
 use crate::ErrorBody;
+
+/// How long the default HTTP client waits for a connection to open: past
+/// it, an attempt fails as a connection error (a half-open connection would
+/// otherwise hang an attempt without a timeout forever).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The state shared by a client and every request it makes.
 pub struct ClientCore {
@@ -60,6 +66,8 @@ pub struct Response {
     headers: HeaderMap,
     body: Bytes,
     attempts: u32,
+    /// Whether the body may hold secrets: errors made from it do not show it.
+    secret: bool,
 }
 
 impl fmt::Debug for Response {
@@ -113,13 +121,21 @@ impl Response {
         }
     }
 
-    /// An undocumented status.
+    /// An undocumented status: [`Error::Redirect`] for a redirect the
+    /// redirect policy stopped, else [`Error::UnexpectedStatus`].
     pub(crate) fn unexpected(self) -> Error {
-        Error::UnexpectedStatus(Box::new(ResponseError {
+        let stopped_redirect =
+            redirect::is_followed_status(self.status) && self.headers.contains_key(LOCATION);
+        let error = Box::new(ResponseError {
             status: self.status,
             headers: self.headers,
             body: self.body,
-        }))
+        });
+        if stopped_redirect {
+            Error::Redirect(error)
+        } else {
+            Error::UnexpectedStatus(error)
+        }
     }
 
     /// A response without content; the body, if any, is ignored.
@@ -154,6 +170,8 @@ impl Response {
             headers: self.headers,
             body: self.body,
             source,
+            // The secret fields are those of the success response.
+            hidden: self.secret && self.status.is_success(),
         }))
     }
 }
@@ -189,13 +207,22 @@ impl ClientCore {
             })?),
             None => None,
         };
-        let http = match builder.http {
+        let mut http = match builder.http {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .user_agent(builder.api.user_agent)
-                .build()
-                .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?,
+                .connect_timeout(DEFAULT_CONNECT_TIMEOUT),
         };
+        if let Some(limit) = builder.connect_timeout {
+            http = http.connect_timeout(limit);
+        }
+        // Whoever built it, the client never takes a credential to another
+        // origin, nor names the API's URLs (query keys included) elsewhere.
+        let http = http
+            .redirect(redirect::policy())
+            .referer(false)
+            .build()
+            .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?;
         let mut auth_headers = Vec::with_capacity(builder.credentials.len());
         for (scheme, credential) in builder.api.security_schemes.iter().zip(&builder.credentials) {
             auth_headers.push(match credential {
@@ -299,15 +326,20 @@ impl ClientCore {
             for hook in &self.hooks {
                 hook.before_request(ctx, &mut request)?;
             }
+            let repeatable = is_repeatable(
+                &request,
+                prepared.idempotency_key,
+                options.assume_idempotent,
+            );
             let deadline = attempt_deadline(Instant::now(), timeout, call_deadline);
-            let outcome = self.send_once(request, deadline, secret_in_url).await;
+            let outcome = self
+                .send_once(request, deadline, secret_in_url, prepared.secret_response)
+                .await;
             let wait = match &outcome {
                 Ok(response) if policy.retries_status(response.status) => {
                     retry_after(&response.headers)
                 }
-                Err(error) if policy.retry_connection_errors && error.is_connection_error() => {
-                    None
-                }
+                Err(error) if policy.retries_error(error, repeatable) => None,
                 _ => return outcome.map(|response| response.after(ctx.attempt)),
             };
             let delay = policy
@@ -333,6 +365,7 @@ impl ClientCore {
         request: reqwest::Request,
         deadline: Option<(Instant, Duration)>,
         secret_in_url: bool,
+        secret_response: bool,
     ) -> Result<Response, Error> {
         // Never leak a query-string credential through the error's URL.
         let scrub = |e: reqwest::Error| if secret_in_url { e.without_url() } else { e };
@@ -372,6 +405,7 @@ impl ClientCore {
                         headers,
                         body: first.unwrap_or_else(|| body.freeze()),
                         attempts: 0,
+                        secret: secret_response,
                     })
                 }
                 Err(e) => break BodyFailure::Interrupted(scrub(e)),
@@ -382,6 +416,7 @@ impl ClientCore {
             headers,
             received: first.unwrap_or_else(|| body.freeze()),
             failure,
+            hidden: secret_response && status.is_success(),
         })))
     }
 

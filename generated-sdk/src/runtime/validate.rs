@@ -102,6 +102,9 @@ pub enum Rule {
     UniqueItems,
     /// `type: object`: a free-form object field must hold a JSON object.
     Object,
+    /// A path parameter must stay one path segment: not empty, `.` or `..`
+    /// (which URL parsers resolve to the parent path).
+    PathSegment,
 }
 
 impl fmt::Display for Rule {
@@ -131,6 +134,7 @@ impl fmt::Display for Rule {
             Rule::MaxItems(n) => write!(f, "must have at most {n} items"),
             Rule::UniqueItems => write!(f, "must not contain duplicate items"),
             Rule::Object => write!(f, "must be a JSON object"),
+            Rule::PathSegment => write!(f, "must be one path segment (not empty, `.` or `..`)"),
         }
     }
 }

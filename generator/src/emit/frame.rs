@@ -36,6 +36,7 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
         "BodyError",
         "BodyFailure",
         "ClientBuilder",
+        "DEFAULT_CONNECT_TIMEOUT",
         "DecodeError",
         "Error",
         "File",

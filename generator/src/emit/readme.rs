@@ -53,6 +53,7 @@ pub fn readme(cx: &Context<'_>) -> String {
 
     let _ = writeln!(out, "## Retries and timeouts\n");
     let _ = writeln!(out, "{}\n", retry_defaults(api.retries.as_ref()));
+    let _ = writeln!(out, "{REPEAT_RULE}\n");
     let retry_call = first.call.replacen(
         "\n        .await?;",
         "\n        .retries(RetryConfig::none())\n        .await?;",
@@ -75,7 +76,7 @@ pub fn readme(cx: &Context<'_>) -> String {
     );
 
     let _ = writeln!(out, "## Error handling\n");
-    let _ = writeln!(out, "Every call returns `Result<_, {lib}::Error>`. `Error::Api` holds an error response the API documents, decoded into its schema (`ErrorBody`); `Error::UnexpectedStatus` any other error status with its raw body; `Error::Decode` a body that did not match its schema; `Error::Validation` an input that breaks a constraint of the API description (nothing was sent); `Error::Body` a response whose body broke off or stalled (with the status, headers and the bytes that arrived); `Error::Timeout` and `Error::Transport` the network. `status()`, `headers()` and `is_retryable()` work on all of them.\n");
+    let _ = writeln!(out, "Every call returns `Result<_, {lib}::Error>`. `Error::Api` holds an error response the API documents, decoded into its schema (`ErrorBody`); `Error::UnexpectedStatus` any other error status with its raw body; `Error::Decode` a body that did not match its schema; `Error::Validation` an input that breaks a constraint of the API description, or a path parameter that is empty, `.` or `..` (which would address another resource; nothing was sent); `Error::Redirect` a redirect to another origin, not followed; `Error::Body` a response whose body broke off or stalled (with the status, headers and the bytes that arrived); `Error::Timeout` and `Error::Transport` the network. `status()`, `headers()` and `is_retryable()` work on all of them.\n");
     let (arm, names_body) = super::error_docs::error_arm(cx);
     let handling = format!(
         "match result {{\n        Ok(_) => println!(\"done\"),\n        Err(Error::Validation(error)) => eprintln!(\"not sent: {{error}}\"),\n{}\n    }}",
@@ -100,6 +101,7 @@ pub fn readme(cx: &Context<'_>) -> String {
             .replace("        .await?;", "        .await;")
         );
     }
+    let _ = writeln!(out, "Secrets stay out of logs: fields the API description marks secret (`format: password`) show as `***` in `Debug`, requests included, and when a call's response can hold one, the `Display` and `Debug` of its `Error::Decode` and `Error::Body` give the body's length, not its bytes (`raw_body()` still returns them). Credentials set on the client never appear in either.\n");
     let _ = writeln!(out, "`Display` shows one level of an error; the cause, if any, is its `source()`, so `anyhow` and `eyre` print each message once. `{{:#}}` of an `anyhow::Error` prints the whole chain.\n");
 
     let _ = writeln!(out, "## Server selection and timeouts\n");
@@ -114,13 +116,15 @@ pub fn readme(cx: &Context<'_>) -> String {
         credentials_line(cx)
     );
     let _ = writeln!(out, "Per call: `.server_url(url)`, `.timeout(duration)`, `.total_timeout(duration)` and `.header(name, value)` before `.await`.\n");
+    let _ = writeln!(out, "Opening a connection may take 10 s (`.connect_timeout(duration)` on the builder changes it); an attempt has no other limit unless `.timeout` sets one.\n");
 
     let _ = writeln!(out, "## Hooks and a custom HTTP client\n");
     let _ = writeln!(
         out,
-        "```rust,no_run\nuse {lib}::{{Error, Hook, HookContext}};\n\nstruct Trace;\n\nimpl Hook for Trace {{\n    fn before_request(&self, context: &HookContext, request: &mut reqwest::Request) -> Result<(), Error> {{\n        eprintln!(\"{{}}: {{}} {{}}\", context.operation_id, request.method(), request.url().path());\n        Ok(())\n    }}\n}}\n\nlet http = reqwest::Client::builder().pool_max_idle_per_host(4).build().map_err(Error::Transport)?;\nlet client = {lib}::{client}::builder(){}.http_client(http).hook(Trace).build()?;\n# Ok::<(), {lib}::Error>(())\n```\n",
+        "```rust,no_run\nuse {lib}::{{Error, Hook, HookContext}};\n\nstruct Trace;\n\nimpl Hook for Trace {{\n    fn before_request(&self, context: &HookContext, request: &mut reqwest::Request) -> Result<(), Error> {{\n        eprintln!(\"{{}}: {{}} {{}}\", context.operation_id, request.method(), request.url().path());\n        Ok(())\n    }}\n}}\n\nlet http = reqwest::Client::builder().pool_max_idle_per_host(4);\nlet client = {lib}::{client}::builder(){}.http_client(http).hook(Trace).build()?;\n# Ok::<(), {lib}::Error>(())\n```\n",
         credentials(cx)
     );
+    let _ = writeln!(out, "The client is built from the given `reqwest::ClientBuilder` with the SDK's redirect policy: a redirect is followed only within the origin (scheme, host and port) the request was sent to. Any other, `https` to `http` included, is not followed and is returned as `Error::Redirect`, so a credential never reaches another origin, whatever scheme carries it (header, query or cookie).\n");
 
     let _ = writeln!(out, "## Blocking client\n");
     let _ = writeln!(out, "With the `blocking` feature, `{lib}::blocking::{client}` has the same surface; calls end with `.send()`.\n");
@@ -221,7 +225,7 @@ fn call_text(cx: &Context<'_>, group: &OperationGroup, op: &Operation) -> Option
 
 /// What an unconfigured client does about retries and timeouts.
 fn retry_defaults(policy: Option<&crate::ir::RetryPolicy>) -> String {
-    let no_timeout = "There is no timeout by default.";
+    let no_timeout = "Apart from opening a connection (10 s), there is no timeout by default.";
     let Some((policy, backoff)) = policy.and_then(|p| Some((p, p.backoff.as_ref()?))) else {
         return format!("Requests are not retried unless you ask for it, for the client or for one call. {no_timeout}");
     };
@@ -245,13 +249,17 @@ fn retry_defaults(policy: Option<&crate::ir::RetryPolicy>) -> String {
         ""
     };
     format!(
-        "By default, as the API description says, {statuses}{connection} are retried with exponential backoff and jitter (other statuses, 429 included unless listed, are not): the first wait is {}, each next one x{}, a single wait is at most {}, and no retry starts after {}. A `Retry-After` header replaces the wait; a wait that would end past that budget returns the last response at once. {no_timeout}",
+        "By default, as the API description says, {statuses}{connection} are retried with exponential backoff and jitter (other statuses, 429 included unless listed, are not): the first wait is {}, each next one x{}, a single wait is at most {}, and no retry starts after {}. A `Retry-After` header replaces the wait; one longer than {} (`Backoff::max_retry_after` changes it), or a wait that would end past that budget, returns the last response at once. `Backoff::max_attempts` caps the attempts. {no_timeout}",
         duration(backoff.initial_interval_ms),
         backoff.exponent,
         duration(backoff.max_interval_ms),
         duration(backoff.max_elapsed_time_ms),
+        duration(backoff.max_interval_ms),
     )
 }
+
+/// Which failures are retried, by method: the same in every crate.
+const REPEAT_RULE: &str = "A retry never repeats work the server may have done. GET, PUT, DELETE, HEAD and OPTIONS are retried after any connection error or timeout. A POST or PATCH is retried only when it provably never reached the server (the connection could not be opened: refused, DNS, TLS handshake, connect timeout) or when the server answered a status the policy lists; not after it was sent and then timed out or broke off. A POST or PATCH that sends the idempotency key its operation declares (an `Idempotency-Key` header parameter), or whose call says `.assume_idempotent()`, is retried like a PUT.";
 
 /// `500 ms`, `60 s`, `1 h`.
 fn duration(ms: u64) -> String {

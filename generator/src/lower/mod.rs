@@ -115,6 +115,11 @@ impl<'a> Lowerer<'a> {
         self.warnings.push(Warning::fallback(pointer, message));
     }
 
+    /// Notes something valid that the maintainer should probably act on.
+    pub(crate) fn advise(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Warning::advice(pointer, message));
+    }
+
     /// Notes a mistake of the document read in its one sensible way.
     pub(crate) fn repair(&mut self, pointer: &str, message: impl Into<String>) {
         self.warnings.push(Warning::repair(pointer, message));

@@ -33,6 +33,10 @@ pub(super) fn prepare(api: &Api, op: &Operation) -> TokenStream {
         )
     });
     let loc_import = validation.runtime_import();
+    let secret_response =
+        success_holds_secret(api, op).then(|| quote!(prepared.secret_response = true;));
+    let idempotency_key =
+        idempotency_header(op).map(|name| quote!(prepared.idempotency_key = Some(#name);));
     let param_checks = validation.body;
     let body_check = op.body.as_ref().and_then(|body| match &body.ty {
         TypeRef::Named(name) if super::super::rust::has_validate(api, name) => {
@@ -112,10 +116,39 @@ pub(super) fn prepare(api: &Api, op: &Operation) -> TokenStream {
         let mut prepared = #path;
         #accept
         prepared.security = &[#(#security),*];
+        #secret_response
+        #idempotency_key
         #retries
         #(#statements)*
         Ok(prepared)
     }
+}
+
+/// The header parameter of `op` that carries an idempotency key
+/// (`Idempotency-Key`, or `X-Idempotency-Key`), lower case as `HeaderName`s
+/// are: a POST or PATCH that sends it may be retried like a PUT.
+fn idempotency_header(op: &Operation) -> Option<String> {
+    op.parameters
+        .iter()
+        .filter(|p| p.location == ParamLocation::Header)
+        .map(|p| p.wire_name.to_ascii_lowercase())
+        .find(|name| matches!(name.as_str(), "idempotency-key" | "x-idempotency-key"))
+}
+
+/// Whether a success response of `op` can hold a field marked secret: its
+/// raw body then stays out of the `Display` and `Debug` of errors.
+fn success_holds_secret(api: &Api, op: &Operation) -> bool {
+    let mut roots = Vec::new();
+    op.responses
+        .iter()
+        .filter(|r| is_success(r.status))
+        .filter_map(|r| r.body.as_ref())
+        .for_each(|body| body.ty.push_named(&mut roots));
+    api.reachable(roots).iter().any(|name| {
+        api.find_type(name).is_some_and(
+            |ty| matches!(&ty.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.secret)),
+        )
+    })
 }
 
 /// The new `Prepared`: a static path when it has no parameters, else the
@@ -140,7 +173,8 @@ fn path_expression(op: &Operation, method: &proc_macro2::Ident) -> TokenStream {
             .find(|p| p.location == ParamLocation::Path && p.wire_name == name)
         {
             let field = ident(&p.rust_name);
-            pieces.push(quote!(&params::path_segment(&self.#field)));
+            let name = &p.rust_name;
+            pieces.push(quote!(&params::path_segment(#name, &self.#field)?));
         }
         rest = &rest[open + close + 1..];
     }

@@ -17,6 +17,7 @@ use crate::names::{self, Namespace};
 mod classify;
 mod composition;
 mod hint;
+mod secret;
 
 use classify::{
     classify, constraints_of, enum_of, object_parts_of, without_null_members, Class, ObjectParts,
@@ -465,6 +466,7 @@ impl<'a> Lowerer<'a> {
                 SchemaRef::Inline(schema) => Some(&schema.schema_data),
                 SchemaRef::Ref(_) => None,
             };
+            let secret = self.secret_field(wire_name, *schema, &shape.ty, &field_pointer);
             fields.push(Field {
                 wire_name: wire_name.clone(),
                 rust_name,
@@ -480,7 +482,7 @@ impl<'a> Lowerer<'a> {
                 write_only: data.is_some_and(|d| d.write_only),
                 deprecated: data.is_some_and(|d| d.deprecated),
                 deprecation_note: data.and_then(|d| super::deprecation_note(&d.extensions)),
-                secret: is_password(*schema),
+                secret,
             });
         }
         Ok(Struct { fields })
@@ -505,19 +507,6 @@ impl<'a> Lowerer<'a> {
             _ => false,
         }
     }
-}
-
-/// Whether an inline schema is a `format: password` string.
-fn is_password(schema: SchemaRef<'_>) -> bool {
-    use openapiv3::{StringFormat, Type, VariantOrUnknownOrEmpty};
-    let SchemaRef::Inline(schema) = schema else {
-        return false;
-    };
-    matches!(
-        &schema.schema_kind,
-        SchemaKind::Type(Type::String(s))
-            if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password))
-    )
 }
 
 /// Whether `schema` lists properties of its own beside a composition.

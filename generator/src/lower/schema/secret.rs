@@ -1,0 +1,118 @@
+//! Which fields hold secrets: those the document marks `format: password`
+//! (directly or through a `$ref`). A string field whose name says it holds
+//! a credential but is not marked gets a located warning, so that the
+//! maintainer marks it (an overlay can) or decides it is not one.
+
+use openapiv3::{SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
+
+use super::{Lowerer, SchemaRef};
+use crate::ir::{Primitive, TypeRef};
+
+impl<'a> Lowerer<'a> {
+    /// Whether the property `wire_name` (at `pointer`, of type `ty`) is
+    /// secret; warns when it is not marked but its name says it should be.
+    pub(super) fn secret_field(
+        &mut self,
+        wire_name: &str,
+        schema: SchemaRef<'a>,
+        ty: &TypeRef,
+        pointer: &str,
+    ) -> bool {
+        if self.is_password(schema) {
+            return true;
+        }
+        if matches!(ty, TypeRef::Primitive(Primitive::String)) && names_a_credential(wire_name) {
+            self.advise(
+                pointer,
+                format!(
+                    "`{wire_name}` sounds like a credential but is not marked secret: \
+                     `Debug` and errors would show it; mark it `format: password` \
+                     (an overlay can) to hide it"
+                ),
+            );
+        }
+        false
+    }
+
+    /// Whether `schema`, or the component it refers to, is a `format:
+    /// password` string.
+    fn is_password(&self, schema: SchemaRef<'a>) -> bool {
+        let target = match schema {
+            SchemaRef::Inline(schema) => schema,
+            SchemaRef::Ref(reference) => match self.schema_target(reference, "#") {
+                Ok((schema, _)) => schema,
+                // A broken reference is reported where the type is lowered.
+                Err(_) => return false,
+            },
+        };
+        matches!(
+            &target.schema_kind,
+            SchemaKind::Type(Type::String(s))
+                if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password))
+        )
+    }
+}
+
+/// Whether a property name says its value is a credential: `token`,
+/// `secret`, `jwt`, `password` or a `*_key`, alone or as the last word
+/// (`access_token`, `client_secret`, `api_key`), in any case. Words that
+/// say the value is public or a pointer to one (`public_key`,
+/// `publishable_key`, `next_page_token`, `token_type`) are not.
+fn names_a_credential(name: &str) -> bool {
+    let words: Vec<String> = crate::names::snake(name)
+        .unwrap_or_default()
+        .split('_')
+        .filter(|word| !word.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let Some(last) = words.last().map(String::as_str) else {
+        return false;
+    };
+    let public = words
+        .iter()
+        .any(|word| matches!(word.as_str(), "public" | "publishable" | "page" | "cursor"));
+    let credential = match last {
+        "token" | "secret" | "jwt" | "password" | "passwd" => true,
+        "key" => words.len() > 1,
+        _ => false,
+    };
+    credential && !public
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_a_credential;
+
+    #[test]
+    fn credential_names_are_the_last_word() {
+        for name in [
+            "token",
+            "jwt",
+            "secret",
+            "password",
+            "api_key",
+            "secretKey",
+            "access_token",
+            "client_secret",
+            "refreshToken",
+            "PRIVATE_KEY",
+        ] {
+            assert!(names_a_credential(name), "{name}");
+        }
+        for name in [
+            "key",
+            "token_type",
+            "token_id",
+            "public_key",
+            "publishable_key",
+            "next_page_token",
+            "cursor_token",
+            "secret_count",
+            "keys",
+            "tokens",
+            "",
+        ] {
+            assert!(!names_a_credential(name), "{name}");
+        }
+    }
+}
