@@ -2,8 +2,9 @@
 
 #![allow(deprecated)]
 //! A synchronous client with the same surface as the async one: each
-//! call ends with `.send()` instead of `.await`. It runs requests on a
-//! Tokio runtime of its own, so it must not be used from async code.
+//! call ends with `.send()` instead of `.await`. Requests run on a Tokio
+//! runtime on a thread of its own; the calling thread only waits, so any
+//! thread that may block can call it, `spawn_blocking` threads included.
 use std::sync::Arc;
 
 #[cfg(any(feature = "m2m", feature = "machine_tokens"))]
@@ -36,19 +37,19 @@ impl Clerk {
 
     /// Operations of the `m2m` group; finish each call with `.send()`.
     #[cfg(feature = "m2m")]
-    pub fn m2m(&self) -> M2m<'_> {
+    pub fn m2m(&self) -> M2m {
         M2m {
             inner: self.inner.m2m(),
-            runtime: &self.runtime,
+            runtime: Arc::clone(&self.runtime),
         }
     }
 
     /// Operations of the `machineTokens` group; finish each call with `.send()`.
     #[cfg(feature = "machine_tokens")]
-    pub fn machine_tokens(&self) -> MachineTokens<'_> {
+    pub fn machine_tokens(&self) -> MachineTokens {
         MachineTokens {
             inner: self.inner.machine_tokens(),
-            runtime: &self.runtime,
+            runtime: Arc::clone(&self.runtime),
         }
     }
 }
@@ -64,14 +65,14 @@ impl FromCore for Clerk {
 
 /// The blocking counterpart of [`crate::apis::M2m`].
 #[cfg(feature = "m2m")]
-#[derive(Clone, Copy, Debug)]
-pub struct M2m<'c> {
-    inner: apis::M2m<'c>,
-    runtime: &'c BlockingRuntime,
+#[derive(Clone, Debug)]
+pub struct M2m {
+    inner: apis::M2m,
+    runtime: Arc<BlockingRuntime>,
 }
 
 #[cfg(feature = "m2m")]
-impl<'c> M2m<'c> {
+impl M2m {
     /// Get M2M Tokens
     ///
     /// Fetches M2M tokens for a specific machine.
@@ -84,11 +85,13 @@ impl<'c> M2m<'c> {
     /// - When fetching M2M tokens with a Clerk Secret Key, tokens for any machine in the instance can be retrieved.
     ///
     /// `GET /m2m_tokens` (operation `getM2MTokens`).
+    ///
+    /// Sending the request ([`send`](crate::blocking::Request::send)) gives [`GetM2mTokensResponseBody`](crate::models::GetM2mTokensResponseBody), or an [`Error`]. Optional inputs, set on the request before sending: `.revoked(..)`, `.expired(..)`, `.limit(..)`, `.offset(..)`.
     pub fn list_tokens(
         &self,
         subject: impl Into<String>,
-    ) -> Request<'c, apis::m2m::GetM2mTokens> {
-        Request::new(self.inner.list_tokens(subject), self.runtime)
+    ) -> Request<apis::m2m::GetM2mTokens> {
+        Request::new(self.inner.list_tokens(subject), Arc::clone(&self.runtime))
     }
 
     /// Create a M2M Token
@@ -96,11 +99,13 @@ impl<'c> M2m<'c> {
     /// Creates a new M2M Token. Must be authenticated via a Machine Secret Key.
     ///
     /// `POST /m2m_tokens` (operation `createM2MToken`).
+    ///
+    /// Sending the request ([`send`](crate::blocking::Request::send)) gives [`CreateM2mTokenResponseBody`](crate::models::CreateM2mTokenResponseBody), or an [`Error`].
     pub fn create_token(
         &self,
         body: models::CreateM2mTokenRequestBody,
-    ) -> Request<'c, apis::m2m::CreateM2mToken> {
-        Request::new(self.inner.create_token(body), self.runtime)
+    ) -> Request<apis::m2m::CreateM2mToken> {
+        Request::new(self.inner.create_token(body), Arc::clone(&self.runtime))
     }
 
     /// Revoke a M2M Token
@@ -115,12 +120,17 @@ impl<'c> M2m<'c> {
     /// - When revoking a M2M Token with a Clerk Secret Key, any token on the Instance can be revoked.
     ///
     /// `POST /m2m_tokens/{m2m_token_id}/revoke` (operation `revokeM2MToken`).
+    ///
+    /// Sending the request ([`send`](crate::blocking::Request::send)) gives [`RevokeM2mTokenResponseBody`](crate::models::RevokeM2mTokenResponseBody), or an [`Error`].
     pub fn revoke_token(
         &self,
         m2m_token_id: impl Into<String>,
         body: models::RevokeM2mTokenRequestBody,
-    ) -> Request<'c, apis::m2m::RevokeM2mToken> {
-        Request::new(self.inner.revoke_token(m2m_token_id, body), self.runtime)
+    ) -> Request<apis::m2m::RevokeM2mToken> {
+        Request::new(
+            self.inner.revoke_token(m2m_token_id, body),
+            Arc::clone(&self.runtime),
+        )
     }
 
     /// Verify a M2M Token
@@ -133,16 +143,18 @@ impl<'c> M2m<'c> {
     /// - When verifying a M2M Token with a Clerk Secret Key, any token on the Instance can be verified.
     ///
     /// `POST /m2m_tokens/verify` (operation `verifyM2MToken`).
+    ///
+    /// Sending the request ([`send`](crate::blocking::Request::send)) gives [`VerifyM2mTokenResponseBody`](crate::models::VerifyM2mTokenResponseBody), or an [`Error`].
     pub fn verify_token(
         &self,
         body: models::VerifyM2mTokenRequestBody,
-    ) -> Request<'c, apis::m2m::VerifyM2mToken> {
-        Request::new(self.inner.verify_token(body), self.runtime)
+    ) -> Request<apis::m2m::VerifyM2mToken> {
+        Request::new(self.inner.verify_token(body), Arc::clone(&self.runtime))
     }
 }
 
 #[cfg(feature = "m2m")]
-impl Request<'_, apis::m2m::GetM2mTokens> {
+impl Request<apis::m2m::GetM2mTokens> {
     /// Sets the `revoked` query parameter.
     pub fn revoked(mut self, revoked: bool) -> Self {
         self.operation_mut().revoked = Some(revoked);
@@ -174,14 +186,14 @@ impl Request<'_, apis::m2m::GetM2mTokens> {
 
 /// The blocking counterpart of [`crate::apis::MachineTokens`].
 #[cfg(feature = "machine_tokens")]
-#[derive(Clone, Copy, Debug)]
-pub struct MachineTokens<'c> {
-    inner: apis::MachineTokens<'c>,
-    runtime: &'c BlockingRuntime,
+#[derive(Clone, Debug)]
+pub struct MachineTokens {
+    inner: apis::MachineTokens,
+    runtime: Arc<BlockingRuntime>,
 }
 
 #[cfg(feature = "machine_tokens")]
-impl<'c> MachineTokens<'c> {
+impl MachineTokens {
     /// Create a machine token
     ///
     /// Create a new machine token
@@ -189,13 +201,15 @@ impl<'c> MachineTokens<'c> {
     /// `POST /machine_tokens` (operation `CreateMachineToken`).
     ///
     /// Deprecated: Clerk replaced machine tokens with M2M tokens: use `Clerk::m2m().create_token` (`POST /m2m_tokens`), authenticated with a machine secret key.
+    ///
+    /// Sending the request ([`send`](crate::blocking::Request::send)) gives [`MachineToken`](crate::models::MachineToken), or an [`Error`].
     #[deprecated(
         note = "Clerk replaced machine tokens with M2M tokens: use `Clerk::m2m().create_token` (`POST /m2m_tokens`), authenticated with a machine secret key."
     )]
     pub fn create(
         &self,
         body: models::CreateMachineTokenRequestBody,
-    ) -> Request<'c, apis::machine_tokens::CreateMachineToken> {
-        Request::new(self.inner.create(body), self.runtime)
+    ) -> Request<apis::machine_tokens::CreateMachineToken> {
+        Request::new(self.inner.create(body), Arc::clone(&self.runtime))
     }
 }

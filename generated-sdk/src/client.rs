@@ -51,14 +51,14 @@ impl Clerk {
 
     /// Operations of the `m2m` group.
     #[cfg(feature = "m2m")]
-    pub fn m2m(&self) -> M2m<'_> {
-        M2m::new(&self.core)
+    pub fn m2m(&self) -> M2m {
+        M2m::new(Arc::clone(&self.core))
     }
 
     /// Operations of the `machineTokens` group.
     #[cfg(feature = "machine_tokens")]
-    pub fn machine_tokens(&self) -> MachineTokens<'_> {
-        MachineTokens::new(&self.core)
+    pub fn machine_tokens(&self) -> MachineTokens {
+        MachineTokens::new(Arc::clone(&self.core))
     }
 }
 

@@ -212,3 +212,46 @@ async fn documented_errors_decode_into_their_schemas() {
         .expect("404 decodes into its schema");
     assert_eq!(body.errors[0].message, "conflict");
 }
+
+/// The checks of the API description can be skipped, per call or for the
+/// client, when the API accepts what this version of it refuses; a path
+/// parameter still cannot leave its segment.
+#[tokio::test]
+async fn client_side_checks_can_be_skipped() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/m2m_tokens/legacy-id/revoke"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(m2m_token(true)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let clerk = client(&server);
+    let revoke = |clerk: &clerk_backend_api::Clerk, id: &str| {
+        clerk
+            .m2m()
+            .revoke_token(id, RevokeM2mTokenRequestBody::new())
+    };
+    // On by default: the id breaks the spec's pattern, nothing is sent.
+    let error = revoke(&clerk, "legacy-id").await.expect_err("refused");
+    assert!(matches!(error, Error::Validation(_)), "{error:?}");
+    // Per call.
+    revoke(&clerk, "legacy-id")
+        .skip_validation()
+        .await
+        .expect("sent as is");
+    // For the client.
+    let lenient = common::builder(&server)
+        .skip_validation()
+        .build()
+        .expect("valid");
+    revoke(&lenient, "legacy-id").await.expect("sent as is");
+    for id in ["..", "."] {
+        let error = revoke(&lenient, id).await.expect_err("still refused");
+        let Error::Validation(error) = error else {
+            panic!("{id}: {error:?}");
+        };
+        assert_eq!(error.rule, clerk_backend_api::Rule::PathSegment);
+    }
+    // The model's own check stays callable.
+    assert!(RevokeM2mTokenRequestBody::new().validate().is_ok());
+}

@@ -77,7 +77,7 @@ fn the_manifest_lists_the_features_and_default_enables_them_all() {
             "{manifest}"
         );
     }
-    assert!(manifest.contains("blocking = [\"tokio/rt\"]"));
+    assert!(manifest.contains("blocking = [\"tokio/rt\", \"tokio/sync\"]"));
     assert!(manifest.contains("[package.metadata.docs.rs]\nall-features = true\n"));
     assert!(generated.files["src/lib.rs"].contains("#![cfg_attr(docsrs, feature(doc_cfg))]"));
 }
@@ -122,7 +122,9 @@ fn gates_go_on_modules_accessors_imports_and_docs() {
     assert!(client.contains("allow(dead_code)"), "{client}");
     let blocking = file("src/blocking.rs");
     assert!(
-        blocking.contains("#[cfg(feature = \"access_tokens\")]\n#[derive(Clone, Copy, Debug)]\npub struct AccessTokens"),
+        blocking.contains(
+            "#[cfg(feature = \"access_tokens\")]\n#[derive(Clone, Debug)]\npub struct AccessTokens"
+        ),
         "{blocking}"
     );
     let errors = file("src/error_body.rs");

@@ -1,35 +1,69 @@
-//! Synchronous wrappers: a private current-thread Tokio runtime drives the
-//! async send path.
+//! Synchronous wrappers: a Tokio runtime on a thread of its own drives the
+//! async send path, as reqwest's blocking client does. The calling thread
+//! only waits for the answer, so a blocking call works on any thread that
+//! may block: plain threads and `tokio::task::spawn_blocking` threads alike.
 
 use std::fmt;
-use std::future::IntoFuture;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
+
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 use super::error::Error;
 use super::request::{self, Operation};
 use super::retry::RetryConfig;
 
-/// The Tokio runtime owned by a blocking client (`None` only while dropped).
-pub struct BlockingRuntime(Option<tokio::runtime::Runtime>);
+/// A call handed to the runtime thread: it sends its own result back.
+type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// The runtime thread of a blocking client. It runs until the client and
+/// every request made from it are dropped (they hold the job sender).
+pub struct BlockingRuntime {
+    jobs: UnboundedSender<Job>,
+}
 
 impl BlockingRuntime {
     pub(crate) fn new() -> Result<Self, Error> {
-        tokio::runtime::Builder::new_current_thread()
+        let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map(|runtime| Self(Some(runtime)))
-            .map_err(|e| Error::Config(format!("cannot start the blocking runtime: {e}")))
+            .map_err(|e| Error::Config(format!("cannot start the blocking runtime: {e}")))?;
+        let (jobs, mut queue) = unbounded_channel::<Job>();
+        std::thread::Builder::new()
+            .name("sdk-blocking-runtime".to_owned())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    // Calls run concurrently; the loop ends with the last sender.
+                    while let Some(job) = queue.recv().await {
+                        tokio::spawn(job);
+                    }
+                });
+            })
+            .map_err(|e| Error::Config(format!("cannot start the blocking runtime thread: {e}")))?;
+        Ok(Self { jobs })
     }
-}
 
-/// Shuts the runtime down without waiting, so that dropping a blocking
-/// client inside an async runtime does not panic (Tokio forbids blocking
-/// there).
-impl Drop for BlockingRuntime {
-    fn drop(&mut self) {
-        if let Some(runtime) = self.0.take() {
-            runtime.shutdown_background();
-        }
+    /// Runs `future` on the runtime thread and waits for its result.
+    fn run<T: Send + 'static>(
+        &self,
+        future: impl Future<Output = Result<T, Error>> + Send + 'static,
+    ) -> Result<T, Error> {
+        // One slot: the single send from the runtime thread never waits.
+        let (answer, result) = mpsc::sync_channel(1);
+        let job = Box::pin(async move {
+            // The caller may be gone (it panicked): nobody to tell.
+            let _ = answer.send(future.await);
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| Error::Config("the blocking runtime has stopped".to_owned()))?;
+        result.recv().unwrap_or_else(|_| {
+            Err(Error::Config(
+                "the blocking runtime stopped before the call ended".to_owned(),
+            ))
+        })
     }
 }
 
@@ -41,23 +75,24 @@ impl fmt::Debug for BlockingRuntime {
 
 /// A call ready to be sent: set per-call options, then [`send`](Self::send) it.
 ///
-/// The client may be shared by many threads. Calling `send` from inside an
-/// async runtime (a Tokio task) returns [`Error::Config`] instead of
-/// blocking that runtime: use the async client there.
+/// The client may be shared by many threads. `send` blocks the calling
+/// thread: from async code, call it inside `tokio::task::spawn_blocking`
+/// (or use the async client), never on an async task's own thread, which it
+/// would stall for the whole call.
 #[must_use = "a request does nothing until it is sent"]
-pub struct Request<'c, O> {
-    inner: request::Request<'c, O>,
-    runtime: &'c BlockingRuntime,
+pub struct Request<O> {
+    inner: request::Request<O>,
+    runtime: Arc<BlockingRuntime>,
 }
 
-impl<O: fmt::Debug> fmt::Debug for Request<'_, O> {
+impl<O: fmt::Debug> fmt::Debug for Request<O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.inner.fmt(f)
     }
 }
 
-impl<'c, O> Request<'c, O> {
-    pub(crate) fn new(inner: request::Request<'c, O>, runtime: &'c BlockingRuntime) -> Self {
+impl<O> Request<O> {
+    pub(crate) fn new(inner: request::Request<O>, runtime: Arc<BlockingRuntime>) -> Self {
         Self { inner, runtime }
     }
 
@@ -99,6 +134,15 @@ impl<'c, O> Request<'c, O> {
         }
     }
 
+    /// Skips the API description's constraint checks for this call; see the
+    /// async `Request::skip_validation`.
+    pub fn skip_validation(self) -> Self {
+        Self {
+            inner: self.inner.skip_validation(),
+            ..self
+        }
+    }
+
     /// Declares this call safe to repeat; see the async
     /// `Request::assume_idempotent`.
     pub fn assume_idempotent(self) -> Self {
@@ -117,23 +161,15 @@ impl<'c, O> Request<'c, O> {
     }
 }
 
-impl<O: Operation> Request<'_, O> {
+impl<O: Operation> Request<O> {
     /// Sends the request and waits for the result.
     ///
     /// # Errors
     ///
-    /// As for awaiting the async request; [`Error::Config`] when called from
-    /// inside an async runtime, where blocking is not allowed.
+    /// As for awaiting the async request; [`Error::Config`] if the runtime
+    /// thread could not take the call.
     pub fn send(self) -> Result<O::Output, Error> {
-        if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(Error::Config(
-                "the blocking client was called inside an async runtime; use the async client there"
-                    .to_owned(),
-            ));
-        }
-        match &self.runtime.0 {
-            Some(runtime) => runtime.block_on(self.inner.into_future()),
-            None => Err(Error::Config("the blocking runtime is shut down".to_owned())),
-        }
+        let Self { inner, runtime } = self;
+        runtime.run(inner.into_future())
     }
 }

@@ -133,6 +133,7 @@ pub struct ClientBuilder<C> {
     pub(crate) hooks: Vec<Arc<dyn Hook>>,
     pub(crate) http: Option<reqwest::ClientBuilder>,
     pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) skip_validation: bool,
     pub(crate) credentials: Vec<Option<Credential>>,
     client: PhantomData<fn() -> C>,
 }
@@ -150,6 +151,7 @@ impl<C> ClientBuilder<C> {
             hooks: Vec::new(),
             http: None,
             connect_timeout: None,
+            skip_validation: false,
             credentials: vec![None; api.security_schemes.len()],
             client: PhantomData,
         }
@@ -201,6 +203,17 @@ impl<C> ClientBuilder<C> {
     /// and no `user_agent`, the given client's own `User-Agent` is sent.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Skips the checks of the API description's constraints (patterns,
+    /// lengths, ranges...) before every call: the server alone decides.
+    /// Checks are on by default; turn them off when the API accepts values
+    /// that this version of the description refuses (per call:
+    /// `Request::skip_validation`). A path parameter is still refused when it
+    /// is empty, `.` or `..`, and the models' `validate()` stays callable.
+    pub fn skip_validation(mut self) -> Self {
+        self.skip_validation = true;
         self
     }
 
@@ -264,6 +277,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("timeout", &self.timeout)
             .field("total_timeout", &self.total_timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("skip_validation", &self.skip_validation)
             .field("user_agent", &self.user_agent)
             .field("hooks", &self.hooks.len())
             .field("credentials", &self.credentials)

@@ -1,7 +1,7 @@
 //! Static runtime shared by every operation of the generated crate.
 //!
-//! This directory is copied verbatim from the generator's `templates/runtime/`;
-//! it knows nothing about the API it serves. Everything API-specific flows in
+//! This directory is copied from the generator's `templates/runtime/`, each
+//! file under a "generated" header; it knows nothing about the API it serves. Everything API-specific flows in
 //! through [`ApiConfig`], [`Prepared`] and the [`Operation`] trait.
 
 // Not every API uses every helper (query styles, basic auth, number checks...)
@@ -45,7 +45,7 @@ pub use self::error::{ApiError, BodyError, BodyFailure, DecodeError, Error, Resp
 pub use self::file::File;
 pub use self::hook::{Hook, HookContext};
 pub use self::nullable::Nullable;
-pub use self::request::{Body, CallOptions, Operation, Prepared, Request};
+pub use self::request::{Body, CallOptions, Operation, Prepared, Request, ResponseFuture, Sealed};
 pub use self::retry::{Backoff, RetryConfig, RetryStrategy, StatusMatch};
 pub use self::transport::{ClientCore, Response, DEFAULT_CONNECT_TIMEOUT};
 pub use self::validate::{Loc, Number, Rule, ValidationError};

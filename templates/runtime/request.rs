@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::fmt::{self, Display};
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -16,8 +17,11 @@ use super::hook::HookContext;
 use super::retry::RetryConfig;
 use super::transport::{ClientCore, Response};
 
-/// A generated operation: turns its parameters into a [`Prepared`] request
-/// and decodes the response. Not implementable outside this crate.
+/// What one call of an operation returns: `Output` is what awaiting its
+/// [`Request`] (or sending it on the blocking client) gives on success.
+///
+/// Implemented by this crate's operation types only (the trait is sealed):
+/// it turns their inputs into a request and decodes the response.
 ///
 /// Generated impls mark both methods `#[inline]`, so that, like the generic
 /// [`Request`] future that calls them, they are compiled in the crate that
@@ -25,16 +29,24 @@ use super::transport::{ClientCore, Response};
 /// API's two hundred operations compiles the encoding and decoding of those
 /// five (the decoding of a response type is most of an operation's code),
 /// and building this crate alone compiles none of it.
-pub trait Operation: Send + 'static {
+pub trait Operation: Sealed + Send + 'static {
     /// The spec's `operationId`.
     const OPERATION_ID: &'static str;
     /// The decoded success response.
     type Output: Send;
-    /// Validates the parameters and builds the request.
-    fn prepare(&self) -> Result<Prepared, Error>;
+    /// Validates the parameters (when `validate`: the spec's constraints;
+    /// a path parameter is always kept in its segment) and builds the
+    /// request.
+    #[doc(hidden)]
+    fn prepare(&self, validate: bool) -> Result<Prepared, Error>;
     /// Maps the final response (any status) to the output or an error.
+    #[doc(hidden)]
     fn decode(response: Response) -> Result<Self::Output, Error>;
 }
+
+/// Seals [`Operation`]: public, so that generated operations implement it,
+/// but in a module users cannot name.
+pub trait Sealed {}
 
 /// A request body, already serialised.
 #[derive(Clone, Debug)]
@@ -142,21 +154,30 @@ pub struct CallOptions {
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) server_url: Option<String>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    /// Whether to skip the spec's constraint checks for this call.
+    pub(crate) skip_validation: bool,
     /// The caller vouches that sending this call twice does no harm.
     pub(crate) assume_idempotent: bool,
     /// The first invalid option, reported when the request is awaited.
     pub(crate) invalid: Option<String>,
 }
 
-/// A call ready to be sent: set per-call options, then `.await` it.
+/// The future of a sent call: owned, so it can be spawned or stored.
+pub type ResponseFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;
+
+/// A call ready to be sent: set per-call options, then `.await` it (or
+/// [`send`](Self::send) it, to get a future to spawn or store).
+///
+/// It holds a share of its client, not a borrow: it can outlive the client
+/// value it came from, and move to another task or thread.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct Request<'c, O> {
-    core: &'c ClientCore,
+pub struct Request<O> {
+    core: Arc<ClientCore>,
     operation: O,
     options: CallOptions,
 }
 
-impl<O: fmt::Debug> fmt::Debug for Request<'_, O> {
+impl<O: fmt::Debug> fmt::Debug for Request<O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
             .field("operation", &self.operation)
@@ -165,8 +186,8 @@ impl<O: fmt::Debug> fmt::Debug for Request<'_, O> {
     }
 }
 
-impl<'c, O> Request<'c, O> {
-    pub(crate) fn new(core: &'c ClientCore, operation: O) -> Self {
+impl<O> Request<O> {
+    pub(crate) fn new(core: Arc<ClientCore>, operation: O) -> Self {
         Self {
             core,
             operation,
@@ -201,6 +222,17 @@ impl<'c, O> Request<'c, O> {
     /// Overrides the server URL for this call.
     pub fn server_url(mut self, url: impl Into<String>) -> Self {
         self.options.server_url = Some(url.into());
+        self
+    }
+
+    /// Skips the checks of the API description's constraints (patterns,
+    /// lengths, ranges...) for this call: the server alone decides. Use it
+    /// when the API accepts values that this version of the description
+    /// refuses. A path parameter is still refused when it is empty, `.` or
+    /// `..`. [`ClientBuilder::skip_validation`](crate::ClientBuilder::skip_validation)
+    /// does it for every call.
+    pub fn skip_validation(mut self) -> Self {
+        self.options.skip_validation = true;
         self
     }
 
@@ -242,9 +274,18 @@ impl<'c, O> Request<'c, O> {
     }
 }
 
-impl<'c, O: Operation> IntoFuture for Request<'c, O> {
+impl<O: Operation> Request<O> {
+    /// Sends the call: the returned future owns everything it needs
+    /// (`Send + 'static`), so it can be spawned (`tokio::spawn`) or stored.
+    /// Awaiting the request itself does the same.
+    pub fn send(self) -> ResponseFuture<O::Output> {
+        self.into_future()
+    }
+}
+
+impl<O: Operation> IntoFuture for Request<O> {
     type Output = Result<O::Output, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'c>>;
+    type IntoFuture = ResponseFuture<O::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
@@ -253,7 +294,8 @@ impl<'c, O: Operation> IntoFuture for Request<'c, O> {
                 operation,
                 options,
             } = self;
-            let prepared = operation.prepare();
+            let validate = !(options.skip_validation || core.skips_validation());
+            let prepared = operation.prepare(validate);
             drop(operation);
             let prepared = match prepared {
                 Ok(prepared) => prepared,
@@ -291,8 +333,8 @@ impl<'c, O: Operation> IntoFuture for Request<'c, O> {
 const _: () = {
     fn is_send<T: Send>() {}
     fn every_call_is_send<O: Operation>() {
-        is_send::<Request<'static, O>>();
-        is_send::<<Request<'static, O> as IntoFuture>::IntoFuture>();
+        is_send::<Request<O>>();
+        is_send::<<Request<O> as IntoFuture>::IntoFuture>();
     }
 };
 

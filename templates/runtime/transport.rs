@@ -43,6 +43,8 @@ pub struct ClientCore {
     /// client's default (ours names the SDK) applies.
     user_agent: Option<HeaderValue>,
     hooks: Vec<Arc<dyn Hook>>,
+    /// Whether calls skip the spec's constraint checks.
+    skip_validation: bool,
 }
 
 impl fmt::Debug for ClientCore {
@@ -55,6 +57,7 @@ impl fmt::Debug for ClientCore {
             .field("total_timeout", &self.total_timeout)
             .field("user_agent", &self.user_agent)
             .field("hooks", &self.hooks.len())
+            .field("skip_validation", &self.skip_validation)
             .finish_non_exhaustive()
     }
 }
@@ -241,7 +244,13 @@ impl ClientCore {
             total_timeout: builder.total_timeout,
             user_agent,
             hooks: builder.hooks,
+            skip_validation: builder.skip_validation,
         })
+    }
+
+    /// Whether calls skip the spec's constraint checks.
+    pub(crate) fn skips_validation(&self) -> bool {
+        self.skip_validation
     }
 
     /// Whether any hook is registered.

@@ -178,8 +178,47 @@ fn has_parent_dir(path: &Path) -> bool {
     path.components().any(|part| part == Component::ParentDir)
 }
 
+/// Refuses `--spec` without `--out` when the document is not the config's:
+/// the default output folder holds the config's crate, which another API
+/// would replace (its files deleted, its name kept).
+pub fn refuse_foreign_spec(target: &Target) -> Result<(), Box<dyn Error>> {
+    let (Some(given), None) = (&target.spec, &target.out) else {
+        return Ok(());
+    };
+    let config = match &target.config {
+        Some(path) => Some(Config::read(path)?),
+        None => Config::workspace()?,
+    };
+    let (own, crate_name) = match &config {
+        Some(config) => (
+            config.resolve(&config.sdk.spec),
+            config.package.name.clone(),
+        ),
+        None => (
+            workspace_root().join("spec/machine-tokens.yaml"),
+            "clerk-backend-api".to_owned(),
+        ),
+    };
+    let same = match (std::fs::canonicalize(given), std::fs::canonicalize(&own)) {
+        (Ok(given), Ok(own)) => given == own,
+        _ => false,
+    };
+    if same {
+        return Ok(());
+    }
+    Err(format!(
+        "{} is not the config's document ({}): generating it into {} would replace the `{crate_name}` crate there; \
+         pass `--out DIR` (and `--crate-name NAME`) to generate it elsewhere",
+        label(given),
+        label(&own),
+        label(&target.out()),
+    )
+    .into())
+}
+
 /// Runs `cargo xtask generate`.
 pub fn run(target: &Target) -> Result<(), Box<dyn Error>> {
+    refuse_foreign_spec(target)?;
     let generated = target.generate()?;
     let spec_label = target.options().spec_label;
     print_warnings(&spec_label, &generated.warnings);
@@ -265,4 +304,42 @@ pub fn summary_of(stats: &generator::Stats) -> String {
         text.push_str(&format!("\n  {count} x {reason}"));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(spec: &str, out: Option<&str>) -> Target {
+        Target {
+            spec: Some(workspace_root().join(spec)),
+            out: out.map(PathBuf::from),
+            crate_name: None,
+            crate_version: None,
+            client_name: None,
+            config: None,
+            overlays: Vec::new(),
+            strict: false,
+            loaded: None,
+        }
+    }
+
+    #[test]
+    fn another_document_is_not_generated_over_the_configs_crate() {
+        let foreign = target("spec/history/clerk-bapi-2025-11-10.yml", None);
+        let error = refuse_foreign_spec(&foreign).expect_err("refused");
+        let message = error.to_string();
+        assert!(
+            message.contains("clerk-bapi-2025-11-10.yml is not the config's document"),
+            "{message}"
+        );
+        assert!(
+            message.contains("`clerk-backend-api`") && message.contains("--out DIR"),
+            "{message}"
+        );
+        // Elsewhere, or the config's own document: fine.
+        let elsewhere = target("spec/history/clerk-bapi-2025-11-10.yml", Some("target/x"));
+        assert!(refuse_foreign_spec(&elsewhere).is_ok());
+        assert!(refuse_foreign_spec(&target("spec/machine-tokens.yaml", None)).is_ok());
+    }
 }

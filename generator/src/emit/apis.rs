@@ -18,7 +18,7 @@ use crate::ir::{Api, BodyEncoding, Operation, OperationGroup, ParamLocation, Pri
 pub fn group_file(api: &Api, group: &OperationGroup) -> TokenStream {
     let group_type = ident(&group.type_name);
     let docs = doc_attrs(&group_docs(group));
-    let methods = group.operations.iter().map(group_method);
+    let methods = group.operations.iter().map(|op| group_method(api, op));
     let methods = quote!(#(#methods)*);
     let operations = group
         .operations
@@ -46,11 +46,11 @@ pub fn group_file(api: &Api, group: &OperationGroup) -> TokenStream {
     });
     let runtime_imports = if uses_params {
         quote!(
-            use crate::runtime::{params, ClientCore, Operation, Prepared};
+            use crate::runtime::{params, ClientCore, Operation, Prepared, Sealed};
         )
     } else {
         quote!(
-            use crate::runtime::{ClientCore, Operation, Prepared};
+            use crate::runtime::{ClientCore, Operation, Prepared, Sealed};
         )
     };
     let uses_error_body = group
@@ -64,6 +64,8 @@ pub fn group_file(api: &Api, group: &OperationGroup) -> TokenStream {
     });
     quote! {
         #map_import
+        use std::sync::Arc;
+
         use reqwest::Method;
 
         #models_import
@@ -72,13 +74,13 @@ pub fn group_file(api: &Api, group: &OperationGroup) -> TokenStream {
         #error_body_import
 
         #docs
-        #[derive(Clone, Copy, Debug)]
-        pub struct #group_type<'c> {
-            core: &'c ClientCore,
+        #[derive(Clone, Debug)]
+        pub struct #group_type {
+            core: Arc<ClientCore>,
         }
 
-        impl<'c> #group_type<'c> {
-            pub(crate) fn new(core: &'c ClientCore) -> Self {
+        impl #group_type {
+            pub(crate) fn new(core: Arc<ClientCore>) -> Self {
                 Self { core }
             }
 
@@ -135,10 +137,63 @@ pub fn operation_docs(op: &Operation) -> String {
     parts.join("\n\n")
 }
 
+/// A method's docs: the operation's, then what sending it gives and which
+/// optional inputs its request takes, for the async client or the
+/// `blocking` one.
+pub fn method_docs(api: &Api, op: &Operation, blocking: bool) -> String {
+    let output = output_type(api, op)
+        .to_string()
+        .replace(" :: ", "::")
+        .replace(" < ", "<")
+        .replace(" <", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",");
+    let link = |name: &str| format!("[`{name}`](crate::models::{name})");
+    let models: Vec<&str> = output
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+        .filter_map(|token| token.strip_prefix("models::"))
+        .collect();
+    let gives = match models.as_slice() {
+        [name] if output == format!("models::{name}") => link(name),
+        _ if output == "()" => "`()` (the response has no body)".to_owned(),
+        [] => format!("`{output}`"),
+        names => format!(
+            "`{output}` (see {})",
+            names.iter().map(|n| link(n)).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    let mut text = operation_docs(op);
+    let sending = if blocking {
+        "Sending the request ([`send`](crate::blocking::Request::send))"
+    } else {
+        "Awaiting the request (or its [`send`](crate::Request::send) future)"
+    };
+    text.push_str(&format!("\n\n{sending} gives {gives}, or an [`Error`]."));
+    let optional: Vec<String> = op
+        .parameters
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| format!("`.{}(..)`", p.rust_name))
+        .chain(
+            op.body
+                .iter()
+                .filter(|b| !b.required)
+                .map(|_| "`.body(..)`".to_owned()),
+        )
+        .collect();
+    if !optional.is_empty() {
+        text.push_str(&format!(
+            " Optional inputs, set on the request before sending: {}.",
+            optional.join(", ")
+        ));
+    }
+    text
+}
+
 /// Required inputs are arguments, in order: path, query, header, cookie
 /// parameters, then the body.
-fn group_method(op: &Operation) -> TokenStream {
-    let docs = doc_attrs(&operation_docs(op));
+fn group_method(api: &Api, op: &Operation) -> TokenStream {
+    let docs = doc_attrs(&method_docs(api, op, false));
     let deprecated = operation_deprecation(op);
     let docs = quote!(#docs #deprecated);
     let method = ident(&op.method_name);
@@ -171,8 +226,8 @@ fn group_method(op: &Operation) -> TokenStream {
     }
     quote! {
         #docs
-        pub fn #method(&self, #(#args),*) -> Request<'c, #op_type> {
-            Request::new(self.core, #op_type { #(#inits),* })
+        pub fn #method(&self, #(#args),*) -> Request<#op_type> {
+            Request::new(Arc::clone(&self.core), #op_type { #(#inits),* })
         }
     }
 }
@@ -221,13 +276,18 @@ fn operation_items(api: &Api, group: &OperationGroup, op: &Operation) -> TokenSt
     let setters = optional_setters(op);
     let setters_impl = (!setters.is_empty()).then(|| {
         quote! {
-            impl Request<'_, #op_type> {
+            impl Request<#op_type> {
                 #(#setters)*
             }
         }
     });
     let (output, decode_body) = decode::decode(api, op);
-    let prepare_body = prepare::prepare(api, op);
+    let (prepare_body, validates) = prepare::prepare(api, op);
+    let validate = if validates {
+        quote!(validate)
+    } else {
+        quote!(_validate)
+    };
     let op_id = &op.id;
     quote! {
         #docs
@@ -238,12 +298,14 @@ fn operation_items(api: &Api, group: &OperationGroup, op: &Operation) -> TokenSt
 
         #setters_impl
 
+        impl Sealed for #op_type {}
+
         impl Operation for #op_type {
             const OPERATION_ID: &'static str = #op_id;
             type Output = #output;
 
             #[inline]
-            fn prepare(&self) -> Result<Prepared, Error> {
+            fn prepare(&self, #validate: bool) -> Result<Prepared, Error> {
                 #prepare_body
             }
 

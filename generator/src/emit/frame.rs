@@ -44,9 +44,11 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
         "HookContext",
         "Nullable",
         "Number",
+        "Operation",
         "Request",
         "Response",
         "ResponseError",
+        "ResponseFuture",
         "RetryConfig",
         "RetryStrategy",
         "Rule",
@@ -184,8 +186,8 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
         quote! {
             #[doc = #doc]
             #gate
-            pub fn #module(&self) -> #ty<'_> {
-                #ty::new(&self.core)
+            pub fn #module(&self) -> #ty {
+                #ty::new(Arc::clone(&self.core))
             }
         }
     });
@@ -404,8 +406,8 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
         quote! {
             #[doc = #doc]
             #gate
-            pub fn #module(&self) -> #ty<'_> {
-                #ty { inner: self.inner.#module(), runtime: &self.runtime }
+            pub fn #module(&self) -> #ty {
+                #ty { inner: self.inner.#module(), runtime: Arc::clone(&self.runtime) }
             }
         }
     });
@@ -419,14 +421,14 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
         let methods = g.operations.iter().map(|op| {
             let method = ident(&op.method_name);
             let op_type = ident(&op.type_name);
-            let docs = doc_attrs(&super::apis::operation_docs(op));
+            let docs = doc_attrs(&super::apis::method_docs(cx.api, op, true));
             let deprecated = super::apis::operation_deprecation(op);
             let (args, names) = super::apis::method_arguments(op);
             quote! {
                 #docs
                 #deprecated
-                pub fn #method(&self, #(#args),*) -> Request<'c, apis::#module::#op_type> {
-                    Request::new(self.inner.#method(#(#names),*), self.runtime)
+                pub fn #method(&self, #(#args),*) -> Request<apis::#module::#op_type> {
+                    Request::new(self.inner.#method(#(#names),*), Arc::clone(&self.runtime))
                 }
             }
         });
@@ -435,7 +437,7 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
             let op_type = ident(&op.type_name);
             (!setters.is_empty()).then(|| {
                 quote! {
-                    impl Request<'_, apis::#module::#op_type> {
+                    impl Request<apis::#module::#op_type> {
                         #(#setters)*
                     }
                 }
@@ -446,14 +448,14 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
         quote! {
             #[doc = #doc]
             #gate
-            #[derive(Clone, Copy, Debug)]
-            pub struct #ty<'c> {
-                inner: apis::#ty<'c>,
-                runtime: &'c BlockingRuntime,
+            #[derive(Clone, Debug)]
+            pub struct #ty {
+                inner: apis::#ty,
+                runtime: Arc<BlockingRuntime>,
             }
 
             #gate
-            impl<'c> #ty<'c> {
+            impl #ty {
                 #(#methods)*
             }
 
@@ -495,8 +497,9 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
     let unread = cfg::unread_without_groups(cx);
     quote! {
         //! A synchronous client with the same surface as the async one: each
-        //! call ends with `.send()` instead of `.await`. It runs requests on a
-        //! Tokio runtime of its own, so it must not be used from async code.
+        //! call ends with `.send()` instead of `.await`. Requests run on a Tokio
+        //! runtime on a thread of its own; the calling thread only waits, so any
+        //! thread that may block can call it, `spawn_blocking` threads included.
 
         #map_import
         use std::sync::Arc;

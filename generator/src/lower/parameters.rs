@@ -17,6 +17,7 @@ use crate::names::{self, Namespace};
 /// Names every operation type must not take: methods and options of the
 /// request builder live beside the parameter setters.
 const RESERVED_PARAMETER_NAMES: &[&str] = &[
+    "assume_idempotent",
     "body",
     "header",
     "into_future",
@@ -25,7 +26,9 @@ const RESERVED_PARAMETER_NAMES: &[&str] = &[
     "retries",
     "send",
     "server_url",
+    "skip_validation",
     "timeout",
+    "total_timeout",
 ];
 
 impl<'a> Lowerer<'a> {

@@ -16,12 +16,14 @@ impl<'a> Lowerer<'a> {
         // The client builder's own methods; a scheme setter must not shadow them.
         let mut setters = Namespace::with_reserved(&[
             "build",
+            "connect_timeout",
             "credential",
             "hook",
             "http_client",
             "new",
             "retry_config",
             "server_url",
+            "skip_validation",
             "timeout",
             "total_timeout",
             "user_agent",

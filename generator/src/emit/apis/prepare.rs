@@ -12,8 +12,10 @@ use crate::ir::{
     Api, BodyEncoding, Operation, ParamLocation, Presence, Primitive, TypeKind, TypeRef,
 };
 
-/// The body of `Operation::prepare`: validate, then build the request.
-pub(super) fn prepare(api: &Api, op: &Operation) -> TokenStream {
+/// The body of `Operation::prepare`: validate (unless the caller turned the
+/// checks off), then build the request. Also says whether the body reads
+/// `prepare`'s `validate` argument: an operation without checks ignores it.
+pub(super) fn prepare(api: &Api, op: &Operation) -> (TokenStream, bool) {
     let accept = op
         .responses
         .iter()
@@ -107,12 +109,20 @@ pub(super) fn prepare(api: &Api, op: &Operation) -> TokenStream {
             prepared.retries = Some(&RETRIES);
         }
     });
-    quote! {
+    let checks = quote!(#param_checks #body_check);
+    let validates = !checks.is_empty();
+    let checks = validates.then(|| {
+        quote! {
+            if validate {
+                #checks
+            }
+        }
+    });
+    let body = quote! {
         #regex_imports
         #loc_import
         #(#patterns)*
-        #param_checks
-        #body_check
+        #checks
         let mut prepared = #path;
         #accept
         prepared.security = &[#(#security),*];
@@ -121,7 +131,8 @@ pub(super) fn prepare(api: &Api, op: &Operation) -> TokenStream {
         #retries
         #(#statements)*
         Ok(prepared)
-    }
+    };
+    (body, validates)
 }
 
 /// The header parameter of `op` that carries an idempotency key
