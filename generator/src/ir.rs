@@ -349,6 +349,11 @@ pub struct RequestBody {
     pub encoding: BodyEncoding,
     /// The body's type.
     pub ty: TypeRef,
+    /// Checks of the body itself when its schema is inline (an array's
+    /// `minItems`, `maxItems`, `uniqueItems`...); a named type checks its
+    /// own.
+    #[serde(default, skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
     /// Whether the operation requires it.
     pub required: bool,
     /// `description`.

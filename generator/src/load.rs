@@ -14,6 +14,7 @@ use crate::diagnostics::{child, Error, Warning};
 use crate::ir::StatusMatch;
 
 mod lenient;
+mod misplaced;
 mod normalise;
 mod patterns;
 mod repair;
@@ -80,6 +81,7 @@ fn normalised_value(
     check_version(&value, file)?;
     check_response_keys(&value, file)?;
     repair::fill_responses(&mut value, &mut warnings);
+    misplaced::repair(&mut value, &mut warnings);
     if scan.odd_references {
         repair::inline_references(&mut value, file)?;
     }

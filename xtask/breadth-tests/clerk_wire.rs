@@ -1,8 +1,10 @@
 // Wire tests for the crates generated from Clerk's whole specs, copied into
-// each as `tests/wire.rs` by `cargo xtask breadth`, after a line that names
-// the crate `clerk_sdk`. They pin what the issue asks of the whole API: both
-// colliding query parameters of `GetPublicInterstitial` reach the wire under
-// their own names, and the multipart uploads send real file parts.
+// each as `tests/wire.rs` by `cargo xtask breadth`, after lines that name
+// the crate `clerk_sdk` (and `CRATE` its package). They pin what the issues
+// ask of the whole API: both colliding query parameters of
+// `GetPublicInterstitial` reach the wire under their own names, the
+// multipart uploads send real file parts, path parameters stay in their
+// segment, and the bulk invitations' item limits are checked.
 
 use clerk_sdk::models::{SetUserProfileImageRequestBody, UploadOrganizationLogoRequestBody};
 use clerk_sdk::{Clerk, File, RetryConfig};
@@ -174,4 +176,42 @@ async fn a_path_parameter_never_leaves_its_segment() {
         let request = requests.last().expect("sent");
         assert_eq!(request.url.path(), sent, "{id:?}");
     }
+}
+
+/// Clerk's bulk invitations take 1 to 10 at a time: an inline array body's
+/// `minItems` and `maxItems` are checked before sending, like a field's.
+#[tokio::test]
+async fn a_bulk_body_outside_its_item_limits_is_not_sent() {
+    use clerk_sdk::models::CreateBulkInvitationsRequestBody as Invitation;
+    // The 2025-04-10 document sets no limits on this body; later ones do.
+    if CRATE == "clerk-2025-04-10" {
+        return;
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/invitations/bulk"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
+        .mount(&server)
+        .await;
+    let invitation = |n: usize| Invitation::new(format!("user{n}@example.com"));
+    for (count, rule) in [
+        (0, clerk_sdk::Rule::MinItems(1)),
+        (11, clerk_sdk::Rule::MaxItems(10)),
+    ] {
+        let body: Vec<Invitation> = (0..count).map(invitation).collect();
+        let error = client(&server)
+            .invitations()
+            .bulk_create()
+            .body(body)
+            .await
+            .expect_err("outside the limits");
+        let clerk_sdk::Error::Validation(error) = error else {
+            panic!("{count}: {error:?}");
+        };
+        assert_eq!((error.path.as_str(), error.rule), ("body", rule));
+    }
+    assert!(server.received_requests().await.expect("recording on").is_empty());
+    let ten: Vec<Invitation> = (0..10).map(invitation).collect();
+    let _ = client(&server).invitations().bulk_create().body(ten).await;
+    assert_eq!(server.received_requests().await.map(|r| r.len()), Some(1));
 }

@@ -150,7 +150,9 @@ pub fn run(args: &BreadthArgs) -> Result<(), Box<dyn Error>> {
             let lib = name.replace('-', "_");
             fs::write(
                 tests.join("wire.rs"),
-                format!("use {lib} as clerk_sdk;\n\n{CLERK_WIRE_TESTS}"),
+                format!(
+                    "use {lib} as clerk_sdk;\n\n/// The crate under test.\nconst CRATE: &str = {name:?};\n\n{CLERK_WIRE_TESTS}"
+                ),
             )?;
         }
         let _ = writeln!(members, "    {name:?},");

@@ -518,10 +518,13 @@ fn request_body(
                 content_type,
                 encoding,
                 ty,
+                constraints,
                 required,
                 description,
             } = old;
             let rust = item(new);
+            let at = (rust.as_str(), pointer.as_str(), ops.to_vec());
+            super::constraints::push(cx, constraints, &new.constraints, true, at);
             if *required != new.required {
                 let how = if new.required {
                     "now required: a method argument"

@@ -25,37 +25,39 @@ pub fn frame_files(cx: &Context<'_>) -> Vec<(String, TokenStream)> {
     ]
 }
 
+/// The runtime's items re-exported at the crate root, one per line in
+/// rustfmt's order, so `cargo fmt` leaves the crate root as generated (the
+/// modules are `rustfmt::skip`). The client's name must differ from each.
+pub(super) const ROOT_EXPORTS: [&str; 23] = [
+    "ApiError",
+    "Backoff",
+    "BodyError",
+    "BodyFailure",
+    "ClientBuilder",
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DecodeError",
+    "Error",
+    "File",
+    "Hook",
+    "HookContext",
+    "Nullable",
+    "Number",
+    "Operation",
+    "Request",
+    "Response",
+    "ResponseError",
+    "ResponseFuture",
+    "RetryConfig",
+    "RetryStrategy",
+    "Rule",
+    "StatusMatch",
+    "ValidationError",
+];
+
 fn lib_rs(cx: &Context<'_>) -> TokenStream {
     let client = ident(&cx.client);
     let builder = ident(&format!("{}Builder", cx.client));
-    // One item per line in rustfmt's order, so `cargo fmt` leaves the
-    // crate root as generated (the modules are `rustfmt::skip`).
-    let runtime_exports = [
-        "ApiError",
-        "Backoff",
-        "BodyError",
-        "BodyFailure",
-        "ClientBuilder",
-        "DEFAULT_CONNECT_TIMEOUT",
-        "DecodeError",
-        "Error",
-        "File",
-        "Hook",
-        "HookContext",
-        "Nullable",
-        "Number",
-        "Operation",
-        "Request",
-        "Response",
-        "ResponseError",
-        "ResponseFuture",
-        "RetryConfig",
-        "RetryStrategy",
-        "Rule",
-        "StatusMatch",
-        "ValidationError",
-    ]
-    .map(ident);
+    let runtime_exports = ROOT_EXPORTS.map(ident);
     // Hand-written modules, and the crate root's first group of re-exports
     // with theirs, each sorted as rustfmt sorts them.
     let mut modules: Vec<&crate::HandWritten> = cx.options.modules.iter().collect();

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::rust::{count, float, has_validate, ident, int};
-use crate::ir::{Api, Constraints, Parameter, Presence, Primitive, Struct, TypeRef};
+use crate::ir::{Api, Constraints, Parameter, Presence, Primitive, RequestBody, Struct, TypeRef};
 
 /// The checks of one struct or operation, and what they need imported.
 #[derive(Default)]
@@ -133,6 +133,26 @@ pub fn parameter_validation(api: &Api, parameters: &[Parameter]) -> Validation {
     }
     out.body = quote!(#(#statements)*);
     out
+}
+
+/// The checks of a request body that is not a named type (an inline array
+/// with `minItems`, say), against `self.body`, reported at `body`. A named
+/// body checks itself (`validate()`). Adds to `out`'s patterns and flags.
+pub fn inline_body_checks(api: &Api, body: &RequestBody, out: &mut Validation) -> TokenStream {
+    if matches!(body.ty, TypeRef::Named(_)) {
+        return TokenStream::new();
+    }
+    let checks = value_checks(api, quote!(value), &body.ty, &body.constraints, out, "body");
+    if checks.is_empty() {
+        return checks;
+    }
+    out.uses_loc = true;
+    let bind = quote!(let loc = &Loc::Field(&Loc::Root, "body"););
+    if body.required {
+        quote! { { let value = &self.body; #bind #checks } }
+    } else {
+        quote! { if let Some(value) = &self.body { #bind #checks } }
+    }
 }
 
 /// Statements checking `value` (an expression of type `&T`) against `c`,

@@ -17,7 +17,7 @@ mod security;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use openapiv3::OpenAPI;
+use openapiv3::{OpenAPI, ReferenceOr};
 
 use crate::diagnostics::{child, Error, Warning};
 use crate::ir::{Api, NamedType, OperationGroup, Server, TypeKind, TypeRef};
@@ -163,13 +163,23 @@ impl<'a> Lowerer<'a> {
 
     /// Claims a Rust name for every component schema before anything is
     /// lowered, so components keep their names whatever inline schema comes
-    /// first.
+    /// first. A schema's `x-speakeasy-name-override` is its name: documents
+    /// use it to keep a type's name when its key changes.
     fn name_components(&mut self) -> Result<(), Error> {
         let Some(components) = &self.doc.components else {
             return Ok(());
         };
-        for (index, key) in components.schemas.keys().enumerate() {
-            let wanted = names::camel_or_spelled(key, "Type", index + 1);
+        for (index, (key, schema)) in components.schemas.iter().enumerate() {
+            let wanted = match schema {
+                ReferenceOr::Item(schema) => schema
+                    .schema_data
+                    .extensions
+                    .get("x-speakeasy-name-override")
+                    .and_then(|name| name.as_str())
+                    .and_then(|name| names::camel(name, "Type")),
+                ReferenceOr::Reference { .. } => None,
+            }
+            .unwrap_or_else(|| names::camel_or_spelled(key, "Type", index + 1));
             let name = self.type_names.claim(&wanted);
             self.component_types.insert(key.clone(), name);
         }

@@ -230,17 +230,20 @@ impl<'a> Lowerer<'a> {
             op_type.to_owned(),
             format!("The body of a `{op_type}` request."),
         );
-        let ty = match &media.schema {
+        let (ty, constraints) = match &media.schema {
             Some(schema) => {
-                self.shape(
+                let shape = self.shape(
                     SchemaRef::from(schema),
                     &hint,
                     &child(&media_pointer, "schema"),
-                )?
-                .ty
+                )?;
+                (shape.ty, shape.constraints)
             }
-            None if matches!(encoding, BodyEncoding::Json) => TypeRef::Any,
-            None => TypeRef::Primitive(crate::ir::Primitive::Binary),
+            None if matches!(encoding, BodyEncoding::Json) => (TypeRef::Any, Default::default()),
+            None => (
+                TypeRef::Primitive(crate::ir::Primitive::Binary),
+                Default::default(),
+            ),
         };
         // A body whose schema requires properties cannot be left out and
         // still be valid, whatever `required` says, so it is an argument.
@@ -253,6 +256,7 @@ impl<'a> Lowerer<'a> {
             content_type: content_type.clone(),
             encoding,
             ty,
+            constraints,
             required,
             description: super::prose(&body.description),
         })

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::super::retry::retry_config;
 use super::super::rust::{count, ident};
-use super::super::validate::parameter_validation;
+use super::super::validate::{inline_body_checks, parameter_validation};
 use super::decode::is_success;
 use crate::ir::{
     Api, BodyEncoding, Operation, ParamLocation, Presence, Primitive, TypeKind, TypeRef,
@@ -26,7 +26,11 @@ pub(super) fn prepare(api: &Api, op: &Operation) -> (TokenStream, bool) {
             quote!(prepared.accept(#media_type);)
         });
     let method = format_ident!("{}", op.http_method.as_str());
-    let validation = parameter_validation(api, &op.parameters);
+    let mut validation = parameter_validation(api, &op.parameters);
+    let inline_body_check = op
+        .body
+        .as_ref()
+        .map(|body| inline_body_checks(api, body, &mut validation));
     let patterns = &validation.patterns;
     let regex_imports = (!patterns.is_empty()).then(|| {
         quote!(
@@ -109,7 +113,7 @@ pub(super) fn prepare(api: &Api, op: &Operation) -> (TokenStream, bool) {
             prepared.retries = Some(&RETRIES);
         }
     });
-    let checks = quote!(#param_checks #body_check);
+    let checks = quote!(#param_checks #inline_body_check #body_check);
     let validates = !checks.is_empty();
     let checks = validates.then(|| {
         quote! {
