@@ -255,3 +255,57 @@ async fn client_side_checks_can_be_skipped() {
     // The model's own check stays callable.
     assert!(RevokeM2mTokenRequestBody::new().validate().is_ok());
 }
+
+/// The first string literal passed to `.{method}(` at each call in `text`.
+fn literal_arguments(text: &str, method: &str) -> Vec<String> {
+    let call = format!(".{method}(\"");
+    text.match_indices(&call)
+        .filter_map(|(at, _)| {
+            let rest = &text[at + call.len()..];
+            rest.find('"').map(|end| rest[..end].to_owned())
+        })
+        .collect()
+}
+
+/// The docs' examples pass the checks the crate runs before sending: a
+/// spec example that breaks the pattern is replaced by one built from it.
+#[tokio::test]
+async fn the_documented_examples_pass_the_crates_own_checks() {
+    let docs = [
+        include_str!("../README.md"),
+        include_str!("../docs/sdks/m2m/README.md"),
+    ]
+    .concat();
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "m2m_tokens": [], "total_count": 0
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(m2m_token(true)))
+        .mount(&server)
+        .await;
+    let subjects = literal_arguments(&docs, "list_tokens");
+    let token_ids = literal_arguments(&docs, "revoke_token");
+    assert!(!subjects.is_empty() && !token_ids.is_empty());
+    let clerk = client(&server);
+    for subject in subjects {
+        let result = clerk.m2m().list_tokens(subject.as_str()).await;
+        assert!(
+            !matches!(result, Err(Error::Validation(_))),
+            "{subject}: {result:?}"
+        );
+    }
+    for id in token_ids {
+        let result = clerk
+            .m2m()
+            .revoke_token(id.as_str(), RevokeM2mTokenRequestBody::new())
+            .await;
+        assert!(
+            !matches!(result, Err(Error::Validation(_))),
+            "{id}: {result:?}"
+        );
+    }
+}

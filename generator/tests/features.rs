@@ -182,3 +182,21 @@ paths:
         .all(|text| !text.contains("cfg(feature = \"machine_tokens\")")));
     assert!(!generated.files["README.md"].contains("## Features"));
 }
+
+#[test]
+fn the_readme_snippet_names_the_crates_own_version() {
+    for (version, requirement) in [
+        (None, "1"),
+        (Some("0.2.0"), "0.2"),
+        (Some("0.0.3"), "0.0.3"),
+    ] {
+        let mut options = options();
+        options.package.version = version.map(str::to_owned);
+        let generated = generator::generate(&shape(), &options).expect("the shape generates");
+        let readme = &generated.files["README.md"];
+        let snippet = format!(
+            "features-sdk = {{ version = \"{requirement}\", default-features = false, features = [\"access_tokens\"] }}"
+        );
+        assert!(readme.contains(&snippet), "{version:?}: {readme}");
+    }
+}

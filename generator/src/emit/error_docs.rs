@@ -123,9 +123,9 @@ fn detail(api: &Api, name: &str) -> Detail {
 /// The match arm (at the indentation of a `match` inside `main`) that reads
 /// a failed call's error, e.g. `errors[0].code` and `message` of Clerk's
 /// `ClerkErrors`, and whether it names `ErrorBody`.
-pub fn error_arm(cx: &Context<'_>) -> (String, bool) {
+pub fn error_arm(cx: &Context<'_>, op: Option<&Operation>) -> (String, bool) {
     let fallback = "eprintln!(\"failed (status {:?}): {error}\", error.status())";
-    let Some(name) = cx.api.error_types.first() else {
+    let Some(name) = op.and_then(|op| decoded_error(cx.api, op)) else {
         return (format!("        Err(error) => {fallback},"), false);
     };
     let accessor = accessor(cx.api, name);
@@ -150,6 +150,21 @@ pub fn error_arm(cx: &Context<'_>) -> (String, bool) {
     )
 }
 
+/// The first error schema `op`'s documented error responses decode into
+/// (what its `ErrorBody` accessor can match), if any.
+fn decoded_error<'a>(api: &'a crate::ir::Api, op: &Operation) -> Option<&'a String> {
+    use crate::ir::{BodyEncoding, TypeRef};
+    op.responses
+        .iter()
+        .filter(|r| !super::apis::is_success(r.status))
+        .filter_map(|r| r.body.as_ref())
+        .filter(|b| b.encoding == BodyEncoding::Json)
+        .find_map(|b| match &b.ty {
+            TypeRef::Named(name) => api.error_types.iter().find(|e| *e == name),
+            _ => None,
+        })
+}
+
 /// A complete program that calls `op` and reads its error, or `None` when
 /// the operation has no finite example.
 pub fn error_example(
@@ -159,7 +174,7 @@ pub fn error_example(
 ) -> Option<String> {
     let args = super::example::call_arguments(cx.api, op, &cx.lib_name)?;
     let lib = &cx.lib_name;
-    let (arm, names_body) = error_arm(cx);
+    let (arm, names_body) = error_arm(cx, Some(op));
     let imports = if names_body {
         format!("use {lib}::{{Error, ErrorBody}};\n")
     } else {

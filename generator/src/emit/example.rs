@@ -283,17 +283,31 @@ pub fn show_response(api: &Api, op: &Operation) -> Option<String> {
     ))
 }
 
-/// The spec's example when it satisfies the length limits, else a
-/// placeholder cut or padded to fit them.
+/// The spec's example when it satisfies the length limits and the
+/// pattern, else one built from the pattern, else a placeholder cut or
+/// padded to fit the limits: an example must pass the checks the crate
+/// runs before sending.
 fn string_example(c: &Constraints, example: Option<&Value>) -> String {
     let fits = |s: &str| {
         let n = s.chars().count() as u64;
         c.min_length.is_none_or(|min| n >= min) && c.max_length.is_none_or(|max| n <= max)
     };
+    let pattern = c
+        .pattern
+        .as_deref()
+        .and_then(|pattern| regex::Regex::new(pattern).ok());
+    let matches = |s: &str| pattern.as_ref().is_none_or(|pattern| pattern.is_match(s));
     if let Some(Value::String(s)) = example {
-        if fits(s) {
+        if fits(s) && matches(s) {
             return s.clone();
         }
+    }
+    let built = c
+        .pattern
+        .as_deref()
+        .and_then(super::pattern_example::matching);
+    if let Some(built) = built.filter(|s| fits(s)) {
+        return built;
     }
     let mut text = String::from("<value>");
     if let Some(max) = c.max_length {

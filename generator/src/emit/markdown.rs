@@ -204,27 +204,29 @@ fn parameter_table(op: &Operation, pages: &BTreeMap<&str, String>) -> String {
     let mut out =
         String::from("| Parameter | Type | Required | Description |\n| --- | --- | --- | --- |\n");
     for p in &op.parameters {
-        let mut description = p.description.as_deref().map(cell).unwrap_or_default();
-        for note in constraint_notes(&p.constraints) {
-            description.push(' ');
-            description.push_str(&note);
-        }
+        let mut parts: Vec<String> = p.description.as_deref().map(cell).into_iter().collect();
+        parts.extend(constraint_notes(&p.constraints));
         if p.deprecated {
-            description.push(' ');
-            description.push_str(&cell(&super::deprecation::doc_line(
+            parts.push(cell(&super::deprecation::doc_line(
                 p.deprecation_note.as_deref(),
             )));
         }
+        let description = parts.join(" ");
+        let description = description.trim().trim_end_matches('.');
         let how = if p.required { "argument" } else { "setter" };
+        let place = format!("`{}` in {:?}", p.wire_name, p.location);
+        let text = if description.is_empty() {
+            let how = if p.required { "Argument" } else { "Setter" };
+            format!("{how}, {place}.")
+        } else {
+            format!("{description} ({how}, {place}).")
+        };
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} ({how}, `{}` in {:?}). |",
+            "| `{}` | {} | {} | {text} |",
             p.rust_name,
             type_link(&p.ty, pages, "../../models/"),
             if p.required { REQUIRED } else { OPTIONAL },
-            description.trim_end_matches('.'),
-            p.wire_name,
-            p.location
         );
     }
     if let Some(body) = &op.body {
@@ -250,6 +252,8 @@ fn parameter_table(op: &Operation, pages: &BTreeMap<&str, String>) -> String {
     out.push_str("| `.total_timeout(..)` | `std::time::Duration` | ➖ | Bounds this whole call, retries and waits included. |\n");
     out.push_str("| `.server_url(..)` | `String` | ➖ | Sends this call to another server. |\n");
     out.push_str("| `.header(..)` | name, value | ➖ | Adds a header to this call. |\n");
+    out.push_str("| `.skip_validation()` | — | ➖ | Sends this call without checking the API description's constraints first. |\n");
+    out.push_str("| `.assume_idempotent()` | — | ➖ | Lets this call be retried after a timeout or a broken response, as a PUT is. |\n");
     out.replace("[RetryConfig](https://docs.rs/)", "`RetryConfig`")
 }
 

@@ -14,6 +14,7 @@ mod example;
 mod frame;
 mod markdown;
 mod models;
+mod pattern_example;
 mod readme;
 mod retry;
 mod rust;

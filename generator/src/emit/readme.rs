@@ -77,7 +77,7 @@ pub fn readme(cx: &Context<'_>) -> String {
 
     let _ = writeln!(out, "## Error handling\n");
     let _ = writeln!(out, "Every call returns `Result<_, {lib}::Error>`. `Error::Api` holds an error response the API documents, decoded into its schema (`ErrorBody`); `Error::UnexpectedStatus` any other error status with its raw body; `Error::Decode` a body that did not match its schema; `Error::Validation` an input that breaks a constraint of the API description, or a path parameter that is empty, `.` or `..` (which would address another resource; nothing was sent); `Error::Redirect` a redirect to another origin, not followed; `Error::Body` a response whose body broke off or stalled (with the status, headers and the bytes that arrived); `Error::Timeout` and `Error::Transport` the network. `status()`, `headers()` and `is_retryable()` work on all of them.\n");
-    let (arm, names_body) = super::error_docs::error_arm(cx);
+    let (arm, names_body) = super::error_docs::error_arm(cx, first.op);
     let handling = format!(
         "match result {{\n        Ok(_) => println!(\"done\"),\n        Err(Error::Validation(error)) => eprintln!(\"not sent: {{error}}\"),\n{}\n    }}",
         arm
@@ -171,14 +171,16 @@ pub fn readme(cx: &Context<'_>) -> String {
 }
 
 /// The first operation's call, as statements inside `main`.
-struct FirstCall {
+struct FirstCall<'a> {
+    /// The operation called, when there is one to call.
+    op: Option<&'a Operation>,
     call: String,
     /// What is done with the response: print a field holding no credential.
     show: Option<String>,
     note: Option<String>,
 }
 
-fn first_call(cx: &Context<'_>) -> FirstCall {
+fn first_call<'a>(cx: &Context<'a>) -> FirstCall<'a> {
     let simplest = cx
         .api
         .groups
@@ -201,11 +203,13 @@ fn first_call(cx: &Context<'_>) -> FirstCall {
     let show = chosen.and_then(|(_, o)| super::example::show_response(cx.api, o));
     match chosen.and_then(|(g, o)| call_text(cx, g, o)) {
         Some(call) => FirstCall {
+            op: chosen.map(|(_, o)| o),
             call,
             show,
             note: None,
         },
         None => FirstCall {
+            op: None,
             call: "let response = ();".to_owned(),
             show: None,
             note: Some("This API has no operation that can be called without inputs.".into()),
@@ -315,7 +319,7 @@ fn program_with_imports(cx: &Context<'_>, call: &str, after: &str, imports: &str
 /// The version requirement a user writes for `version`: its numbers up to
 /// the first non-zero one (`0.2.3` → `0.2`, `1.4.0` → `1`, `0.0.3` →
 /// `0.0.3`), so that `cargo update` takes every compatible release.
-fn requirement(version: &str) -> String {
+pub(super) fn requirement(version: &str) -> String {
     let parts: Vec<&str> = version.split('.').collect();
     let significant = parts
         .iter()
