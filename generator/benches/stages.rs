@@ -43,6 +43,7 @@ fn options() -> Options {
         spec_label: "spec/upstream/clerk-bapi-2025-04-10.yml".into(),
         package: Default::default(),
         modules: Vec::new(),
+        grouping: Default::default(),
     }
 }
 
@@ -52,8 +53,10 @@ static TEXT: LazyLock<String> =
     LazyLock::new(|| std::fs::read_to_string(SPEC).expect("the Clerk spec is readable"));
 static DOCUMENT: LazyLock<generator::load::Document> =
     LazyLock::new(|| generator::load::load_str(&TEXT, spec()).expect("the Clerk spec loads"));
-static LOWERED: LazyLock<generator::lower::Lowered> =
-    LazyLock::new(|| generator::lower::lower(&DOCUMENT, spec()).expect("the Clerk spec lowers"));
+static LOWERED: LazyLock<generator::lower::Lowered> = LazyLock::new(|| {
+    generator::lower::lower(&DOCUMENT, spec(), generator::Grouping::Auto)
+        .expect("the Clerk spec lowers")
+});
 static GENERATED: LazyLock<Generated> = LazyLock::new(|| {
     generator::emit::emit_crate(&LOWERED.model, &options(), Vec::new())
         .expect("the Clerk spec emits")
@@ -71,7 +74,12 @@ fn load() -> generator::load::Document {
 
 #[divan::bench(sample_count = SAMPLES, sample_size = 1)]
 fn lower() -> generator::lower::Lowered {
-    generator::lower::lower(divan::black_box(&DOCUMENT), spec()).expect("the Clerk spec lowers")
+    generator::lower::lower(
+        divan::black_box(&DOCUMENT),
+        spec(),
+        generator::Grouping::Auto,
+    )
+    .expect("the Clerk spec lowers")
 }
 
 /// Building and formatting every file, on all cores.

@@ -47,6 +47,22 @@ pub struct Options {
     pub package: Package,
     /// Hand-written modules the generated `lib.rs` declares.
     pub modules: Vec<HandWritten>,
+    /// How operations are grouped into the client's accessors.
+    pub grouping: Grouping,
+}
+
+/// How operations are grouped into the client's accessors (and Cargo
+/// features). An operation's `x-speakeasy-group` always names its group.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Grouping {
+    /// By tags when the document tags its operations, else by path.
+    #[default]
+    Auto,
+    /// By each operation's first tag; untagged ones share `default`.
+    Tags,
+    /// By the first path segment after any version prefix:
+    /// `/v1/customers/{id}` is in `customers`.
+    Path,
 }
 
 /// A hand-written module: `src/custom/{name}.rs` of the crate, which the
@@ -119,18 +135,18 @@ impl Generated {
 /// Loads and lowers the document at `spec`: the model that [`emit`] turns
 /// into a crate and that [`diff`] compares.
 pub fn model(spec: &Path) -> Result<lower::Lowered, Error> {
-    lower::lower(&load::load_file(spec)?, spec)
+    lower::lower(&load::load_file(spec)?, spec, Grouping::Auto)
 }
 
 /// [`model`] for a document already in memory; `file` names it in errors.
 pub fn model_from_str(source: &str, file: &Path) -> Result<lower::Lowered, Error> {
-    lower::lower(&load::load_str(source, file)?, file)
+    lower::lower(&load::load_str(source, file)?, file, Grouping::Auto)
 }
 
 /// Runs the whole pipeline on the document at `spec`.
 pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Error> {
     let document = load::load_file(spec)?;
-    let api = lower::lower(&document, spec)?;
+    let api = lower::lower(&document, spec, options.grouping)?;
     emit_with_stats(api, options)
 }
 
@@ -145,6 +161,6 @@ fn emit_with_stats(api: lower::Lowered, options: &Options) -> Result<Generated, 
 /// in error messages.
 pub fn generate_from_str(source: &str, file: &Path, options: &Options) -> Result<Generated, Error> {
     let document = load::load_str(source, file)?;
-    let api = lower::lower(&document, file)?;
+    let api = lower::lower(&document, file, options.grouping)?;
     emit_with_stats(api, options)
 }

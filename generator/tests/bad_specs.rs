@@ -17,6 +17,7 @@ fn every_bad_spec_gets_an_answer_a_maintainer_can_act_on() {
             spec_label: spec.display().to_string(),
             package: Default::default(),
             modules: Vec::new(),
+            grouping: Default::default(),
         };
         let answer = match generator::generate(spec, &options) {
             Err(error) => format!("error: {error}"),

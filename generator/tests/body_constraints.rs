@@ -49,11 +49,12 @@ fn the_body_carries_its_constraints_and_prepare_checks_them() {
         spec_label: "invites.yaml".into(),
         package: Default::default(),
         modules: Vec::new(),
+        grouping: Default::default(),
     };
     let generated =
         generator::generate_from_str(&document(10), Path::new("invites.yaml"), &options)
             .expect("generates");
-    let apis = &generated.files["src/apis/default.rs"];
+    let apis = &generated.files["src/apis/invitations.rs"];
     assert!(apis.contains("Loc::Field(&Loc::Root, \"body\")"), "{apis}");
     assert!(
         apis.contains("validate::min_items(loc, value.len(), 1)?;"),

@@ -31,6 +31,7 @@ fn client(crate_name: &str, client_name: Option<&str>) -> (String, Vec<generator
         spec_label: "pets.yaml".into(),
         package: Default::default(),
         modules: Vec::new(),
+        grouping: Default::default(),
     };
     let generated = generator::generate_from_str(PETS, Path::new("pets.yaml"), &options)
         .expect("the spec generates");

@@ -19,6 +19,7 @@ fn generated(spec: &str) -> generator::Generated {
         spec_label: spec.into(),
         package: Default::default(),
         modules: Vec::new(),
+        grouping: Default::default(),
     };
     generator::generate(&workspace_root().join(spec), &options).expect("the spec generates")
 }

@@ -20,6 +20,7 @@ fn options() -> Options {
         spec_label: "features.yaml".into(),
         package: Default::default(),
         modules: Vec::new(),
+        grouping: Default::default(),
     }
 }
 
@@ -199,4 +200,55 @@ fn the_readme_snippet_names_the_crates_own_version() {
         );
         assert!(readme.contains(&snippet), "{version:?}: {readme}");
     }
+}
+
+/// A big document without tags (Clerk's, its tags and groups stripped) is
+/// grouped by path: one group, and so one feature, per resource family.
+#[test]
+fn an_untagged_document_gets_one_feature_per_path_group() {
+    let spec =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/upstream/clerk-bapi-2026-05-12.yml");
+    let text = std::fs::read_to_string(&spec).expect("the spec is committed");
+    let mut document: serde_json::Value = serde_yaml::from_str(&text).expect("YAML");
+    let mut operations = 0;
+    for item in document["paths"]
+        .as_object_mut()
+        .expect("paths")
+        .values_mut()
+    {
+        for (_, operation) in item.as_object_mut().expect("a path item").iter_mut() {
+            if let Some(operation) = operation.as_object_mut() {
+                operations += usize::from(operation.remove("tags").is_some());
+                operation.remove("x-speakeasy-group");
+            }
+        }
+    }
+    document.as_object_mut().expect("a document").remove("tags");
+    let untagged = serde_json::to_string(&document).expect("JSON");
+    let api = generator::model_from_str(&untagged, Path::new("untagged.json"))
+        .expect("the document lowers")
+        .model;
+    let groups: Vec<&str> = api.groups.iter().map(|g| g.module.as_str()).collect();
+    assert!(operations > 150, "{operations} tagged operations stripped");
+    // `/users/{user_id}/...` and `/organizations/...` are families of their own.
+    for family in [
+        "users",
+        "organizations",
+        "invitations",
+        "m2m_tokens",
+        "jwks",
+    ] {
+        assert!(groups.contains(&family), "{groups:?}");
+    }
+    assert!(!groups.contains(&"default"), "{groups:?}");
+    let plan = features::plan(&api).expect("many groups make features");
+    assert_eq!(plan.groups.len(), api.groups.len());
+    assert!(plan.groups.len() >= 30, "{}", plan.groups.len());
+    // Most types belong to some groups only, so one group compiles little.
+    assert!(
+        plan.gates.len() * 2 > api.types.len(),
+        "{} of {}",
+        plan.gates.len(),
+        api.types.len()
+    );
 }

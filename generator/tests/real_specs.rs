@@ -62,6 +62,7 @@ fn every_operation_of_every_real_spec_is_generated() {
             spec_label: (*spec).into(),
             package: Default::default(),
             modules: Vec::new(),
+            grouping: Default::default(),
         };
         let generated =
             generator::generate(&path, &options).unwrap_or_else(|e| panic!("{spec}: {e}"));

@@ -35,6 +35,7 @@ components:
         spec_label: "keys.yaml".into(),
         package: Default::default(),
         modules: Vec::new(),
+        grouping: Default::default(),
     };
     let generated = generator::generate_from_str(&spec, Path::new("keys.yaml"), &options)
         .expect("the spec generates");

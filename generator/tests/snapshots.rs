@@ -17,6 +17,7 @@ fn options(spec_label: &str) -> Options {
         spec_label: spec_label.into(),
         package: Default::default(),
         modules: Vec::new(),
+        grouping: Default::default(),
     }
 }
 
@@ -30,7 +31,8 @@ fn is_static(path: &str) -> bool {
 fn machine_tokens_model() {
     let spec = workspace_root().join("spec/machine-tokens.yaml");
     let document = load::load_file(&spec).expect("the committed spec loads");
-    let lowered = lower::lower(&document, &spec).expect("the committed spec lowers");
+    let lowered = lower::lower(&document, &spec, generator::Grouping::Auto)
+        .expect("the committed spec lowers");
     assert!(lowered.warnings.is_empty(), "{:?}", lowered.warnings);
     insta::assert_yaml_snapshot!("machine_tokens_model", lowered.model);
 }
@@ -51,7 +53,8 @@ fn machine_tokens_files() {
 fn shapes() {
     insta::glob!("shapes/*.yaml", |spec| {
         let document = load::load_file(spec).expect("shape spec loads");
-        let lowered = lower::lower(&document, spec).expect("shape spec lowers");
+        let lowered =
+            lower::lower(&document, spec, generator::Grouping::Auto).expect("shape spec lowers");
         insta::assert_yaml_snapshot!("model", (&lowered.model, &lowered.warnings));
         let label = format!(
             "generator/tests/shapes/{}",

@@ -156,9 +156,10 @@ fn generation(root: &Path, runs: usize) -> Result<(), Box<dyn Error>> {
         spec_label: SPEC.into(),
         package: Default::default(),
         modules: Vec::new(),
+        grouping: Default::default(),
     };
     let document = generator::load::load_str(&text, &spec)?;
-    let lowered = generator::lower::lower(&document, &spec)?;
+    let lowered = generator::lower::lower(&document, &spec, generator::Grouping::Auto)?;
     let generated = generator::emit::emit_crate(&lowered.model, &options, Vec::new())?;
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -347,6 +348,7 @@ fn compile_time(root: &Path, builds: usize) -> Result<(), Box<dyn Error>> {
             spec_label: SPEC.into(),
             package: Default::default(),
             modules: Vec::new(),
+            grouping: Default::default(),
         },
     )?;
     generator::write::write(&crate_dir, &generated)?;

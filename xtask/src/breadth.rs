@@ -121,6 +121,7 @@ pub fn run(args: &BreadthArgs) -> Result<(), Box<dyn Error>> {
                 .to_string(),
             package: Default::default(),
             modules: Vec::new(),
+            grouping: Default::default(),
         };
         let generation = Instant::now();
         let generated = match generator::generate(&spec, &options) {

@@ -54,6 +54,31 @@ pub struct Sdk {
     pub out: PathBuf,
     /// The client type's name; derived from the crate name when absent.
     pub client: Option<String>,
+    /// How operations become the client's groups: `tags` or `path`; by
+    /// default tags when the document has them, else paths.
+    #[serde(default)]
+    pub grouping: Option<GroupingChoice>,
+}
+
+/// `[sdk] grouping`.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupingChoice {
+    /// By each operation's first tag.
+    Tags,
+    /// By the first path segment after any version prefix.
+    Path,
+}
+
+impl Sdk {
+    /// The generator's grouping for this config.
+    pub fn grouping(&self) -> generator::Grouping {
+        match self.grouping {
+            None => generator::Grouping::Auto,
+            Some(GroupingChoice::Tags) => generator::Grouping::Tags,
+            Some(GroupingChoice::Path) => generator::Grouping::Path,
+        }
+    }
 }
 
 /// `[upstream]`: the whole document and the operations the SDK ships.

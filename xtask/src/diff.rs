@@ -127,6 +127,7 @@ impl Crate {
             spec_label: String::new(),
             package: Default::default(),
             modules: Vec::new(),
+            grouping: Default::default(),
         };
         Crate {
             name,

@@ -50,6 +50,7 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<(), Box<dyn Error>> {
                 spec_label: (*spec).into(),
                 package: Default::default(),
                 modules: Vec::new(),
+                grouping: Default::default(),
             },
         )?;
         generator::write::write(&crate_dir, &generated)?;

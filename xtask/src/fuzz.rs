@@ -247,6 +247,7 @@ fn run_mutants(
         spec_label: "fuzz.json".into(),
         package: Default::default(),
         modules: Vec::new(),
+        grouping: Default::default(),
     };
     // Each seed's model, so that every mutant that lowers is also compared
     // with its seed, both ways, by the change report.

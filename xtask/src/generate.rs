@@ -121,6 +121,7 @@ impl Target {
             spec_label: label(&self.spec()),
             package,
             modules: config.map(Config::modules).unwrap_or_default(),
+            grouping: config.map(|c| c.sdk.grouping()).unwrap_or_default(),
         }
     }
 

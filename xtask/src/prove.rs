@@ -45,6 +45,7 @@ pub fn run() -> Result<bool, Box<dyn Error>> {
                 spec_label: format!("generator/tests/diff/{rule}.yaml ({side})"),
                 package: Default::default(),
                 modules: Vec::new(),
+                grouping: Default::default(),
             };
             let text = serde_json::to_string(&document)?;
             let generated =

@@ -119,6 +119,7 @@ fn write_crate(side: &Side, krate: &Crate, dir: &Path) -> Result<PathBuf, Box<dy
             ..Default::default()
         },
         modules: Vec::new(),
+        grouping: Default::default(),
     };
     let mut generated = generator::generate_from_str(&side.text, Path::new(&side.label), &options)?;
     if let Some(manifest) = generated.files.get_mut("Cargo.toml") {

@@ -7,6 +7,7 @@
 //! Last come the whole-model passes: boxing recursive fields and checking
 //! that aliases do not loop.
 
+mod html;
 mod layout;
 mod operation;
 mod parameters;
@@ -23,6 +24,7 @@ use crate::diagnostics::{child, Error, Warning};
 use crate::ir::{Api, NamedType, OperationGroup, Server, TypeKind, TypeRef};
 use crate::load::{Document, Patterns};
 use crate::names::{self, Namespace};
+use crate::Grouping;
 
 /// The model and the warnings met while building it.
 #[derive(Debug)]
@@ -34,8 +36,13 @@ pub struct Lowered {
 }
 
 /// Builds the intermediate model of `document`, read from `file`.
-pub fn lower(document: &Document, file: &Path) -> Result<Lowered, Error> {
+pub fn lower(document: &Document, file: &Path, grouping: Grouping) -> Result<Lowered, Error> {
     let mut cx = Lowerer::new(&document.openapi, &document.patterns, file);
+    cx.group_by_path = match grouping {
+        Grouping::Tags => false,
+        Grouping::Path => true,
+        Grouping::Auto => !operation::tags_any(&document.openapi),
+    };
     cx.warnings.extend(document.warnings.iter().cloned());
     let model = cx.lower_api()?;
     Ok(Lowered {
@@ -72,6 +79,9 @@ pub(crate) struct Lowerer<'a> {
     /// same few recur across the whole document, and case conversion is
     /// the costliest step of naming a field.
     snake_names: HashMap<&'a str, Option<String>>,
+    /// Whether operations without `x-speakeasy-group` are grouped by their
+    /// path's first segment rather than by their first tag.
+    group_by_path: bool,
     warnings: Vec<Warning>,
 }
 
@@ -90,6 +100,7 @@ impl<'a> Lowerer<'a> {
             inline_in_progress: Vec::new(),
             more_patterns: HashMap::new(),
             snake_names: HashMap::new(),
+            group_by_path: false,
             warnings: Vec::new(),
         }
     }
@@ -321,9 +332,12 @@ fn first_example(
 }
 
 /// Spec prose as the model keeps it: blank text (`description: ''`) is no
-/// text, so that a generated item never gets an empty doc comment.
+/// text, so that a generated item never gets an empty doc comment; HTML
+/// becomes Markdown.
 pub(crate) fn prose(text: &Option<String>) -> Option<String> {
-    text.as_ref().filter(|t| !t.trim().is_empty()).cloned()
+    text.as_ref()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| html::to_markdown(t))
 }
 
 /// The extension that says why an item is deprecated and what replaces it.

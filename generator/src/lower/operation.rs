@@ -88,7 +88,7 @@ impl<'a> Lowerer<'a> {
                 if let Some(first) = seen_ids.insert(id.clone(), pointer.clone()) {
                     return Err(self.invalid(&child(&pointer, "operationId"), format!("operationId `{id}` is also used by {first}; operationIds must be unique")));
                 }
-                let group_name = self.group_of(op);
+                let group_name = self.group_of(op, path);
                 if !groups.contains_key(&group_name) {
                     let wanted = names::snake(&group_name).unwrap_or_else(|| "default".to_owned());
                     let module = group_modules.claim(&wanted);
@@ -146,12 +146,19 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `x-speakeasy-group`, else the first tag, else `default`.
-    fn group_of(&mut self, op: &'a SpecOperation) -> String {
+    fn group_of(&mut self, op: &'a SpecOperation, path: &'a str) -> String {
+        let by_tag = || op.tags.first().map(String::as_str);
         let group = op
             .extensions
             .get("x-speakeasy-group")
             .and_then(|v| v.as_str())
-            .or_else(|| op.tags.first().map(String::as_str));
+            .or_else(|| {
+                if self.group_by_path {
+                    path_group(path)
+                } else {
+                    by_tag()
+                }
+            });
         match group {
             Some(group) if self.snake_name(group).is_some() => group.to_owned(),
             _ => "default".to_owned(),
@@ -442,5 +449,51 @@ fn encoding_of(media_type: &str) -> BodyEncoding {
         BodyEncoding::Text
     } else {
         BodyEncoding::Binary
+    }
+}
+
+/// Whether any operation of `doc` has a tag or an `x-speakeasy-group`: the
+/// document groups its operations itself.
+pub(super) fn tags_any(doc: &openapiv3::OpenAPI) -> bool {
+    doc.paths.iter().any(|(_, item)| match item {
+        ReferenceOr::Item(item) => item
+            .iter()
+            .any(|(_, op)| !op.tags.is_empty() || op.extensions.contains_key("x-speakeasy-group")),
+        ReferenceOr::Reference { .. } => false,
+    })
+}
+
+/// The group of an operation at `path` when grouping by path: its first
+/// literal segment after any version prefix (`v1`, `v2.1`, `2024-01-01`,
+/// `api`), so `/v1/customers/{id}/sources` is in `customers`.
+fn path_group(path: &str) -> Option<&str> {
+    let is_version = |segment: &str| {
+        let number = segment.strip_prefix(['v', 'V']).unwrap_or(segment);
+        segment == "api"
+            || (!number.is_empty() && number.chars().all(|c| c.is_ascii_digit() || c == '.'))
+            || (segment.len() == 10 && segment.chars().all(|c| c.is_ascii_digit() || c == '-'))
+    };
+    path.split('/')
+        .filter(|segment| !segment.is_empty() && !segment.starts_with('{'))
+        .find(|segment| !is_version(segment))
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::path_group;
+
+    #[test]
+    fn the_first_segment_after_a_version_names_the_group() {
+        for (path, group) in [
+            ("/v1/customers/{id}/sources", Some("customers")),
+            ("/customers", Some("customers")),
+            ("/api/v2.1/payment_intents", Some("payment_intents")),
+            ("/2024-01-01/orders/{order}", Some("orders")),
+            ("/{tenant}/users", Some("users")),
+            ("/v1", None),
+            ("/", None),
+        ] {
+            assert_eq!(path_group(path), group, "{path}");
+        }
     }
 }
