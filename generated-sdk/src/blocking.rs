@@ -121,7 +121,7 @@ impl M2m {
     ///
     /// `POST /m2m_tokens/{m2m_token_id}/revoke` (operation `revokeM2MToken`).
     ///
-    /// Sending the request ([`send`](crate::blocking::Request::send)) gives [`RevokeM2mTokenResponseBody`](crate::models::RevokeM2mTokenResponseBody), or an [`Error`].
+    /// Sending the request ([`send`](crate::blocking::Request::send)) gives [`GetM2mTokensM2mTokens`](crate::models::GetM2mTokensM2mTokens), or an [`Error`].
     pub fn revoke_token(
         &self,
         m2m_token_id: impl Into<String>,
@@ -144,7 +144,7 @@ impl M2m {
     ///
     /// `POST /m2m_tokens/verify` (operation `verifyM2MToken`).
     ///
-    /// Sending the request ([`send`](crate::blocking::Request::send)) gives [`VerifyM2mTokenResponseBody`](crate::models::VerifyM2mTokenResponseBody), or an [`Error`].
+    /// Sending the request ([`send`](crate::blocking::Request::send)) gives [`GetM2mTokensM2mTokens`](crate::models::GetM2mTokensM2mTokens), or an [`Error`].
     pub fn verify_token(
         &self,
         body: models::VerifyM2mTokenRequestBody,

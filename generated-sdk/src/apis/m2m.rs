@@ -74,7 +74,7 @@ impl M2m {
     ///
     /// `POST /m2m_tokens/{m2m_token_id}/revoke` (operation `revokeM2MToken`).
     ///
-    /// Awaiting the request (or its [`send`](crate::Request::send) future) gives [`RevokeM2mTokenResponseBody`](crate::models::RevokeM2mTokenResponseBody), or an [`Error`].
+    /// Awaiting the request (or its [`send`](crate::Request::send) future) gives [`GetM2mTokensM2mTokens`](crate::models::GetM2mTokensM2mTokens), or an [`Error`].
     pub fn revoke_token(
         &self,
         m2m_token_id: impl Into<String>,
@@ -100,7 +100,7 @@ impl M2m {
     ///
     /// `POST /m2m_tokens/verify` (operation `verifyM2MToken`).
     ///
-    /// Awaiting the request (or its [`send`](crate::Request::send) future) gives [`VerifyM2mTokenResponseBody`](crate::models::VerifyM2mTokenResponseBody), or an [`Error`].
+    /// Awaiting the request (or its [`send`](crate::Request::send) future) gives [`GetM2mTokensM2mTokens`](crate::models::GetM2mTokensM2mTokens), or an [`Error`].
     pub fn verify_token(
         &self,
         body: models::VerifyM2mTokenRequestBody,
@@ -210,21 +210,8 @@ impl Operation for GetM2mTokens {
     fn decode(response: Response) -> Result<Self::Output, Error> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => {
-                Err(
-                    response.api_error(ErrorBody::decode_get_m2m_tokens400_response_body),
-                )
-            }
-            403 => {
-                Err(
-                    response.api_error(ErrorBody::decode_get_m2m_tokens403_response_body),
-                )
-            }
-            404 => {
-                Err(
-                    response.api_error(ErrorBody::decode_get_m2m_tokens404_response_body),
-                )
-            }
+            400 => Err(response.api_error(ErrorBody::decode_m2m400_response_body)),
+            403..=404 => Err(response.api_error(ErrorBody::decode_m2m_response_body)),
             _ => Err(response.unexpected()),
         }
     }
@@ -265,18 +252,8 @@ impl Operation for CreateM2mToken {
     fn decode(response: Response) -> Result<Self::Output, Error> {
         match response.status().as_u16() {
             201 => response.json(),
-            400 => {
-                Err(
-                    response
-                        .api_error(ErrorBody::decode_create_m2m_token400_response_body),
-                )
-            }
-            409 => {
-                Err(
-                    response
-                        .api_error(ErrorBody::decode_create_m2m_token409_response_body),
-                )
-            }
+            400 => Err(response.api_error(ErrorBody::decode_m2m400_response_body)),
+            409 => Err(response.api_error(ErrorBody::decode_m2m_response_body)),
             _ => Err(response.unexpected()),
         }
     }
@@ -292,7 +269,7 @@ pub struct RevokeM2mToken {
 impl Sealed for RevokeM2mToken {}
 impl Operation for RevokeM2mToken {
     const OPERATION_ID: &'static str = "revokeM2MToken";
-    type Output = models::RevokeM2mTokenResponseBody;
+    type Output = models::GetM2mTokensM2mTokens;
 
     #[inline]
     fn prepare(&self, validate: bool) -> Result<Prepared, Error> {
@@ -340,18 +317,8 @@ impl Operation for RevokeM2mToken {
     fn decode(response: Response) -> Result<Self::Output, Error> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => {
-                Err(
-                    response
-                        .api_error(ErrorBody::decode_revoke_m2m_token400_response_body),
-                )
-            }
-            404 => {
-                Err(
-                    response
-                        .api_error(ErrorBody::decode_revoke_m2m_token404_response_body),
-                )
-            }
+            400 => Err(response.api_error(ErrorBody::decode_m2m400_response_body)),
+            404 => Err(response.api_error(ErrorBody::decode_m2m_response_body)),
             _ => Err(response.unexpected()),
         }
     }
@@ -366,7 +333,7 @@ pub struct VerifyM2mToken {
 impl Sealed for VerifyM2mToken {}
 impl Operation for VerifyM2mToken {
     const OPERATION_ID: &'static str = "verifyM2MToken";
-    type Output = models::VerifyM2mTokenResponseBody;
+    type Output = models::GetM2mTokensM2mTokens;
 
     #[inline]
     fn prepare(&self, validate: bool) -> Result<Prepared, Error> {
@@ -391,18 +358,8 @@ impl Operation for VerifyM2mToken {
     fn decode(response: Response) -> Result<Self::Output, Error> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => {
-                Err(
-                    response
-                        .api_error(ErrorBody::decode_verify_m2m_token400_response_body),
-                )
-            }
-            404 => {
-                Err(
-                    response
-                        .api_error(ErrorBody::decode_verify_m2m_token404_response_body),
-                )
-            }
+            400 => Err(response.api_error(ErrorBody::decode_m2m400_response_body)),
+            404 => Err(response.api_error(ErrorBody::decode_m2m_response_body)),
             _ => Err(response.unexpected()),
         }
     }

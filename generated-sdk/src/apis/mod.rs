@@ -5,11 +5,10 @@
 #[cfg(feature = "m2m")]
 /// [CreateM2mTokenRequestBody]: crate::models::CreateM2mTokenRequestBody
 /// [CreateM2mTokenResponseBody]: crate::models::CreateM2mTokenResponseBody
+/// [GetM2mTokensM2mTokens]: crate::models::GetM2mTokensM2mTokens
 /// [GetM2mTokensResponseBody]: crate::models::GetM2mTokensResponseBody
 /// [RevokeM2mTokenRequestBody]: crate::models::RevokeM2mTokenRequestBody
-/// [RevokeM2mTokenResponseBody]: crate::models::RevokeM2mTokenResponseBody
 /// [VerifyM2mTokenRequestBody]: crate::models::VerifyM2mTokenRequestBody
-/// [VerifyM2mTokenResponseBody]: crate::models::VerifyM2mTokenResponseBody
 #[doc = include_str!("../../docs/sdks/m2m/README.md")]
 pub mod m2m;
 

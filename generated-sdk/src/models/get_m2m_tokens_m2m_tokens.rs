@@ -18,7 +18,7 @@ static SCOPES_PATTERN_2: LazyLock<Regex> = LazyLock::new(|| {
 });
 use super::GetM2mTokensM2mTokensObject;
 
-/// The `m2m_tokens` field of [`GetM2mTokensResponseBody`](crate::models::GetM2mTokensResponseBody).
+/// One shape the API description repeats in 3 places (first at `#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items`).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetM2mTokensM2mTokens {

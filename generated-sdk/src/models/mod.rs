@@ -5,10 +5,6 @@ mod clerk_error;
 mod clerk_error_meta;
 mod clerk_errors;
 mod clerk_errors_meta;
-mod create_m2m_token400_response_body;
-mod create_m2m_token409_response_body;
-mod create_m2m_token_errors;
-mod create_m2m_token_errors2;
 
 #[cfg(feature = "m2m")]
 mod create_m2m_token_object;
@@ -27,12 +23,6 @@ mod create_machine_token_claims;
 
 #[cfg(feature = "machine_tokens")]
 mod create_machine_token_request_body;
-mod get_m2m_tokens400_response_body;
-mod get_m2m_tokens403_response_body;
-mod get_m2m_tokens404_response_body;
-mod get_m2m_tokens_errors;
-mod get_m2m_tokens_errors2;
-mod get_m2m_tokens_errors3;
 
 #[cfg(feature = "m2m")]
 mod get_m2m_tokens_m2m_tokens;
@@ -42,46 +32,26 @@ mod get_m2m_tokens_m2m_tokens_object;
 
 #[cfg(feature = "m2m")]
 mod get_m2m_tokens_response_body;
+mod m2m400_response_body;
+mod m2m_errors;
+mod m2m_errors2;
+mod m2m_response_body;
 
 #[cfg(feature = "machine_tokens")]
 mod machine_token;
 
 #[cfg(feature = "machine_tokens")]
 mod machine_token_object;
-mod revoke_m2m_token400_response_body;
-mod revoke_m2m_token404_response_body;
-mod revoke_m2m_token_errors;
-mod revoke_m2m_token_errors2;
-
-#[cfg(feature = "m2m")]
-mod revoke_m2m_token_object;
 
 #[cfg(feature = "m2m")]
 mod revoke_m2m_token_request_body;
 
 #[cfg(feature = "m2m")]
-mod revoke_m2m_token_response_body;
-mod verify_m2m_token400_response_body;
-mod verify_m2m_token404_response_body;
-mod verify_m2m_token_errors;
-mod verify_m2m_token_errors2;
-
-#[cfg(feature = "m2m")]
-mod verify_m2m_token_object;
-
-#[cfg(feature = "m2m")]
 mod verify_m2m_token_request_body;
-
-#[cfg(feature = "m2m")]
-mod verify_m2m_token_response_body;
 pub use clerk_error::ClerkError;
 pub use clerk_error_meta::ClerkErrorMeta;
 pub use clerk_errors::ClerkErrors;
 pub use clerk_errors_meta::ClerkErrorsMeta;
-pub use create_m2m_token400_response_body::CreateM2mToken400ResponseBody;
-pub use create_m2m_token409_response_body::CreateM2mToken409ResponseBody;
-pub use create_m2m_token_errors::CreateM2mTokenErrors;
-pub use create_m2m_token_errors2::CreateM2mTokenErrors2;
 
 #[cfg(feature = "m2m")]
 pub use create_m2m_token_object::CreateM2mTokenObject;
@@ -100,12 +70,6 @@ pub use create_machine_token_claims::CreateMachineTokenClaims;
 
 #[cfg(feature = "machine_tokens")]
 pub use create_machine_token_request_body::CreateMachineTokenRequestBody;
-pub use get_m2m_tokens400_response_body::GetM2mTokens400ResponseBody;
-pub use get_m2m_tokens403_response_body::GetM2mTokens403ResponseBody;
-pub use get_m2m_tokens404_response_body::GetM2mTokens404ResponseBody;
-pub use get_m2m_tokens_errors::GetM2mTokensErrors;
-pub use get_m2m_tokens_errors2::GetM2mTokensErrors2;
-pub use get_m2m_tokens_errors3::GetM2mTokensErrors3;
 
 #[cfg(feature = "m2m")]
 pub use get_m2m_tokens_m2m_tokens::GetM2mTokensM2mTokens;
@@ -115,35 +79,19 @@ pub use get_m2m_tokens_m2m_tokens_object::GetM2mTokensM2mTokensObject;
 
 #[cfg(feature = "m2m")]
 pub use get_m2m_tokens_response_body::GetM2mTokensResponseBody;
+pub use m2m400_response_body::M2m400ResponseBody;
+pub use m2m_errors::M2mErrors;
+pub use m2m_errors2::M2mErrors2;
+pub use m2m_response_body::M2mResponseBody;
 
 #[cfg(feature = "machine_tokens")]
 pub use machine_token::MachineToken;
 
 #[cfg(feature = "machine_tokens")]
 pub use machine_token_object::MachineTokenObject;
-pub use revoke_m2m_token400_response_body::RevokeM2mToken400ResponseBody;
-pub use revoke_m2m_token404_response_body::RevokeM2mToken404ResponseBody;
-pub use revoke_m2m_token_errors::RevokeM2mTokenErrors;
-pub use revoke_m2m_token_errors2::RevokeM2mTokenErrors2;
-
-#[cfg(feature = "m2m")]
-pub use revoke_m2m_token_object::RevokeM2mTokenObject;
 
 #[cfg(feature = "m2m")]
 pub use revoke_m2m_token_request_body::RevokeM2mTokenRequestBody;
 
 #[cfg(feature = "m2m")]
-pub use revoke_m2m_token_response_body::RevokeM2mTokenResponseBody;
-pub use verify_m2m_token400_response_body::VerifyM2mToken400ResponseBody;
-pub use verify_m2m_token404_response_body::VerifyM2mToken404ResponseBody;
-pub use verify_m2m_token_errors::VerifyM2mTokenErrors;
-pub use verify_m2m_token_errors2::VerifyM2mTokenErrors2;
-
-#[cfg(feature = "m2m")]
-pub use verify_m2m_token_object::VerifyM2mTokenObject;
-
-#[cfg(feature = "m2m")]
 pub use verify_m2m_token_request_body::VerifyM2mTokenRequestBody;
-
-#[cfg(feature = "m2m")]
-pub use verify_m2m_token_response_body::VerifyM2mTokenResponseBody;

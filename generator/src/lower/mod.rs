@@ -7,6 +7,7 @@
 //! Last come the whole-model passes: boxing recursive fields and checking
 //! that aliases do not loop.
 
+mod dedup;
 mod html;
 mod layout;
 mod operation;
@@ -151,7 +152,15 @@ impl<'a> Lowerer<'a> {
             Some(value) => Some(self.retry_policy(value, "#/x-speakeasy-retries")?),
             None => None,
         };
-        let groups = self.lower_operations(&security_schemes, &security)?;
+        let mut groups = self.lower_operations(&security_schemes, &security)?;
+        let components: BTreeSet<&String> = self.component_types.values().collect();
+        dedup::merge_identical(
+            &mut self.types,
+            &mut groups,
+            &mut self.error_types,
+            &components,
+            (&mut self.type_names, &mut self.module_names),
+        );
         self.check_alias_cycles()?;
         self.box_recursive_fields();
         self.name_deep_field_types();
