@@ -32,7 +32,8 @@ pub use client::{Clerk, ClerkBuilder};
 pub use env::{API_URL_VAR, SECRET_KEY_VAR};
 pub use error_body::ErrorBody;
 
-/// The HTTP client this crate is built on, for `ClientBuilder::http_client` and hooks.
+/// The HTTP client this crate is built on (reqwest 0.13), for `ClientBuilder::http_client`
+/// and hooks: naming its types through this path needs no reqwest dependency of one's own.
 pub use reqwest;
 pub use runtime::ApiError;
 pub use runtime::Backoff;

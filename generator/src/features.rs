@@ -1,7 +1,8 @@
 //! Cargo features per operation group, derived from the intermediate model.
 //!
 //! With two groups or more, each group gets a feature named after its module
-//! (`customers` for `clerk.customers()`), and `default` enables them all. A
+//! (`customers` for `clerk.customers()`), and `default` enables them all
+//! (with the TLS backend, [`DEFAULT_RUNTIME_FEATURES`]). A
 //! group's feature gates its API module and its client accessors; a named
 //! type is compiled when some enabled group reaches it, through its
 //! operations' parameters, bodies and responses and then through other
@@ -60,13 +61,32 @@ impl Plan {
     }
 }
 
+/// The features every generated crate has, whatever its groups (see
+/// `templates/Cargo.toml.tmpl`); no group's feature takes one of these names.
+pub const RUNTIME_FEATURES: &[&str] = &[
+    "blocking",
+    "rustls",
+    "native-tls",
+    "rustls-no-provider",
+    "gzip",
+    "brotli",
+    "zstd",
+    "deflate",
+];
+
+/// The runtime features `default` enables, before the groups: the TLS
+/// backend, so that the default crate reaches `https` servers.
+pub const DEFAULT_RUNTIME_FEATURES: &[&str] = &["rustls"];
+
 /// The feature of `group`: its module name, unless that is a name Cargo or
-/// the crate already uses (`default`, `blocking`), which gains `_api`.
+/// the crate already uses (`default`, [`RUNTIME_FEATURES`]), which gains
+/// `_api`.
 pub fn feature_name(group: &OperationGroup) -> String {
     let module = group.module.trim_start_matches("r#");
-    match module {
-        "default" | "blocking" => format!("{module}_api"),
-        _ => module.to_owned(),
+    if module == "default" || RUNTIME_FEATURES.contains(&module) {
+        format!("{module}_api")
+    } else {
+        module.to_owned()
     }
 }
 
@@ -142,6 +162,8 @@ mod tests {
         assert_eq!(feature_name(&group("r#type")), "type");
         assert_eq!(feature_name(&group("default")), "default_api");
         assert_eq!(feature_name(&group("blocking")), "blocking_api");
+        assert_eq!(feature_name(&group("rustls")), "rustls_api");
+        assert_eq!(feature_name(&group("gzip")), "gzip_api");
     }
 
     #[test]

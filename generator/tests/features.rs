@@ -71,7 +71,8 @@ fn a_type_is_gated_by_the_groups_that_reach_it() {
 fn the_manifest_lists_the_features_and_default_enables_them_all() {
     let generated = generator::generate(&shape(), &options()).expect("the shape generates");
     let manifest = &generated.files["Cargo.toml"];
-    assert!(manifest.contains("default = [\"access_tokens\", \"customers\", \"invoices\"]\n"));
+    assert!(manifest
+        .contains("default = [\"rustls\", \"access_tokens\", \"customers\", \"invoices\"]\n"));
     for feature in ["access_tokens", "customers", "invoices"] {
         assert!(
             manifest.contains(&format!("\n{feature} = []\n")),
@@ -138,7 +139,7 @@ fn gates_go_on_modules_accessors_imports_and_docs() {
     let readme = file("README.md");
     assert!(readme.contains("## Features"), "{readme}");
     assert!(
-        readme.contains("default-features = false, features = [\"access_tokens\"]"),
+        readme.contains("default-features = false, features = [\"rustls\", \"access_tokens\"]"),
         "{readme}"
     );
     let page = generated
@@ -176,7 +177,8 @@ paths:
     assert!(features::plan(&lowered.model).is_none());
     let generated =
         generator::generate_from_str(spec, file, &options()).expect("the spec generates");
-    assert!(!generated.files["Cargo.toml"].contains("default = ["));
+    // Only the TLS backend is on by default.
+    assert!(generated.files["Cargo.toml"].contains("\ndefault = [\"rustls\"]\n"));
     assert!(generated
         .files
         .values()
@@ -196,7 +198,7 @@ fn the_readme_snippet_names_the_crates_own_version() {
         let generated = generator::generate(&shape(), &options).expect("the shape generates");
         let readme = &generated.files["README.md"];
         let snippet = format!(
-            "features-sdk = {{ version = \"{requirement}\", default-features = false, features = [\"access_tokens\"] }}"
+            "features-sdk = {{ version = \"{requirement}\", default-features = false, features = [\"rustls\", \"access_tokens\"] }}"
         );
         assert!(readme.contains(&snippet), "{version:?}: {readme}");
     }

@@ -20,6 +20,7 @@ use super::hook::{Hook, HookContext};
 use super::redirect;
 use super::request::{Body, CallOptions, Prepared};
 use super::retry::{is_repeatable, retry_after, RetryConfig, RetryStrategy};
+use super::tls;
 use crate::ErrorBody;
 
 /// How long the default HTTP client waits for a connection to open: past
@@ -183,7 +184,10 @@ impl Response {
 fn parse_base_url(url: &str) -> Result<String, Error> {
     let trimmed = url.trim_end_matches('/');
     match Url::parse(trimmed) {
-        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(trimmed.to_owned()),
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => {
+            tls::check_scheme(&parsed, url)?;
+            Ok(trimmed.to_owned())
+        }
         Ok(_) => Err(Error::Config(format!("server URL {url:?} is not http(s)"))),
         Err(e) => Err(Error::Config(format!("invalid server URL {url:?}: {e}"))),
     }
@@ -219,13 +223,14 @@ impl ClientCore {
         if let Some(limit) = builder.connect_timeout {
             http = http.connect_timeout(limit);
         }
+        tls::check_provider()?;
         // Whoever built it, the client never takes a credential to another
         // origin, nor names the API's URLs (query keys included) elsewhere.
         let http = http
             .redirect(redirect::policy())
             .referer(false)
             .build()
-            .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?;
+            .map_err(tls::build_error)?;
         let mut auth_headers = Vec::with_capacity(builder.credentials.len());
         for (scheme, credential) in builder.api.security_schemes.iter().zip(&builder.credentials) {
             auth_headers.push(match credential {

@@ -1,9 +1,10 @@
 //! Feature combinations of generated crates, for `cargo xtask breadth`: the
 //! all-features build is checked there already; here the crates with the
 //! most models, and the shape crates with groups, are also checked with no
-//! features at all, and with each operation group alone (a spread sample for
-//! the big ones), with warnings as errors, so a gate that is missing (an error) or
-//! too wide (an unused import, dead code) fails the run.
+//! features at all (so with no TLS backend either: `http` only), and with
+//! each operation group alone (a spread sample for the big ones), with
+//! warnings as errors, so a gate that is missing (an error) or too wide (an
+//! unused import, dead code) fails the run.
 
 use std::error::Error;
 use std::fs;
@@ -77,7 +78,8 @@ pub fn run(scratch: &Path, target: &Path) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// The group features of a generated manifest: the entries of `default`.
+/// The group features of a generated manifest: the entries of `default`
+/// but the runtime's own (the TLS backend).
 pub fn group_features(manifest: &str) -> Vec<String> {
     let Some(line) = manifest.lines().find(|l| l.starts_with("default = [")) else {
         return Vec::new();
@@ -86,7 +88,9 @@ pub fn group_features(manifest: &str) -> Vec<String> {
         .trim_end_matches(']')
         .split(',')
         .map(|f| f.trim().trim_matches('"').to_owned())
-        .filter(|f| !f.is_empty())
+        .filter(|f| {
+            !f.is_empty() && !generator::features::DEFAULT_RUNTIME_FEATURES.contains(&f.as_str())
+        })
         .collect()
 }
 
@@ -107,9 +111,9 @@ mod tests {
     #[test]
     fn reads_the_group_features_of_a_manifest() {
         let manifest =
-            "[features]\nblocking = [\"tokio/rt\"]\ndefault = [\"a\", \"b_c\"]\na = []\n";
+            "[features]\ndefault = [\"rustls\", \"a\", \"b_c\"]\nblocking = [\"tokio/rt\"]\na = []\n";
         assert_eq!(group_features(manifest), ["a", "b_c"]);
-        assert!(group_features("[features]\nblocking = []\n").is_empty());
+        assert!(group_features("[features]\ndefault = [\"rustls\"]\nblocking = []\n").is_empty());
     }
 
     #[test]

@@ -60,11 +60,19 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<(), Box<dyn Error>> {
         )?;
         fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"))?;
         let all = lowered.model.types.len();
+        // The small build keeps the default TLS backend: only the groups differ.
+        let mut small_features = features::DEFAULT_RUNTIME_FEATURES.to_vec();
+        small_features.push(small.as_str());
+        let small_features = small_features.join(",");
         for (label, flags, models) in [
             ("every group", vec![], all),
             (
                 small.as_str(),
-                vec!["--no-default-features", "--features", small.as_str()],
+                vec![
+                    "--no-default-features",
+                    "--features",
+                    small_features.as_str(),
+                ],
                 small_models,
             ),
         ] {

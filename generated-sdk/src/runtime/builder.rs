@@ -225,7 +225,8 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Builds the HTTP client from this `reqwest::ClientBuilder` (proxies,
+    /// Builds the HTTP client from this reqwest
+    /// [`ClientBuilder`](crate::reqwest::ClientBuilder) (proxies,
     /// TLS, connection pool...) instead of the default one. Its own default
     /// headers, `User-Agent` included, are kept (unless
     /// [`user_agent`](Self::user_agent) is set), and so is its connect

@@ -34,6 +34,7 @@ mod redirect;
 mod request;
 mod retry;
 pub(crate) mod ser;
+mod tls;
 mod transport;
 pub(crate) mod validate;
 

@@ -69,7 +69,7 @@ pub(crate) fn readme_section(cx: &Context<'_>) -> String {
     let mut out = format!(
         "## Features\n\nEach operation group is a Cargo feature, and `default` enables them all. To compile only \
          the operations you call, and only the types they need, turn the default features off and name the \
-         groups:\n\n```toml\n[dependencies]\n{} = {{ version = \"{}\", default-features = false, features = [\"{example}\"] }}\n```\n\n\
+         groups, and the TLS backend (see [TLS and compression](#tls-and-compression)):\n\n```toml\n[dependencies]\n{} = {{ version = \"{}\", default-features = false, features = [\"rustls\", \"{example}\"] }}\n```\n\n\
          A group's feature adds its module in `apis` and its accessor on the client (and on the blocking client \
          with `blocking`, which combines with any groups); a type in `models` is compiled when an enabled group \
          uses it, directly or through other types. `ErrorBody` and the types it holds are always there; \

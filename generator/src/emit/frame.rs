@@ -105,6 +105,13 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
         .groups
         .iter()
         .map(|g| format!("[{}]: crate::apis::{}", g.type_name, g.type_name));
+    let reqwest_doc = [
+        format!(
+            " The HTTP client this crate is built on (reqwest {}), for `ClientBuilder::http_client`",
+            super::reqwest_version()
+        ),
+        " and hooks: naming its types through this path needs no reqwest dependency of one's own.".to_owned(),
+    ];
     // On docs.rs, each gated item shows the features it needs.
     let doc_cfg = cx
         .features
@@ -134,7 +141,7 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
         #custom
 
         #(#first_uses)*
-        /// The HTTP client this crate is built on, for `ClientBuilder::http_client` and hooks.
+        #(#[doc = #reqwest_doc])*
         pub use reqwest;
         #(pub use runtime::#runtime_exports;)*
     }

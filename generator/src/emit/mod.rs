@@ -31,6 +31,17 @@ const RUNTIME: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/runtime_fil
 
 const CARGO_TEMPLATE: &str = include_str!("../../../templates/Cargo.toml.tmpl");
 
+/// The reqwest requirement of the manifest template (`0.13`), which the
+/// docs name: reqwest is public API of the generated crate.
+pub(crate) fn reqwest_version() -> &'static str {
+    // The template is compiled in, so the test below covers every build.
+    CARGO_TEMPLATE
+        .split("\nreqwest = { version = \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+}
+
 /// Everything a file emitter may need besides the model.
 pub(crate) struct Context<'a> {
     pub api: &'a Api,
@@ -364,6 +375,7 @@ fn cargo_toml(cx: &Context<'_>) -> String {
         .replace("{{version}}", version)
         .replace("{{description}}", &toml_string(&description))
         .replace("{{metadata}}", &metadata)
+        .replace("{{default_features}}", &default_features(cx))
         .replace("{{group_features}}", &group_features(cx))
         .replace("{{regex}}", if uses_regex { "regex = \"1\"\n" } else { "" })
 }
@@ -378,17 +390,34 @@ fn crate_version<'a>(cx: &'a Context<'_>) -> &'a str {
     }
 }
 
-/// The `[features]` lines of the operation groups: `default` enables them
-/// all; empty without a feature plan.
+/// The `default` feature and its doc line: the TLS backend
+/// ([`DEFAULT_RUNTIME_FEATURES`](crate::features::DEFAULT_RUNTIME_FEATURES)),
+/// then every operation group when there is a feature plan.
+fn default_features(cx: &Context<'_>) -> String {
+    let runtime = crate::features::DEFAULT_RUNTIME_FEATURES
+        .iter()
+        .map(|f| (*f).to_owned());
+    let (doc, all): (&str, Vec<String>) = match &cx.features {
+        Some(plan) => (
+            "HTTPS through rustls, and every operation group: turn default features off to pick another TLS backend, or fewer groups to compile less.",
+            runtime.chain(plan.groups.iter().cloned()).collect(),
+        ),
+        None => (
+            "HTTPS through rustls: turn default features off to pick another TLS backend.",
+            runtime.collect(),
+        ),
+    };
+    let all: Vec<String> = all.iter().map(|f| toml_string(f)).collect();
+    format!("## {doc}\ndefault = [{}]", all.join(", "))
+}
+
+/// The `[features]` lines of the operation groups, and docs.rs' settings
+/// that document them all; empty without a feature plan.
 fn group_features(cx: &Context<'_>) -> String {
     let Some(plan) = &cx.features else {
         return String::new();
     };
-    let all: Vec<String> = plan.groups.iter().map(|f| toml_string(f)).collect();
-    let mut out = format!(
-        "## Every operation group: turn default features off and pick groups to compile less.\ndefault = [{}]\n",
-        all.join(", ")
-    );
+    let mut out = String::new();
     for (group, feature) in cx.api.groups.iter().zip(&plan.groups) {
         out.push_str(&format!(
             "## The `{}` group: `{}::{}()` and the types its operations need.\n{feature} = []\n",
@@ -421,4 +450,38 @@ fn is_semver(version: &str) -> bool {
             .iter()
             .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
         && version[core.len()..].is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::features::{DEFAULT_RUNTIME_FEATURES, RUNTIME_FEATURES};
+
+    /// The feature names of the manifest template, in order.
+    fn template_features() -> Vec<&'static str> {
+        let features = super::CARGO_TEMPLATE
+            .split("[features]\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .unwrap_or_default();
+        features
+            .lines()
+            .filter_map(|line| line.split_once(" = ["))
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    #[test]
+    fn the_reqwest_version_is_read_from_the_template() {
+        assert_eq!(super::reqwest_version(), "0.13");
+    }
+
+    #[test]
+    fn the_runtime_features_are_the_templates() {
+        // Group features are named around these, and xtask tells groups
+        // from them: the list must follow the template.
+        assert_eq!(template_features(), RUNTIME_FEATURES);
+        for feature in DEFAULT_RUNTIME_FEATURES {
+            assert!(RUNTIME_FEATURES.contains(feature), "{feature}");
+        }
+    }
 }

@@ -32,6 +32,7 @@ pub fn readme(cx: &Context<'_>) -> String {
         requirement(super::crate_version(cx)),
     );
     out.push_str(&super::cfg::readme_section(cx));
+    out.push_str(&http_features(cx));
     let first = first_call(cx);
     let _ = writeln!(out, "## Authentication and a first call\n");
     if let Some(scheme) = api
@@ -121,10 +122,12 @@ pub fn readme(cx: &Context<'_>) -> String {
     let _ = writeln!(out, "## Hooks and a custom HTTP client\n");
     let _ = writeln!(
         out,
-        "```rust,no_run\nuse {lib}::{{Error, Hook, HookContext}};\n\nstruct Trace;\n\nimpl Hook for Trace {{\n    fn before_request(&self, context: &HookContext, request: &mut reqwest::Request) -> Result<(), Error> {{\n        eprintln!(\"{{}}: {{}} {{}}\", context.operation_id, request.method(), request.url().path());\n        Ok(())\n    }}\n}}\n\nlet http = reqwest::Client::builder().pool_max_idle_per_host(4);\nlet client = {lib}::{client}::builder(){}.http_client(http).hook(Trace).build()?;\n# Ok::<(), {lib}::Error>(())\n```\n",
+        "```rust,no_run\nuse {lib}::{{Error, Hook, HookContext}};\n\nstruct Trace;\n\nimpl Hook for Trace {{\n    fn before_request(\n        &self,\n        context: &HookContext,\n        request: &mut {lib}::reqwest::Request,\n    ) -> Result<(), Error> {{\n        eprintln!(\"{{}}: {{}} {{}}\", context.operation_id, request.method(), request.url().path());\n        Ok(())\n    }}\n}}\n\nlet http = {lib}::reqwest::Client::builder().pool_max_idle_per_host(4);\nlet client = {lib}::{client}::builder(){}.http_client(http).hook(Trace).build()?;\n# Ok::<(), {lib}::Error>(())\n```\n",
         credentials(cx)
     );
-    let _ = writeln!(out, "The client is built from the given `reqwest::ClientBuilder` with the SDK's redirect policy: a redirect is followed only within the origin (scheme, host and port) the request was sent to. Any other, `https` to `http` included, is not followed and is returned as `Error::Redirect`, so a credential never reaches another origin, whatever scheme carries it (header, query or cookie).\n");
+    let reqwest = super::reqwest_version();
+    let _ = writeln!(out, "`{lib}::reqwest` is the reqwest this crate is built on ({reqwest}): name its types through it, and no direct reqwest dependency, which could be another version, is needed.\n");
+    let _ = writeln!(out, "The client is built from the given `{lib}::reqwest::ClientBuilder` with the SDK's redirect policy: a redirect is followed only within the origin (scheme, host and port) the request was sent to. Any other, `https` to `http` included, is not followed and is returned as `Error::Redirect`, so a credential never reaches another origin, whatever scheme carries it (header, query or cookie).\n");
 
     let _ = writeln!(out, "## Blocking client\n");
     let _ = writeln!(out, "With the `blocking` feature, `{lib}::blocking::{client}` has the same surface; calls end with `.send()`.\n");
@@ -168,6 +171,40 @@ pub fn readme(cx: &Context<'_>) -> String {
         );
     }
     out.trim_end().to_owned() + "\n"
+}
+
+/// The `## TLS and compression` section: the features that choose the TLS
+/// backend and the response encodings (see `templates/Cargo.toml.tmpl`).
+fn http_features(cx: &Context<'_>) -> String {
+    let lib = &cx.lib_name;
+    let reqwest = super::reqwest_version();
+    // The groups go in the example too: without them, turning default
+    // features off would also drop every operation.
+    let groups: String = cx
+        .features
+        .iter()
+        .flat_map(|plan| &plan.groups)
+        .map(|group| format!(", \"{group}\""))
+        .collect();
+    format!(
+        "## TLS and compression\n\n\
+         HTTPS needs a TLS backend, which a Cargo feature chooses; compressed responses are opt-in:\n\n\
+         | Feature | What it does |\n| --- | --- |\n\
+         | `rustls` (default) | TLS by [rustls](https://docs.rs/rustls) with the aws-lc-rs crypto provider; certificates are checked against the operating system's trust store ([rustls-platform-verifier](https://docs.rs/rustls-platform-verifier)). |\n\
+         | `native-tls` | TLS by the platform's library: OpenSSL on Linux (building needs its headers, `libssl-dev`, and `pkg-config`), Security.framework on macOS, SChannel on Windows. Used rather than rustls when both are on. |\n\
+         | `rustls-no-provider` | rustls without a crypto provider, to bring your own (ring, say): install it with `rustls::crypto::CryptoProvider::install_default` before `build()`, which otherwise fails with `Error::Config`. |\n\
+         | `gzip`, `brotli`, `zstd`, `deflate` | Each adds its encoding to `Accept-Encoding` and decompresses the responses that use it. |\n\n\
+         ```toml\n[dependencies]\n{} = {{ version = \"{}\", default-features = false, features = [\"native-tls\"{groups}, \"gzip\"] }}\n```\n\n\
+         reqwest {reqwest} bundles no root certificates (earlier releases could bundle Mozilla's, `webpki-roots`), so with `rustls` the system must have CA \
+         certificates (on Linux, those of the `ca-certificates` package, or the bundle `SSL_CERT_FILE` names): in a minimal \
+         container image without them, `build()` fails with `Error::Config` saying so. Other roots, or other TLS \
+         settings, go through `http_client` (see [Hooks and a custom HTTP client](#hooks-and-a-custom-http-client)): \
+         `{lib}::reqwest::Client::builder().tls_certs_only(..)`. Without any of these TLS features the crate builds, for \
+         plain `http://` servers only: a client or call for an `https://` URL fails with `Error::Config` before anything \
+         is sent, even when another crate turns TLS on in reqwest.\n\n",
+        cx.options.crate_name,
+        requirement(super::crate_version(cx)),
+    )
 }
 
 /// The first operation's call, as statements inside `main`.
