@@ -363,6 +363,7 @@ impl<'a> Lowerer<'a> {
                     module,
                     pointer: pointer.to_owned(),
                     description: None,
+                    description_derived: false,
                     example: None,
                     deprecated: false,
                     deprecation_note: None,
