@@ -86,6 +86,14 @@ pub(super) fn compare(cx: &mut Cx<'_>) {
                 replaced::clause(instead.as_ref())
             ),
         );
+        if let Some(instead) = &instead {
+            // A group's line names its gone methods with what replaces them.
+            cx.detail(format!(
+                "`{}` ({})",
+                gone.op.method_name,
+                replaced::aside(instead)
+            ));
+        }
     }
     for (added, _) in after.iter().zip(matched_new).filter(|(_, m)| !m) {
         cx.push(

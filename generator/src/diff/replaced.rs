@@ -20,12 +20,16 @@ pub(super) enum Replacement {
 }
 
 /// The clause a removal's message ends with: `; replaced by ...` or
-/// `; the old document said "..."`, or nothing.
+/// `; its note said "..."`, or nothing.
 pub(super) fn clause(replacement: Option<&Replacement>) -> String {
+    replacement.map_or_else(String::new, |r| format!("; {}", aside(r)))
+}
+
+/// `replaced by ...` or `its note said "..."`.
+pub(super) fn aside(replacement: &Replacement) -> String {
     match replacement {
-        Some(Replacement::Item(rust)) => format!("; replaced by `{rust}`"),
-        Some(Replacement::Note(note)) => format!("; its note said \"{note}\""),
-        None => String::new(),
+        Replacement::Item(rust) => format!("replaced by `{rust}`"),
+        Replacement::Note(note) => format!("its note said \"{note}\""),
     }
 }
 

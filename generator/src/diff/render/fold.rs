@@ -23,7 +23,14 @@ pub(super) fn clause(with: &[&Change]) -> String {
     ] {
         let methods = of(rule);
         if !methods.is_empty() {
-            let names: Vec<String> = methods.iter().map(|c| code(method_name(&c.rust))).collect();
+            let names: Vec<String> = methods
+                .iter()
+                .map(|c| {
+                    c.detail
+                        .clone()
+                        .unwrap_or_else(|| code(method_name(&c.rust)))
+                })
+                .collect();
             parts.push(format!(
                 "{} {}",
                 plural(methods.len(), noun),
@@ -44,11 +51,10 @@ pub(super) fn clause(with: &[&Change]) -> String {
         // field they come with (whose type names them), and the JSON
         // report lists each. Methods are named: they are what users call.
         let mut part = plural(types.len(), &format!("{adjective} type"));
-        if error_bodies > 0 {
-            part.push_str(&format!(
-                ", {error_bodies} of them `ErrorBody` variant{}",
-                if error_bodies == 1 { "" } else { "s" }
-            ));
+        match error_bodies {
+            0 => {}
+            1 => part.push_str(", 1 of them an `ErrorBody` variant"),
+            n => part.push_str(&format!(", {n} of them `ErrorBody` variants")),
         }
         parts.push(part);
     }
