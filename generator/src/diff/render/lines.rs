@@ -71,6 +71,7 @@ fn owned(report: &Report, section: Section) -> Vec<Vec<usize>> {
         if change.rule.section != section || change.part_of.is_some() {
             continue;
         }
+        // A line is made with an entry (below), so `line[0]` exists.
         let joins = lines
             .iter_mut()
             .find(|line| group::same_line(&report.changes[line[0]], change));
@@ -89,6 +90,7 @@ fn line(report: &Report, line: &[usize]) -> Line {
         .iter()
         .filter(|c| c.part_of.is_some_and(|p| line.contains(&p)))
         .collect();
+    // `owned` makes every line with an entry, so it has a first.
     let first = entries[0];
     let (item, member, mut text) = match entries[..] {
         [only] => (
