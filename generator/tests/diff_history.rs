@@ -131,7 +131,7 @@ fn from_2025_04_10_to_2025_11_10_the_markdown_is_a_third_of_what_it_was() {
     assert!(bytes <= 128_586 / 3, "{bytes} bytes");
     // Lines a maintainer must not miss, whole.
     for line in [
-        "- `Clerk::machine_tokens()`: the `machineTokens` group is gone, with its type `MachineTokens`. With 1 method `create` and 4 gone types. [group-removed, operation-removed, 4 type-removed]",
+        "- `Clerk::machine_tokens()`: the `machineTokens` group is gone, with its type `MachineTokens`. With 1 gone method `create` and 4 gone types. [group-removed, operation-removed, 4 type-removed]",
         "- `Clerk::saml_connections().{create, delete, get, list, update}`: newly deprecated: \"Deprecated: Use the Enterprise Connections API instead.\" [5 operation-deprecated]",
         "- `models::CommercePlan`: 2 new required fields, which `new()` takes: `free_trial_days: Option<i64>`, `free_trial_enabled: bool`. Used by 5 operations. [2 field-added-required]",
     ] {
@@ -174,7 +174,7 @@ fn the_deprecated_machine_token_operation_removed_names_its_replacement() {
     );
     let markdown = diff::markdown(&report, "report");
     assert!(
-        markdown.contains("With 1 method `create` (replaced by `Clerk::m2m().create_token`)"),
+        markdown.contains("With 1 gone method `create` (replaced by `Clerk::m2m().create_token`)"),
         "{markdown}"
     );
 }

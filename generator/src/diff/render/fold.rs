@@ -17,9 +17,11 @@ pub(super) fn clause(with: &[&Change]) -> String {
             .collect()
     };
     let mut parts = Vec::new();
+    // "new" and "gone": a new group may also hold methods moved from
+    // another group, which have entries of their own.
     for (rule, noun) in [
-        (&rules::OPERATION_ADDED, "method"),
-        (&rules::OPERATION_REMOVED, "method"),
+        (&rules::OPERATION_ADDED, "new method"),
+        (&rules::OPERATION_REMOVED, "gone method"),
     ] {
         let methods = of(rule);
         if !methods.is_empty() {
