@@ -457,8 +457,15 @@ pub struct NamedType {
     pub module: String,
     /// JSON pointer of the schema.
     pub pointer: String,
-    /// `title` or `description`.
+    /// `title` or `description`; for a schema with neither, a sentence
+    /// made up by lowering (see [`NamedType::description_derived`]).
     pub description: Option<String>,
+    /// Whether `description` was made up by lowering rather than written by
+    /// the document ("The `object` field of [`Parent`]."). Such text names
+    /// the type's parent, so it changes when the parent is renamed though
+    /// the document did not: the change report compares only written text.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub description_derived: bool,
     /// `example`.
     pub example: Option<Value>,
     /// `deprecated`.
@@ -470,6 +477,15 @@ pub struct NamedType {
     pub deprecation_note: Option<String>,
     /// What it is.
     pub kind: TypeKind,
+}
+
+impl NamedType {
+    /// The description as the document wrote it, without made-up text.
+    pub fn written_description(&self) -> Option<&str> {
+        self.description
+            .as_deref()
+            .filter(|_| !self.description_derived)
+    }
 }
 
 /// The shapes a named type can take.

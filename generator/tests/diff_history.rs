@@ -91,3 +91,103 @@ fn from_2025_11_10_to_2026_05_12() {
     assert_eq!(report.level, Level::Major);
     insta::assert_snapshot!(counts(&report));
 }
+
+/// How many entries the Markdown's lines account for: the sum of the counts
+/// in the rule ids each line ends with (`[rule, 3 other-rule]`).
+fn markdown_entries(markdown: &str) -> usize {
+    markdown
+        .lines()
+        .filter(|line| line.starts_with("- "))
+        .filter_map(|line| {
+            line.rsplit_once(" [")
+                .map(|(_, ids)| ids.trim_end_matches(']'))
+        })
+        .flat_map(|ids| ids.split(", "))
+        .map(|id| match id.split_once(' ') {
+            Some((n, _)) => n.parse::<usize>().expect("a count before the rule id"),
+            None => 1,
+        })
+        .sum()
+}
+
+/// The release a maintainer reviewed (issue 25): Clerk's pinned 2025-04-10
+/// document to the 2025-11-10 one, whole. Its Markdown was 852 lines and
+/// 128,586 bytes, one line per Rust item (837 of them); it is now one line
+/// per thing Clerk changed, at most a third of that, and still accounts for
+/// every entry of the JSON, which keeps one per Rust item.
+#[test]
+fn from_2025_04_10_to_2025_11_10_the_markdown_is_a_third_of_what_it_was() {
+    let report = report(
+        "spec/upstream/clerk-bapi-2025-04-10.yml",
+        "spec/history/clerk-bapi-2025-11-10.yml",
+    );
+    let markdown = diff::markdown(&report, "clerk-backend-api 0.3.0 (from 0.2.0): major");
+    // Gone since: two docs changes of two renamed types' made-up
+    // descriptions, which the document did not change (835), then the
+    // entries of inline types that are now one type with their twins.
+    assert_eq!(report.changes.len(), 717);
+    assert_eq!(markdown_entries(&markdown), report.changes.len());
+    let (lines, bytes) = (markdown.lines().count(), markdown.len());
+    assert!(lines <= 852 / 3, "{lines} lines");
+    assert!(bytes <= 128_586 / 3, "{bytes} bytes");
+    // Lines a maintainer must not miss, whole.
+    for line in [
+        "- `Clerk::machine_tokens()`: the `machineTokens` group is gone, with its type `MachineTokens`. With 1 gone method `create` and 4 gone types. [group-removed, operation-removed, 4 type-removed]",
+        "- `Clerk::saml_connections().{create, delete, get, list, update}`: newly deprecated: \"Deprecated: Use the Enterprise Connections API instead.\" [5 operation-deprecated]",
+        "- `models::CommercePlan`: 2 new required fields, which `new()` takes: `free_trial_days: Option<i64>`, `free_trial_enabled: bool`. Used by 5 operations. [2 field-added-required]",
+    ] {
+        assert!(markdown.contains(line), "missing:\n{line}\nin:\n{markdown}");
+    }
+    insta::assert_snapshot!(counts(&report));
+}
+
+/// The SDK's own slice once the overlay stops bringing back the deprecated
+/// `CreateMachineToken`: its removal names what replaces it, from the
+/// overlay's deprecation note.
+#[test]
+fn the_deprecated_machine_token_operation_removed_names_its_replacement() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/machine-tokens.yaml");
+    let text = std::fs::read_to_string(&path).expect("the SDK's slice is readable");
+    let mut document: serde_json::Value = serde_yaml::from_str(&text).expect("YAML");
+    document["paths"]
+        .as_object_mut()
+        .expect("paths")
+        .remove("/machine_tokens");
+    let without = serde_json::to_string(&document).expect("JSON");
+    let old = generator::model_from_str(&text, &path)
+        .expect("lowers")
+        .model;
+    let new = generator::model_from_str(&without, Path::new("new.json"))
+        .expect("lowers")
+        .model;
+    let report = diff::compare(&old, &new, "Clerk");
+    let removed = report
+        .changes
+        .iter()
+        .find(|c| c.rule.id == "operation-removed")
+        .expect("the operation is removed");
+    assert!(
+        removed
+            .message
+            .ends_with("; replaced by `Clerk::m2m().create_token`."),
+        "{}",
+        removed.message
+    );
+    let markdown = diff::markdown(&report, "report");
+    assert!(
+        markdown.contains("With 1 gone method `create` (replaced by `Clerk::m2m().create_token`)"),
+        "{markdown}"
+    );
+}
+
+/// The latest step, whole, as a maintainer reads it.
+#[test]
+fn from_2025_11_10_to_2026_05_12_as_markdown() {
+    let report = report(
+        "spec/history/clerk-bapi-2025-11-10.yml",
+        "spec/upstream/clerk-bapi-2026-05-12.yml",
+    );
+    let markdown = diff::markdown(&report, "2025-11-10 → 2026-05-12");
+    assert_eq!(markdown_entries(&markdown), report.changes.len());
+    insta::assert_snapshot!(markdown);
+}

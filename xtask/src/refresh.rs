@@ -5,7 +5,8 @@
 //!
 //! Everything is computed before anything is written, so a run that fails
 //! (or finds nothing left to ship) leaves the tree as it was, and a second
-//! run with the same file finds nothing to do.
+//! run with the same file finds nothing to do. `--dry-run` stops there and
+//! prints the release it would make.
 
 use std::error::Error;
 use std::fs;
@@ -34,10 +35,52 @@ pub struct RefreshArgs {
     /// The release date in the changelog [default: today, UTC].
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
+    /// Print the release this document would make (the change report of the
+    /// slice the SDK ships, overlays applied, and the version it would
+    /// publish) and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Everything a refresh would write, computed before anything is.
+struct Plan {
+    config: Config,
+    /// The new upstream document's text, and where its copy goes.
+    source: String,
+    upstream_path: PathBuf,
+    /// The new slice, and where it goes.
+    sliced: String,
+    spec_path: PathBuf,
+    krate: Crate,
+    report: diff::Report,
+    /// The version to publish (the current one when nothing changed).
+    next: String,
+    /// The changelog entry, when the report has a change.
+    entry: Option<String>,
+    /// Whether the tree is already generated from this document.
+    up_to_date: bool,
 }
 
 /// Runs the command.
 pub fn run(args: &RefreshArgs) -> Result<ExitCode, Box<dyn Error>> {
+    let plan = plan(args)?;
+    if plan.up_to_date {
+        println!(
+            "{} is already generated from this document: nothing to do.",
+            plan.krate.name
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.dry_run {
+        print!("{}", plan.preview());
+        return Ok(ExitCode::SUCCESS);
+    }
+    apply(&plan)
+}
+
+/// Reads the config, the new document and the current slice, and works out
+/// the new slice, its report, the next version and the changelog entry.
+fn plan(args: &RefreshArgs) -> Result<Plan, Box<dyn Error>> {
     let config = match &args.config {
         Some(path) => Config::read(path)?,
         None => Config::workspace()?.ok_or("no spec/sdk.toml: pass --config FILE")?,
@@ -79,30 +122,9 @@ pub fn run(args: &RefreshArgs) -> Result<ExitCode, Box<dyn Error>> {
     let report = diff::compare(&old.model, &new.model, &krate.client);
     let next = diff::next_version(&krate.version, report.level)?;
     let upstream_same = fs::read_to_string(&upstream_path).is_ok_and(|text| text == source);
-    if old.text == sliced && upstream_same {
-        println!(
-            "{} is already generated from this document: nothing to do.",
-            krate.name
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-
-    // Write: the upstream copy, the slice, the version, the crate, the changelog.
-    fs::write(&upstream_path, &source)
-        .map_err(|err| format!("{}: cannot write: {err}", upstream_path.display()))?;
-    fs::write(&spec_path, &sliced)
-        .map_err(|err| format!("{}: cannot write: {err}", spec_path.display()))?;
-    if next != krate.version {
-        config::set_version(&config.path, &next)?;
-    }
-    let target = Target::from_config(&config.path)?;
-    let generated = target.generate()?;
-    let written = generator::write::write(&target.out(), &generated)?;
-    if report.level != Level::None {
-        let date = match &args.date {
-            Some(date) => date.clone(),
-            None => today(),
-        };
+    let up_to_date = old.text == sliced && upstream_same;
+    let entry = (report.level != Level::None).then(|| {
+        let date = args.date.clone().unwrap_or_else(today);
         let entry = diff::markdown(&report, &format!("[{next}] - {date}"));
         let source_line = format!(
             "\nGenerated from `{}` (API version {}), operations {}.\n",
@@ -113,13 +135,78 @@ pub fn run(args: &RefreshArgs) -> Result<ExitCode, Box<dyn Error>> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let entry = entry.replacen('\n', &format!("\n{source_line}"), 1);
-        prepend_changelog(&target.out().join("CHANGELOG.md"), &entry)?;
+        entry.replacen('\n', &format!("\n{source_line}"), 1)
+    });
+    Ok(Plan {
+        config,
+        source,
+        upstream_path,
+        sliced,
+        spec_path,
+        krate,
+        report,
+        next,
+        entry,
+        up_to_date,
+    })
+}
+
+impl Plan {
+    /// What `--dry-run` prints: the changelog entry the release would get
+    /// (or that users see no change), the version it would publish, and
+    /// the files a real run would write.
+    fn preview(&self) -> String {
+        let krate = &self.krate;
+        let mut out = match &self.entry {
+            Some(entry) => entry.clone(),
+            None => crate::diff::markdown(&self.report, krate, &self.next),
+        };
+        let mut files = vec![label(&self.upstream_path), label(&self.spec_path)];
+        if self.next != krate.version {
+            files.push(label(&self.config.path));
+        }
+        let generated = self.config.resolve(&self.config.sdk.out);
+        files.push(format!("{}/", label(&generated)));
+        let version = if self.next == krate.version {
+            format!("keep {} {}", krate.name, krate.version)
+        } else {
+            format!("publish {} {}", krate.name, self.next)
+        };
+        out.push_str(&format!(
+            "\nDry run: {}.\nA refresh would {version} and write {}{}. Nothing was written.\n",
+            crate::diff::summary(&self.report, krate, &self.next),
+            files.join(", "),
+            if self.entry.is_some() {
+                " (its CHANGELOG.md headed by the entry above)"
+            } else {
+                ""
+            }
+        ));
+        out
     }
-    println!("{}", crate::diff::markdown(&report, &krate, &next));
+}
+
+/// Writes the plan: the upstream copy, the slice, the version, the crate,
+/// the changelog.
+fn apply(plan: &Plan) -> Result<ExitCode, Box<dyn Error>> {
+    let (krate, next) = (&plan.krate, &plan.next);
+    fs::write(&plan.upstream_path, &plan.source)
+        .map_err(|err| format!("{}: cannot write: {err}", plan.upstream_path.display()))?;
+    fs::write(&plan.spec_path, &plan.sliced)
+        .map_err(|err| format!("{}: cannot write: {err}", plan.spec_path.display()))?;
+    if *next != krate.version {
+        config::set_version(&plan.config.path, next)?;
+    }
+    let target = Target::from_config(&plan.config.path)?;
+    let generated = target.generate()?;
+    let written = generator::write::write(&target.out(), &generated)?;
+    if let Some(entry) = &plan.entry {
+        prepend_changelog(&target.out().join("CHANGELOG.md"), entry)?;
+    }
+    println!("{}", crate::diff::markdown(&plan.report, krate, next));
     println!(
         "{}; {} file(s) of {} rewritten.",
-        crate::diff::summary(&report, &krate, &next),
+        crate::diff::summary(&plan.report, krate, next),
         written.written + written.removed,
         label(&target.out())
     );

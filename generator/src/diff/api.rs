@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::rules::{self};
+use super::text::Docs;
 use super::{code, Cx};
 use crate::ir::{Api, RetryPolicy, SecurityKind, StatusMatch};
 
@@ -35,14 +36,15 @@ pub(super) fn compare(cx: &mut Cx<'_>) {
             ),
         );
     }
-    if *title != new.title || *description != new.description {
-        cx.push(
-            &rules::API_DOCS_CHANGED,
-            &client,
-            "#/info",
-            vec![],
-            "the API's title or description changed.",
-        );
+    let mut docs = Docs::default();
+    docs.text("title", Some(title), Some(&new.title));
+    docs.text(
+        "description",
+        description.as_deref(),
+        new.description.as_deref(),
+    );
+    if let Some(message) = docs.message() {
+        cx.push(&rules::API_DOCS_CHANGED, &client, "#/info", vec![], message);
     }
     let old_default = servers.first().map(|s| s.url.as_str());
     let new_default = new.servers.first().map(|s| s.url.as_str());
@@ -136,14 +138,23 @@ fn schemes(cx: &mut Cx<'_>, client: &str) {
                     kind(&scheme.kind)
                 ),
             ),
-            Some(now) if now.description != scheme.description => cx.push(
-                &rules::SECURITY_SCHEME_DOCS_CHANGED,
-                rust,
-                pointer,
-                vec![],
-                "the scheme's description changed.",
-            ),
-            Some(_) => {}
+            Some(now) => {
+                let mut docs = Docs::default();
+                docs.text(
+                    "description",
+                    scheme.description.as_deref(),
+                    now.description.as_deref(),
+                );
+                if let Some(message) = docs.message() {
+                    cx.push(
+                        &rules::SECURITY_SCHEME_DOCS_CHANGED,
+                        rust,
+                        pointer,
+                        vec![],
+                        message,
+                    );
+                }
+            }
         }
     }
     for scheme in new

@@ -16,14 +16,20 @@
 //!
 //! Each rule of [`rules`] has a fixed level; a report's level is the highest
 //! of its changes. One Rust item is one entry, listing every operation that
-//! reaches it.
+//! reaches it; entries that come with another (the types of a new operation,
+//! say) say so in [`Change::part_of`], and the Markdown report lists them on
+//! that entry's line.
 
 mod api;
 mod constraints;
+mod fold;
+mod inputs;
 mod operations;
 mod render;
+mod replaced;
 mod responses;
 pub mod rules;
+mod text;
 mod types;
 mod version;
 
@@ -83,6 +89,17 @@ pub struct Change {
     pub operations: Vec<String>,
     /// One sentence for a person, without the item's name.
     pub message: String,
+    /// The index in [`Report::changes`] of the entry this one comes with
+    /// (the new operation that is the only user of a new type, say), which
+    /// comes with nothing itself; the Markdown report lists this entry on
+    /// that one's line.
+    #[serde(skip)]
+    pub part_of: Option<usize>,
+    /// The gist in a few words (`limit: Option<i64>`), for a Markdown line
+    /// that lists several entries of one rule on one owner (the new fields
+    /// of a struct); without it, such a line quotes each message.
+    #[serde(skip)]
+    pub detail: Option<String>,
 }
 
 impl Change {
@@ -117,6 +134,7 @@ pub fn compare(old: &Api, new: &Api, client: &str) -> Report {
             .then_with(|| a.message.cmp(&b.message))
     });
     changes.dedup();
+    fold::fold(&mut changes, old, new, client);
     let level = changes
         .iter()
         .map(Change::level)
@@ -170,7 +188,16 @@ impl<'a> Cx<'a> {
             pointer: pointer.into(),
             operations,
             message: message.into(),
+            part_of: None,
+            detail: None,
         });
+    }
+
+    /// Sets the gist of the change pushed last (see [`Change::detail`]).
+    fn detail(&mut self, text: String) {
+        if let Some(last) = self.changes.last_mut() {
+            last.detail = Some(text);
+        }
     }
 
     /// The operations that reach the type `name`, in either model.

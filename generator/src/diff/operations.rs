@@ -1,10 +1,11 @@
 //! Operation groups and operations: methods, parameters, request bodies,
 //! and (through [`super::responses`]) what a call returns.
 
+use super::inputs::{self, path_shape};
 use super::rules::{self};
-use super::{api, code, constraints, responses, Cx};
-use crate::emit::rust_type;
-use crate::ir::{Operation, OperationGroup, ParamLocation, Parameter, Presence, RequestBody};
+use super::text::{self, Docs};
+use super::{api, code, replaced, responses, Cx};
+use crate::ir::{Operation, OperationGroup};
 
 /// An operation with the group it belongs to.
 #[derive(Clone, Copy)]
@@ -38,7 +39,7 @@ pub(super) fn compare(cx: &mut Cx<'_>) {
                     !matched_new[i]
                         && !before.iter().any(|b| b.op.id == n.op.id)
                         && n.op.http_method == old_op.op.http_method
-                        && n.op.path == old_op.op.path
+                        && path_shape(&n.op.path) == path_shape(&old_op.op.path)
                 })
             });
         match index {
@@ -66,18 +67,33 @@ pub(super) fn compare(cx: &mut Cx<'_>) {
         } else {
             format!(" and its `Request` setters {}", setters.join(", "))
         };
+        let texts = [
+            gone.op.deprecation_note.as_deref(),
+            gone.op.summary.as_deref(),
+            gone.op.description.as_deref(),
+        ];
+        let instead = replaced::find(cx, &texts, &[], &[gone.op.id.as_str()]);
         cx.push(
             &rules::OPERATION_REMOVED,
             gone.method(&client),
             gone.op.pointer.clone(),
             vec![gone.op.id.clone()],
             format!(
-                "removed, with its operation type `{}`{setters}: `{} {}` is no longer in the API.",
+                "removed, with its operation type `{}`{setters}: `{} {}` is no longer in the API{}.",
                 gone.op.type_name,
                 gone.op.http_method.as_str(),
-                gone.op.path
+                gone.op.path,
+                replaced::clause(instead.as_ref())
             ),
         );
+        if let Some(instead) = &instead {
+            // A group's line names its gone methods with what replaces them.
+            cx.detail(format!(
+                "`{}` ({})",
+                gone.op.method_name,
+                replaced::aside(instead)
+            ));
+        }
     }
     for (added, _) in after.iter().zip(matched_new).filter(|(_, m)| !m) {
         cx.push(
@@ -95,7 +111,7 @@ pub(super) fn compare(cx: &mut Cx<'_>) {
 }
 
 /// Every operation of `groups`, in order.
-fn located(groups: &[OperationGroup]) -> Vec<Located<'_>> {
+pub(super) fn located(groups: &[OperationGroup]) -> Vec<Located<'_>> {
     groups
         .iter()
         .flat_map(|group| group.operations.iter().map(move |op| Located { group, op }))
@@ -154,14 +170,17 @@ fn groups(cx: &mut Cx<'_>) {
                     now.module, now.type_name
                 ),
             );
-        } else if now.description != *description || now.name != *name {
-            cx.push(
-                &rules::GROUP_DOCS_CHANGED,
-                rust,
-                pointer,
-                vec![],
-                "the group's name or description changed.",
+        } else {
+            let mut docs = Docs::default();
+            docs.text("name", Some(name), Some(&now.name));
+            docs.text(
+                "description",
+                description.as_deref(),
+                now.description.as_deref(),
             );
+            if let Some(message) = docs.message() {
+                cx.push(&rules::GROUP_DOCS_CHANGED, rust, pointer, vec![], message);
+            }
         }
     }
     for group in new
@@ -195,7 +214,8 @@ fn operation(cx: &mut Cx<'_>, old: Located<'_>, new: Located<'_>) {
         description,
         deprecated,
         deprecation_note,
-        parameters,
+        // Compared with the paths, which rename path parameters.
+        parameters: _,
         body,
         responses: _,
         security,
@@ -236,7 +256,8 @@ fn operation(cx: &mut Cx<'_>, old: Located<'_>, new: Located<'_>) {
         );
     }
     let rust = new.method(&client);
-    if *http_method != op.http_method || *path != op.path {
+    // A renamed path variable sends the same URL: its parameter says so.
+    if *http_method != op.http_method || path_shape(path) != path_shape(&op.path) {
         cx.push(
             &rules::OPERATION_ENDPOINT_CHANGED,
             &rust,
@@ -250,16 +271,29 @@ fn operation(cx: &mut Cx<'_>, old: Located<'_>, new: Located<'_>) {
             ),
         );
     }
-    if *summary != op.summary
-        || *description != op.description
-        || *deprecation_note != op.deprecation_note
-    {
+    let newly_deprecated = !deprecated && op.deprecated;
+    let mut docs = Docs::default();
+    docs.text("summary", summary.as_deref(), op.summary.as_deref());
+    docs.text(
+        "description",
+        description.as_deref(),
+        op.description.as_deref(),
+    );
+    if !newly_deprecated {
+        // A new deprecation's entry quotes its note.
+        docs.text(
+            "deprecation note",
+            deprecation_note.as_deref(),
+            op.deprecation_note.as_deref(),
+        );
+    }
+    if let Some(message) = docs.message() {
         cx.push(
             &rules::OPERATION_DOCS_CHANGED,
             &rust,
             &pointer,
             ops.clone(),
-            "the summary, description or deprecation note changed.",
+            message,
         );
     }
     match (deprecated, op.deprecated) {
@@ -268,7 +302,7 @@ fn operation(cx: &mut Cx<'_>, old: Located<'_>, new: Located<'_>) {
             &rust,
             &pointer,
             ops.clone(),
-            "newly deprecated by the API.",
+            text::deprecated(op.deprecation_note.as_deref(), op.description.as_deref()),
         ),
         (true, false) => cx.push(
             &rules::OPERATION_UNDEPRECATED,
@@ -279,8 +313,8 @@ fn operation(cx: &mut Cx<'_>, old: Located<'_>, new: Located<'_>) {
         ),
         _ => {}
     }
-    params(cx, (parameters, &op.parameters), &rust, &pointer, &ops);
-    request_body(cx, (body.as_ref(), op.body.as_ref()), &rust, &pointer, &ops);
+    inputs::params(cx, (old.op, op), &rust, &pointer, &ops);
+    inputs::request_body(cx, (body.as_ref(), op.body.as_ref()), &rust, &pointer, &ops);
     responses::compare(cx, old.op, op, &rust, &ops);
     // An operation that inherits the root `security` was reported there.
     let inherits = *security == cx.old.security && op.security == cx.new.security;
@@ -301,284 +335,5 @@ fn operation(cx: &mut Cx<'_>, old: Located<'_>, new: Located<'_>) {
             after,
             (&rust, &format!("{pointer}/x-speakeasy-retries"), ops),
         );
-    }
-}
-
-/// Where a parameter is set: a method argument, or a setter on the request.
-fn param_item(method: &str, p: &Parameter) -> String {
-    if p.required {
-        format!("{method}({})", p.rust_name)
-    } else {
-        format!("{method}(..).{}()", p.rust_name)
-    }
-}
-
-fn params(
-    cx: &mut Cx<'_>,
-    (old, new): (&[Parameter], &[Parameter]),
-    method: &str,
-    op_pointer: &str,
-    ops: &[String],
-) {
-    let pointer = format!("{op_pointer}/parameters");
-    let same =
-        |a: &Parameter, b: &Parameter| a.wire_name == b.wire_name && a.location == b.location;
-    for p in old {
-        // A parameter that moved (query to header, say) is the same input.
-        let now = new.iter().find(|n| same(p, n)).or_else(|| {
-            new.iter()
-                .find(|n| n.wire_name == p.wire_name && !old.iter().any(|o| same(o, n)))
-        });
-        match now {
-            None => cx.push(
-                &rules::PARAMETER_REMOVED,
-                param_item(method, p),
-                &pointer,
-                ops.to_vec(),
-                format!(
-                    "the `{}` parameter is gone, with its {}.",
-                    p.wire_name,
-                    if p.required {
-                        "argument"
-                    } else {
-                        "`Request` setter"
-                    }
-                ),
-            ),
-            Some(now) => param(cx, p, now, method, &pointer, ops),
-        }
-    }
-    for p in new
-        .iter()
-        .filter(|n| !old.iter().any(|o| o.wire_name == n.wire_name))
-    {
-        let (rule, what) = if p.required {
-            (&rules::PARAMETER_ADDED_REQUIRED, "a new required argument")
-        } else {
-            (
-                &rules::PARAMETER_ADDED_OPTIONAL,
-                "a new optional `Request` setter",
-            )
-        };
-        cx.push(
-            rule,
-            param_item(method, p),
-            &pointer,
-            ops.to_vec(),
-            format!(
-                "{what}, the {} parameter `{}` of type `{}`.",
-                location(p.location),
-                p.wire_name,
-                param_type(p)
-            ),
-        );
-    }
-}
-
-fn param_type(p: &Parameter) -> String {
-    rust_type(&p.ty, Presence::Required, false)
-}
-
-fn param(
-    cx: &mut Cx<'_>,
-    old: &Parameter,
-    new: &Parameter,
-    method: &str,
-    pointer: &str,
-    ops: &[String],
-) {
-    let Parameter {
-        wire_name: _,
-        rust_name,
-        location,
-        style,
-        explode,
-        required,
-        ty,
-        constraints,
-        description,
-        deprecated,
-        deprecation_note,
-        example,
-    } = old;
-    let rust = param_item(method, new);
-    let push = |cx: &mut Cx<'_>, rule, message: String| {
-        cx.push(rule, &rust, pointer, ops.to_vec(), message)
-    };
-    if *rust_name != new.rust_name {
-        push(cx, &rules::PARAMETER_RENAMED, format!("was `{rust_name}`."));
-    }
-    match (required, new.required) {
-        (false, true) => push(
-            cx,
-            &rules::PARAMETER_REQUIRED,
-            "now required: a method argument instead of a `Request` setter.".into(),
-        ),
-        (true, false) => push(
-            cx,
-            &rules::PARAMETER_OPTIONAL,
-            "now optional: a `Request` setter instead of a method argument.".into(),
-        ),
-        _ => {}
-    }
-    if *ty != new.ty {
-        push(
-            cx,
-            &rules::PARAMETER_TYPE_CHANGED,
-            format!(
-                "type is now `{}` (was `{}`).",
-                param_type(new),
-                param_type(old)
-            ),
-        );
-    }
-    if (*location, *style, *explode) != (new.location, new.style, new.explode) {
-        push(
-            cx,
-            &rules::PARAMETER_SERIALIZATION_CHANGED,
-            format!(
-                "now sent in the {} with style {:?}{} (was the {}, style {:?}{}).",
-                self::location(new.location),
-                new.style,
-                if new.explode { ", exploded" } else { "" },
-                self::location(*location),
-                style,
-                if *explode { ", exploded" } else { "" }
-            ),
-        );
-    }
-    constraints::push(
-        cx,
-        constraints,
-        &new.constraints,
-        true,
-        (&rust, pointer, ops.to_vec()),
-    );
-    if *description != new.description
-        || *example != new.example
-        || *deprecation_note != new.deprecation_note
-        || *deprecated && !new.deprecated
-    {
-        push(
-            cx,
-            &rules::PARAMETER_DOCS_CHANGED,
-            "the description, example or deprecation changed.".into(),
-        );
-    }
-    if !deprecated && new.deprecated {
-        push(
-            cx,
-            &rules::PARAMETER_DEPRECATED,
-            "newly deprecated by the API.".into(),
-        );
-    }
-}
-
-fn request_body(
-    cx: &mut Cx<'_>,
-    bodies: (Option<&RequestBody>, Option<&RequestBody>),
-    method: &str,
-    op_pointer: &str,
-    ops: &[String],
-) {
-    let pointer = format!("{op_pointer}/requestBody");
-    let item = |b: &RequestBody| {
-        if b.required {
-            format!("{method}(body)")
-        } else {
-            format!("{method}(..).body()")
-        }
-    };
-    let body_type = |b: &RequestBody| rust_type(&b.ty, Presence::Required, false);
-    match bodies {
-        (None, None) => {}
-        (Some(old), None) => cx.push(
-            &rules::BODY_REMOVED,
-            item(old),
-            pointer,
-            ops.to_vec(),
-            "the request body is gone.",
-        ),
-        (None, Some(new)) => {
-            let rule = if new.required {
-                &rules::BODY_ADDED_REQUIRED
-            } else {
-                &rules::BODY_ADDED_OPTIONAL
-            };
-            cx.push(
-                rule,
-                item(new),
-                pointer,
-                ops.to_vec(),
-                format!("a new request body of type `{}`.", body_type(new)),
-            );
-        }
-        (Some(old), Some(new)) => {
-            let RequestBody {
-                content_type,
-                encoding,
-                ty,
-                constraints,
-                required,
-                description,
-            } = old;
-            let rust = item(new);
-            let at = (rust.as_str(), pointer.as_str(), ops.to_vec());
-            super::constraints::push(cx, constraints, &new.constraints, true, at);
-            if *required != new.required {
-                let how = if new.required {
-                    "now required: a method argument"
-                } else {
-                    "now optional: a `body` setter"
-                };
-                cx.push(
-                    &rules::BODY_REQUIRED_CHANGED,
-                    &rust,
-                    &pointer,
-                    ops.to_vec(),
-                    format!("{how}."),
-                );
-            }
-            if *ty != new.ty {
-                cx.push(
-                    &rules::BODY_TYPE_CHANGED,
-                    &rust,
-                    &pointer,
-                    ops.to_vec(),
-                    format!(
-                        "type is now `{}` (was `{}`).",
-                        body_type(new),
-                        body_type(old)
-                    ),
-                );
-            }
-            if *content_type != new.content_type || *encoding != new.encoding {
-                cx.push(
-                    &rules::BODY_MEDIA_TYPE_CHANGED,
-                    &rust,
-                    &pointer,
-                    ops.to_vec(),
-                    format!("now sent as `{}` (was `{content_type}`).", new.content_type),
-                );
-            }
-            if *description != new.description {
-                cx.push(
-                    &rules::BODY_DOCS_CHANGED,
-                    &rust,
-                    &pointer,
-                    ops.to_vec(),
-                    "the description changed.",
-                );
-            }
-        }
-    }
-}
-
-fn location(location: ParamLocation) -> &'static str {
-    match location {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
     }
 }

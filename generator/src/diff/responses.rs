@@ -2,6 +2,7 @@
 //! error statuses decode into a typed `ErrorBody`.
 
 use super::rules::{self};
+use super::text::Docs;
 use super::Cx;
 use crate::emit::{output_type, rust_type};
 use crate::ir::{Operation, Presence, Response, StatusMatch};
@@ -51,6 +52,7 @@ pub(super) fn compare(
                 )
             };
             cx.push(rule, method, at, ops.to_vec(), message);
+            cx.detail(status_key(*status));
             continue;
         };
         let body_type = |r: &Response| {
@@ -93,13 +95,19 @@ pub(super) fn compare(
                 );
             }
         }
-        if *description != now.description {
+        let mut docs = Docs::default();
+        docs.text(
+            &format!("status {}'s description", status_key(*status)),
+            Some(description),
+            Some(&now.description),
+        );
+        if let Some(message) = docs.message() {
             cx.push(
                 &rules::RESPONSE_DOCS_CHANGED,
                 method,
                 &at,
                 ops.to_vec(),
-                format!("the description of status {} changed.", status_key(*status)),
+                message,
             );
         }
     }
@@ -132,6 +140,12 @@ pub(super) fn compare(
             )
         };
         cx.push(rule, method, at, ops.to_vec(), message);
+        let body = response
+            .body
+            .as_ref()
+            .map(|b| format!(" (`{}`)", rust_type(&b.ty, Presence::Required, false)))
+            .unwrap_or_default();
+        cx.detail(format!("{}{body}", status_key(response.status)));
     }
 }
 

@@ -139,7 +139,11 @@ rules! {
     PARAMETER_OPTIONAL = "parameter-optional", Major, Breaking,
         "A required parameter became optional: its method argument becomes a setter.";
     PARAMETER_RENAMED = "parameter-renamed", Major, Breaking,
-        "A parameter's Rust name changed.";
+        "An optional parameter's `Request` setter is renamed.";
+    ARGUMENT_RENAMED = "argument-renamed", Patch, Docs,
+        "A required parameter's argument is renamed: arguments are positional, so calls do not change.";
+    PATH_VARIABLE_RENAMED = "path-variable-renamed", Patch, Docs,
+        "A path template's variable and its argument are renamed (`{m2m_token_id}` to `{token_id}`): the URL sent is the same, and arguments are positional.";
     PARAMETER_TYPE_CHANGED = "parameter-type-changed", Major, Breaking,
         "A parameter's Rust type changed.";
     PARAMETER_SERIALIZATION_CHANGED = "parameter-serialization-changed", Major, Breaking,

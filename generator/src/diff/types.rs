@@ -2,7 +2,8 @@
 //! aliases.
 
 use super::rules::{self, Rule};
-use super::{code, constraints, Cx};
+use super::text::{self, Docs};
+use super::{code, constraints, replaced, Cx};
 use crate::emit::rust_type;
 use crate::ir::{
     Enum, EnumValue, EnumVariant, Field, NamedType, OneOf, Presence, Struct, TypeKind, Variant,
@@ -51,12 +52,14 @@ pub(super) fn compare(cx: &mut Cx<'_>) {
             }
             None => {
                 let operations = cx.reached_by(&ty.name);
+                let texts = [ty.deprecation_note.as_deref(), ty.written_description()];
+                let instead = replaced::find(cx, &texts, &[], &[ty.name.as_str()]);
                 cx.push(
                     &rules::TYPE_REMOVED,
                     model(&ty.name),
                     &ty.pointer,
                     operations,
-                    "the type is gone.",
+                    format!("the type is gone{}.", replaced::clause(instead.as_ref())),
                 );
             }
         }
@@ -98,7 +101,10 @@ fn named(cx: &mut Cx<'_>, old: &NamedType, new: &NamedType) {
         name: _,
         module: _,
         pointer: _,
-        description,
+        // Made-up text changes with its parent's name, not with the
+        // document: only written text is compared.
+        description: _,
+        description_derived: _,
         example,
         deprecated,
         deprecation_note,
@@ -112,20 +118,31 @@ fn named(cx: &mut Cx<'_>, old: &NamedType, new: &NamedType) {
             &rust,
             &new.pointer,
             operations.clone(),
-            "newly deprecated by the API.",
+            text::deprecated(new.deprecation_note.as_deref(), new.written_description()),
         );
-    } else if *description != new.description
-        || *example != new.example
-        || *deprecated != new.deprecated
-        || *deprecation_note != new.deprecation_note
-    {
-        cx.push(
-            &rules::TYPE_DOCS_CHANGED,
-            &rust,
-            &new.pointer,
-            operations.clone(),
-            "the description, example or deprecation changed.",
+    } else {
+        let mut docs = Docs::default();
+        docs.text(
+            "description",
+            old.written_description(),
+            new.written_description(),
         );
+        docs.flag(*example != new.example, "the example changed");
+        docs.text(
+            "deprecation note",
+            deprecation_note.as_deref(),
+            new.deprecation_note.as_deref(),
+        );
+        docs.flag(*deprecated && !new.deprecated, "no longer deprecated");
+        if let Some(message) = docs.message() {
+            cx.push(
+                &rules::TYPE_DOCS_CHANGED,
+                &rust,
+                &new.pointer,
+                operations.clone(),
+                message,
+            );
+        }
     }
     let item = Item {
         rust: &rust,
@@ -193,20 +210,43 @@ fn structs(cx: &mut Cx<'_>, old: &Struct, new: &Struct, item: &Item<'_>) {
         let rust = format!("{}::{}", item.rust, field.rust_name);
         match new.fields.iter().find(|f| f.wire_name == field.wire_name) {
             Some(now) => self::field(cx, field, now, item),
-            None => item.push(
-                cx,
-                &rules::FIELD_REMOVED,
-                &rust,
-                format!(
-                    "the `{}` field is gone{}.",
-                    field.wire_name,
-                    if required(field.presence) {
-                        "; `new()` no longer takes it"
-                    } else {
-                        ", with its setter"
-                    }
-                ),
-            ),
+            None => {
+                let siblings: Vec<(String, String)> = new
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.wire_name.clone(),
+                            format!("{}::{}", item.rust, f.rust_name),
+                        )
+                    })
+                    .collect();
+                let texts = [
+                    field.deprecation_note.as_deref(),
+                    field.description.as_deref(),
+                ];
+                let instead = replaced::find(cx, &texts, &siblings, &[field.wire_name.as_str()]);
+                item.push(
+                    cx,
+                    &rules::FIELD_REMOVED,
+                    &rust,
+                    format!(
+                        "the `{}` field is gone{}{}.",
+                        field.wire_name,
+                        if required(field.presence) {
+                            "; `new()` no longer takes it"
+                        } else {
+                            ", with its setter"
+                        },
+                        replaced::clause(instead.as_ref())
+                    ),
+                );
+                let mut detail = code(&field.rust_name);
+                if let Some(replaced::Replacement::Item(by)) = &instead {
+                    detail.push_str(&format!(" (replaced by `{by}`)"));
+                }
+                cx.detail(detail);
+            }
         }
     }
     for field in new
@@ -228,6 +268,7 @@ fn structs(cx: &mut Cx<'_>, old: &Struct, new: &Struct, item: &Item<'_>) {
             )
         };
         item.push(cx, rule, &rust, message);
+        cx.detail(format!("`{}: {ty}`", field.rust_name));
     }
 }
 
@@ -309,26 +350,51 @@ fn field(cx: &mut Cx<'_>, old: &Field, new: &Field, item: &Item<'_>) {
             ),
         );
     }
-    if *description != new.description
-        || *example != new.example
-        || *read_only != new.read_only
-        || *write_only != new.write_only
-        || *secret != new.secret
-        || *deprecation_note != new.deprecation_note
-        || *deprecated && !new.deprecated
-    {
-        push(
-            cx,
-            &rules::FIELD_DOCS_CHANGED,
-            "the description, example, readOnly, writeOnly, deprecation or redaction in `Debug` changed.".into(),
+    let newly_deprecated = !deprecated && new.deprecated;
+    let mut docs = Docs::default();
+    docs.text(
+        "description",
+        description.as_deref(),
+        new.description.as_deref(),
+    );
+    docs.flag(*example != new.example, "the example changed");
+    let flag = |on: bool, what: &str| format!("{} {what}", if on { "now" } else { "no longer" });
+    docs.flag(
+        *read_only != new.read_only,
+        &flag(new.read_only, "readOnly"),
+    );
+    docs.flag(
+        *write_only != new.write_only,
+        &flag(new.write_only, "writeOnly"),
+    );
+    docs.flag(
+        *secret != new.secret,
+        &flag(new.secret, "a secret (redacted in `Debug`)"),
+    );
+    if !newly_deprecated {
+        // A new deprecation's entry quotes its note.
+        docs.text(
+            "deprecation note",
+            deprecation_note.as_deref(),
+            new.deprecation_note.as_deref(),
         );
     }
-    if !deprecated && new.deprecated {
+    docs.flag(*deprecated && !new.deprecated, "no longer deprecated");
+    if let Some(message) = docs.message() {
+        push(cx, &rules::FIELD_DOCS_CHANGED, message);
+    }
+    if newly_deprecated {
         push(
             cx,
             &rules::FIELD_DEPRECATED,
-            "newly deprecated by the API.".into(),
+            text::deprecated(new.deprecation_note.as_deref(), new.description.as_deref()),
         );
+        let note =
+            text::deprecation_note(new.deprecation_note.as_deref(), new.description.as_deref());
+        cx.detail(match note {
+            Some(note) => format!("`{}` (\"{}\")", new.rust_name, text::first_sentence(&note)),
+            None => code(&new.rust_name),
+        });
     }
 }
 
@@ -355,16 +421,19 @@ fn enums(cx: &mut Cx<'_>, old: &Enum, new: &Enum, item: &Item<'_>) {
         let EnumVariant { rust_name, value } = variant;
         let rust = format!("{}::{rust_name}", item.rust);
         match new.variants.iter().find(|v| v.value == *value) {
-            None => item.push(
-                cx,
-                &rules::ENUM_VALUE_REMOVED,
-                &rust,
-                format!(
-                    "the value {} is gone; it now decodes into `{}`.",
-                    show(value),
-                    new.unknown_variant
-                ),
-            ),
+            None => {
+                item.push(
+                    cx,
+                    &rules::ENUM_VALUE_REMOVED,
+                    &rust,
+                    format!(
+                        "the value {} is gone; it now decodes into `{}`.",
+                        show(value),
+                        new.unknown_variant
+                    ),
+                );
+                cx.detail(format!("`{rust_name}` ({})", show(value)));
+            }
             Some(now) if now.rust_name != *rust_name => item.push(
                 cx,
                 &rules::ENUM_VARIANT_RENAMED,
@@ -389,6 +458,11 @@ fn enums(cx: &mut Cx<'_>, old: &Enum, new: &Enum, item: &Item<'_>) {
                 show(&variant.value)
             ),
         );
+        cx.detail(format!(
+            "`{}` ({})",
+            variant.rust_name,
+            show(&variant.value)
+        ));
     }
     fallback(cx, unknown_variant, &new.unknown_variant, item);
 }
@@ -442,6 +516,11 @@ fn unions(cx: &mut Cx<'_>, old: &OneOf, new: &OneOf, item: &Item<'_>) {
             &rust,
             format!("a new alternative holding `{}`.", variant_type(variant)),
         );
+        cx.detail(format!(
+            "`{}({})`",
+            variant.rust_name,
+            variant_type(variant)
+        ));
     }
     if tags_changed {
         item.push(

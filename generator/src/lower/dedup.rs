@@ -176,6 +176,9 @@ pub(super) fn merge_identical(
         }
         if let Some(text) = descriptions.get(&ty.name) {
             ty.description = Some(text.clone());
+            // Made up here, like the docs of other unnamed schemas: the
+            // change report compares only what the document wrote.
+            ty.description_derived = true;
         }
         rename_kind(&mut ty.kind, &renames);
     }

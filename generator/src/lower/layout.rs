@@ -69,6 +69,7 @@ impl Lowerer<'_> {
                         "An item of [`{owner}`]'s `{}` field.",
                         field.wire_name
                     )),
+                    description_derived: true,
                     example: None,
                     deprecated: false,
                     deprecation_note: None,

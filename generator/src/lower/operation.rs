@@ -374,6 +374,7 @@ impl<'a> Lowerer<'a> {
                     module,
                     pointer: pointer.to_owned(),
                     description: None,
+                    description_derived: false,
                     example: None,
                     deprecated: false,
                     deprecation_note: None,

@@ -62,7 +62,27 @@ impl Scratch {
             config: Some(self.path("sdk.toml")),
             strict: true,
             date: Some("2026-01-02".into()),
+            dry_run: false,
         })
+    }
+
+    /// Every file under the scratch folder, by path, with its bytes.
+    fn tree(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        let mut todo = vec![self.0.clone()];
+        while let Some(dir) = todo.pop() {
+            for entry in fs::read_dir(&dir).expect("a readable folder") {
+                let path = entry.expect("a folder entry").path();
+                if path.is_dir() {
+                    todo.push(path);
+                } else {
+                    let bytes = fs::read(&path).expect("a readable file");
+                    files.push((path, bytes));
+                }
+            }
+        }
+        files.sort();
+        files
     }
 
     /// Every file the loop may write.
@@ -136,6 +156,52 @@ fn a_breaking_upstream_bumps_the_version_and_writes_the_changelog_once() {
         .expect("the second refresh succeeds");
     assert_eq!(scratch.snapshot(), before);
     assert_eq!(scratch.read("sdk/CHANGELOG.md").matches("## [").count(), 1);
+}
+
+#[test]
+fn a_dry_run_previews_the_release_and_writes_nothing() {
+    let scratch = Scratch::new("dry-run");
+    // Generate the crate once, so that the dry run has a tree to leave alone.
+    let first = scratch.upstream("first.json", |doc| {
+        doc["info"]["version"] = serde_json::json!("2025-02-01");
+    });
+    scratch.refresh(&first).expect("the first refresh succeeds");
+    let upstream = scratch.upstream("new.json", |doc| {
+        doc["paths"]["/widgets/{widget_id}"]
+            .as_object_mut()
+            .expect("a path item")
+            .remove("get");
+        doc["components"]["schemas"]["Widget"]["properties"]["weight"] =
+            serde_json::json!({"type": "number"});
+    });
+    let before = scratch.tree();
+    let args = RefreshArgs {
+        upstream: upstream.clone(),
+        config: Some(scratch.path("sdk.toml")),
+        strict: true,
+        date: Some("2026-01-03".into()),
+        dry_run: true,
+    };
+    let preview = plan(&args).expect("the plan succeeds").preview();
+    // The release: the report of the slice the SDK ships, and its version.
+    assert!(
+        preview.starts_with("## [0.4.0] - 2026-01-03\n"),
+        "{preview}"
+    );
+    assert!(
+        preview.contains("`Shop::widgets().get_widget`: removed"),
+        "{preview}"
+    );
+    assert!(preview.contains("shop-sdk 0.3.2 → 0.4.0"), "{preview}");
+    assert!(
+        preview.contains("A refresh would publish shop-sdk 0.4.0 and write"),
+        "{preview}"
+    );
+    assert!(preview.contains("Nothing was written."), "{preview}");
+    // Only the two shipped operations are compared, not the whole documents.
+    assert!(!preview.contains("ListWidgets"), "{preview}");
+    run(&args).expect("the dry run succeeds");
+    assert_eq!(scratch.tree(), before, "a dry run wrote to the tree");
 }
 
 #[test]

@@ -72,7 +72,7 @@ impl<'a> Lowerer<'a> {
                 self.push_named(
                     name,
                     pointer,
-                    None,
+                    Description::default(),
                     None,
                     TypeKind::Alias(TypeRef::Named(target)),
                 );
@@ -337,11 +337,11 @@ impl<'a> Lowerer<'a> {
         let hint_name = hint.name();
         let name = hint_name.as_ref();
         let data = &schema.schema_data;
-        let description = Some(
-            super::prose(&data.description)
-                .or_else(|| super::prose(&data.title))
-                .unwrap_or_else(|| hint.doc().into_owned()),
-        );
+        let written = super::prose(&data.description).or_else(|| super::prose(&data.title));
+        let description = Description {
+            derived: written.is_none(),
+            text: Some(written.unwrap_or_else(|| hint.doc().into_owned())),
+        };
         self.warn_mixed_enum(schema, pointer);
         let kind = match classify(schema) {
             Class::Object(parts) if parts.properties.is_empty() => match parts.additional {
@@ -409,7 +409,7 @@ impl<'a> Lowerer<'a> {
         &mut self,
         name: &str,
         pointer: &str,
-        description: Option<String>,
+        description: Description,
         data: Option<&openapiv3::SchemaData>,
         kind: TypeKind,
     ) {
@@ -419,7 +419,8 @@ impl<'a> Lowerer<'a> {
             name: name.to_owned(),
             module,
             pointer: pointer.to_owned(),
-            description,
+            description: description.text,
+            description_derived: description.derived,
             example: data.and_then(|d| d.example.clone()),
             deprecated: data.is_some_and(|d| d.deprecated),
             deprecation_note: data.and_then(|d| super::deprecation_note(&d.extensions)),
@@ -487,6 +488,13 @@ impl<'a> Lowerer<'a> {
         }
         Ok(Struct { fields })
     }
+}
+
+/// A named type's docs, and whether lowering made them up.
+#[derive(Default)]
+struct Description {
+    text: Option<String>,
+    derived: bool,
 }
 
 impl<'a> Lowerer<'a> {

@@ -7,6 +7,10 @@ use serde_json::json;
 
 use super::{Report, Section};
 
+mod fold;
+mod group;
+mod lines;
+
 /// The sections, in the order the Markdown report lists them.
 const SECTIONS: [Section; 4] = [
     Section::Breaking,
@@ -16,7 +20,8 @@ const SECTIONS: [Section; 4] = [
 ];
 
 /// The Markdown sections of `report`, under a `## {heading}` line: one line
-/// per change, grouped into Breaking, Added, Changed and Docs.
+/// per thing that changed (see [`lines`]), in Breaking, Added, Changed and
+/// Docs.
 pub fn markdown(report: &Report, heading: &str) -> String {
     let mut out = format!("## {heading}\n");
     if report.changes.is_empty() {
@@ -27,7 +32,8 @@ pub fn markdown(report: &Report, heading: &str) -> String {
         report
             .changes
             .iter()
-            .filter(move |c| c.rule.section == section)
+            .enumerate()
+            .filter(move |(_, c)| c.rule.section == section)
     };
     let counts: Vec<String> = SECTIONS
         .iter()
@@ -47,39 +53,14 @@ pub fn markdown(report: &Report, heading: &str) -> String {
         counts.join(", ")
     );
     for section in SECTIONS {
-        let lines: Vec<_> = in_section(section).collect();
+        let lines = lines::section(report, section);
         if lines.is_empty() {
             continue;
         }
         let _ = write!(out, "\n### {}\n\n", section.title());
-        for change in lines {
-            let _ = write!(out, "- `{}`: {}", change.rust, change.message);
-            // A method's own operation goes without saying.
-            let is_method = change.rust.contains("()");
-            if !(is_method && change.operations.len() <= 1) {
-                out.push_str(&used_by(&change.operations));
-            }
-            let _ = writeln!(out, " [{}]", change.rule.id);
-        }
+        out.extend(lines);
     }
     out
-}
-
-/// " Used by `A`, `B`." (at most five named), or nothing.
-fn used_by(operations: &[String]) -> String {
-    const SHOWN: usize = 5;
-    if operations.is_empty() {
-        return String::new();
-    }
-    let mut names: Vec<String> = operations
-        .iter()
-        .take(SHOWN)
-        .map(|o| format!("`{o}`"))
-        .collect();
-    if operations.len() > SHOWN {
-        names.push(format!("and {} more", operations.len() - SHOWN));
-    }
-    format!(" Used by {}.", names.join(", "))
 }
 
 /// The JSON report: `level`, `version` (`current`, `next`) and `changes`.
@@ -97,6 +78,7 @@ pub fn json(report: &Report, current: &str, next: &str) -> serde_json::Value {
                 "pointer": c.pointer,
                 "operations": c.operations,
                 "message": c.message,
+                "part_of": c.part_of.and_then(|at| report.changes.get(at)).map(|p| &p.rust),
             })
         })
         .collect();
