@@ -6,6 +6,8 @@
 //! named after; a `none.{case}.yaml` is a change a Rust user cannot see,
 //! whose report must be empty.
 
+mod common;
+
 use std::path::Path;
 
 use generator::diff::{self, rules, Level};
@@ -91,7 +93,7 @@ fn each_fixture_reports_the_rule_it_is_named_after() {
             "{stem}: the report's level is its highest change's"
         );
         assert_eq!(
-            markdown_entries(&report),
+            common::markdown_entries(&diff::markdown(&report, "report")),
             report.changes.len(),
             "{stem}: the Markdown accounts for every entry:\n{}",
             diff::markdown(&report, "report")
@@ -104,24 +106,6 @@ fn each_fixture_reports_the_rule_it_is_named_after() {
         "fixtures whose report lacks their rule:\n{}",
         missed.join("\n")
     );
-}
-
-/// How many entries the Markdown's lines account for: the sum of the counts
-/// in the rule ids each line ends with (`[rule, 3 other-rule]`).
-fn markdown_entries(report: &diff::Report) -> usize {
-    diff::markdown(report, "report")
-        .lines()
-        .filter(|line| line.starts_with("- "))
-        .filter_map(|line| {
-            line.rsplit_once(" [")
-                .map(|(_, ids)| ids.trim_end_matches(']'))
-        })
-        .flat_map(|ids| ids.split(", "))
-        .map(|id| match id.split_once(' ') {
-            Some((n, _)) => n.parse::<usize>().expect("a count before the rule id"),
-            None => 1,
-        })
-        .sum()
 }
 
 #[test]

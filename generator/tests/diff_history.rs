@@ -5,6 +5,8 @@
 //! cargo-semver-checks finds is a `major` entry); here the counts per rule
 //! are pinned, and the entries a maintainer must not miss are asserted.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -92,24 +94,6 @@ fn from_2025_11_10_to_2026_05_12() {
     insta::assert_snapshot!(counts(&report));
 }
 
-/// How many entries the Markdown's lines account for: the sum of the counts
-/// in the rule ids each line ends with (`[rule, 3 other-rule]`).
-fn markdown_entries(markdown: &str) -> usize {
-    markdown
-        .lines()
-        .filter(|line| line.starts_with("- "))
-        .filter_map(|line| {
-            line.rsplit_once(" [")
-                .map(|(_, ids)| ids.trim_end_matches(']'))
-        })
-        .flat_map(|ids| ids.split(", "))
-        .map(|id| match id.split_once(' ') {
-            Some((n, _)) => n.parse::<usize>().expect("a count before the rule id"),
-            None => 1,
-        })
-        .sum()
-}
-
 /// The release a maintainer reviewed (issue 25): Clerk's pinned 2025-04-10
 /// document to the 2025-11-10 one, whole. Its Markdown was 852 lines and
 /// 128,586 bytes, one line per Rust item (837 of them); it is now one line
@@ -126,7 +110,7 @@ fn from_2025_04_10_to_2025_11_10_the_markdown_is_a_third_of_what_it_was() {
     // descriptions, which the document did not change (835), then the
     // entries of inline types that are now one type with their twins.
     assert_eq!(report.changes.len(), 717);
-    assert_eq!(markdown_entries(&markdown), report.changes.len());
+    assert_eq!(common::markdown_entries(&markdown), report.changes.len());
     let (lines, bytes) = (markdown.lines().count(), markdown.len());
     assert!(lines <= 852 / 3, "{lines} lines");
     assert!(bytes <= 128_586 / 3, "{bytes} bytes");
@@ -188,6 +172,6 @@ fn from_2025_11_10_to_2026_05_12_as_markdown() {
         "spec/upstream/clerk-bapi-2026-05-12.yml",
     );
     let markdown = diff::markdown(&report, "2025-11-10 → 2026-05-12");
-    assert_eq!(markdown_entries(&markdown), report.changes.len());
+    assert_eq!(common::markdown_entries(&markdown), report.changes.len());
     insta::assert_snapshot!(markdown);
 }
