@@ -8,6 +8,8 @@
 //! run with the same file finds nothing to do. `--dry-run` stops there and
 //! prints the release it would make.
 
+mod unreleased;
+
 use std::error::Error;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -120,12 +122,24 @@ fn plan(args: &RefreshArgs) -> Result<Plan, Box<dyn Error>> {
     let new = Side::from_text(label(&spec_path), sliced.clone())?;
     let krate = Crate::of(Some(&config));
     let report = diff::compare(&old.model, &new.model, &krate.client);
-    let next = diff::next_version(&krate.version, report.level)?;
+    // Changes of the generator and its runtime, which no document shows,
+    // wait in the changelog's `[Unreleased]` section for the next release.
+    let changelog = config.resolve(&config.sdk.out).join("CHANGELOG.md");
+    let unreleased = fs::read_to_string(&changelog)
+        .ok()
+        .and_then(|text| unreleased::section(&text));
+    let level = report
+        .level
+        .max(unreleased.as_ref().map_or(Level::None, |u| u.level));
+    let next = diff::next_version(&krate.version, level)?;
     let upstream_same = fs::read_to_string(&upstream_path).is_ok_and(|text| text == source);
-    let up_to_date = old.text == sliced && upstream_same;
-    let entry = (report.level != Level::None).then(|| {
+    let up_to_date = old.text == sliced && upstream_same && unreleased.is_none();
+    let entry = (level != Level::None).then(|| {
         let date = args.date.clone().unwrap_or_else(today);
-        let entry = diff::markdown(&report, &format!("[{next}] - {date}"));
+        let mut entry = diff::markdown(&report, &format!("[{next}] - {date}"));
+        if let Some(unreleased) = &unreleased {
+            entry = unreleased.fold_into(&entry, level);
+        }
         let source_line = format!(
             "\nGenerated from `{}` (API version {}), operations {}.\n",
             label(&upstream_path),
@@ -203,10 +217,22 @@ fn apply(plan: &Plan) -> Result<ExitCode, Box<dyn Error>> {
     if let Some(entry) = &plan.entry {
         prepend_changelog(&target.out().join("CHANGELOG.md"), entry)?;
     }
-    println!("{}", crate::diff::markdown(&plan.report, krate, next));
+    match &plan.entry {
+        // The release as CHANGELOG.md has it, unreleased changes included.
+        Some(entry) => println!("{entry}"),
+        None => println!("{}", crate::diff::markdown(&plan.report, krate, next)),
+    }
+    let summary = if plan.report.level == Level::None && *next != krate.version {
+        format!(
+            "no change of the API description; unreleased SDK changes make {} {} → {next}",
+            krate.name, krate.version
+        )
+    } else {
+        crate::diff::summary(&plan.report, krate, next)
+    };
     println!(
         "{}; {} file(s) of {} rewritten.",
-        crate::diff::summary(&plan.report, krate, next),
+        summary,
         written.written + written.removed,
         label(&target.out())
     );
@@ -227,6 +253,7 @@ fn prepend_changelog(path: &Path, entry: &str) -> Result<(), Box<dyn Error>> {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => CHANGELOG_HEAD.to_owned(),
         Err(err) => return Err(format!("{}: cannot read: {err}", path.display()).into()),
     };
+    let text = unreleased::without_section(&text);
     let at = text.find("\n## ").map_or(text.len(), |i| i + 1);
     let (head, releases) = text.split_at(at);
     let head = head.trim_end();
