@@ -93,3 +93,24 @@ fn a_component_of_the_same_shape_gives_its_name() {
         "{names:?}"
     );
 }
+
+/// Two groups' calls that take the same body keep a body type each: a
+/// user building one group's call never meets the other group's name.
+#[test]
+fn bodies_of_different_groups_stay_apart() {
+    let op = |id: &str, path: &str, tag: &str| {
+        format!(
+            "\n  {path}:\n    post:\n      operationId: {id}\n      tags: [{tag}]\n      requestBody:\n        content:\n          multipart/form-data:\n            schema:\n              type: object\n              properties:\n                file: {{type: string, format: binary}}\n      responses:\n        '204': {{description: ok}}\n"
+        )
+    };
+    let text = format!(
+        "openapi: 3.0.3\ninfo: {{title: T, version: 1.0.0}}\npaths:{}{}{}",
+        op("SetUserImage", "/users/image", "users"),
+        op("UploadOrgLogo", "/orgs/logo", "orgs"),
+        op("UploadOrgBanner", "/orgs/banner", "orgs"),
+    );
+    assert_eq!(
+        type_names(&text),
+        ["OrgsRequestBody", "SetUserImageRequestBody"],
+    );
+}

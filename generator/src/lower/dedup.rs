@@ -10,13 +10,18 @@
 //! the types that hold them, so a `claims` object never takes the name of
 //! an unrelated `meta`, nor a `status` enum that of another `status`.
 //!
+//! A component schema of the same form takes in every inline twin; inline
+//! types merge only within one group of operations, since a body a user
+//! builds for one group's call must not take another group's name.
+//!
 //! The type that stays is named by its shape's role, not by which
 //! operations use it, so that a new operation using the same shape does not
 //! rename it: a component schema among those merged gives its name; else
 //! the words all their names end with (`GetM2mTokensErrors`,
 //! `RevokeM2mTokenErrors2` end with `Errors`), after the name of the group
-//! of operations they all belong to (`M2mErrors`); else, when the names
-//! share no last word, the smallest of them.
+//! they belong to (`M2mErrors`); else, when the names share no last word
+//! (or only words of place such as `RequestBody`, outside any group), the
+//! smallest of them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -69,32 +74,39 @@ pub(super) fn merge_identical(
     // The kept type of each class, and the new name it takes, if any.
     let mut new_names: BTreeMap<String, String> = BTreeMap::new();
     let mut merged_pairs = Vec::new();
+    // A class with a component merges into it. Otherwise only the types of
+    // one group of operations merge: a body a user builds for one group's
+    // call must not take the name of another group's.
+    let mut subclasses: Vec<(Option<&str>, Vec<&str>)> = Vec::new();
     for members in classes.values().filter(|m| m.len() > 1) {
+        if members.iter().any(|n| !inline(n)) {
+            subclasses.push((None, members.clone()));
+            continue;
+        }
+        let mut by_group: BTreeMap<Option<&str>, Vec<&str>> = BTreeMap::new();
+        for member in members {
+            let group = by_name
+                .get(member)
+                .and_then(|t| group_of(&group_at, &t.pointer));
+            by_group.entry(group).or_default().push(member);
+        }
+        subclasses.extend(by_group.into_iter().filter(|(_, m)| m.len() > 1));
+    }
+    for (group, members) in &subclasses {
         let component = members.iter().filter(|n| !inline(n)).min().copied();
         let Some(kept) = component.or_else(|| members.iter().min().copied()) else {
             continue;
         };
         let target = match component {
             Some(component) => component.to_owned(),
-            None => {
-                let groups: BTreeSet<Option<&str>> = members
-                    .iter()
-                    .filter_map(|m| by_name.get(m))
-                    .map(|t| group_of(&group_at, &t.pointer))
-                    .collect();
-                let group = match groups.into_iter().collect::<Vec<_>>().as_slice() {
-                    [Some(group)] => Some(*group),
-                    _ => None,
-                };
-                match role_name(members, group) {
-                    Some(role) => {
-                        let name = type_names.claim(&role);
-                        new_names.insert(kept.to_owned(), name.clone());
-                        name
-                    }
-                    None => kept.to_owned(),
+            None => match role_name(members, *group) {
+                Some(role) => {
+                    let name = type_names.claim(&role);
+                    new_names.insert(kept.to_owned(), name.clone());
+                    name
                 }
-            }
+                None => kept.to_owned(),
+            },
         };
         for member in members.iter().filter(|m| **m != target && inline(m)) {
             renames.insert((*member).to_owned(), target.clone());
@@ -353,9 +365,18 @@ fn role_name(members: &[&str], group: Option<&str>) -> Option<String> {
     if split.iter().any(|w| w.len() == shared) {
         return None;
     }
+    // Words that say where a schema stands, not what it is.
+    let generic = first[first.len() - shared..].iter().all(|w| {
+        matches!(
+            w.as_str(),
+            "Request" | "Response" | "Body" | "Item" | "Items"
+        )
+    });
     let name = match group {
         Some(group) if !suffix.starts_with(group) => format!("{group}{suffix}"),
-        _ => suffix,
+        Some(_) => suffix,
+        None if generic => return None,
+        None => suffix,
     };
     // `404ResponseBody` is no Rust name.
     name.starts_with(|c: char| c.is_ascii_uppercase())
@@ -451,6 +472,11 @@ mod tests {
             Some("M2mResponseBody")
         );
         assert_eq!(role_name(&["WidgetList", "GadgetMap"], None), None);
+        // Where a schema stands is no role without a group to say whose.
+        assert_eq!(
+            role_name(&["SetImageRequestBody", "UploadLogoRequestBody"], None),
+            None
+        );
         // A whole name is no role, nor are digits first.
         assert_eq!(role_name(&["Errors", "GetErrors"], None), None);
         assert_eq!(role_name(&["Get404Body", "Put404Body"], None), None);
