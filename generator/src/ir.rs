@@ -51,16 +51,7 @@ impl Api {
                 continue;
             }
             if let Some(ty) = self.find_type(&name) {
-                match &ty.kind {
-                    TypeKind::Struct(s) => s.fields.iter().for_each(|f| f.ty.push_named(&mut todo)),
-                    TypeKind::OneOf(o) => {
-                        o.variants.iter().for_each(|v| v.ty.push_named(&mut todo))
-                    }
-                    TypeKind::Map(t) | TypeKind::List(t) | TypeKind::Alias(t) => {
-                        t.push_named(&mut todo)
-                    }
-                    TypeKind::Enum(_) | TypeKind::FreeForm => {}
-                }
+                ty.kind.push_named(&mut todo);
             }
             seen.insert(name);
         }
@@ -412,6 +403,19 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
     /// Any JSON value.
     Any,
+}
+
+impl TypeKind {
+    /// Pushes the names of the named types a value of this kind holds
+    /// directly: field, alternative, item, value or alias types.
+    pub fn push_named(&self, into: &mut Vec<String>) {
+        match self {
+            TypeKind::Struct(s) => s.fields.iter().for_each(|f| f.ty.push_named(into)),
+            TypeKind::OneOf(o) => o.variants.iter().for_each(|v| v.ty.push_named(into)),
+            TypeKind::Map(t) | TypeKind::List(t) | TypeKind::Alias(t) => t.push_named(into),
+            TypeKind::Enum(_) | TypeKind::FreeForm => {}
+        }
+    }
 }
 
 impl TypeRef {

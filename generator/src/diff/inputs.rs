@@ -267,15 +267,10 @@ fn param(
         new.description.as_deref(),
     );
     docs.flag(*example != new.example, "the example changed");
-    if !newly_deprecated {
-        // A new deprecation's entry quotes its note.
-        docs.text(
-            "deprecation note",
-            deprecation_note.as_deref(),
-            new.deprecation_note.as_deref(),
-        );
-    }
-    docs.flag(*deprecated && !new.deprecated, "no longer deprecated");
+    docs.deprecation(
+        (*deprecated, deprecation_note.as_deref()),
+        (new.deprecated, new.deprecation_note.as_deref()),
+    );
     if let Some(message) = docs.message() {
         push(cx, &rules::PARAMETER_DOCS_CHANGED, message);
     }

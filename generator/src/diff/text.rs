@@ -30,6 +30,17 @@ impl Docs {
         }
     }
 
+    /// Records a changed deprecation note, unless the item is newly
+    /// deprecated (that entry quotes the note), and a deprecation lifted.
+    /// Each side is `(deprecated, note)`.
+    pub fn deprecation(&mut self, old: (bool, Option<&str>), new: (bool, Option<&str>)) {
+        let newly_deprecated = !old.0 && new.0;
+        if !newly_deprecated {
+            self.text("deprecation note", old.1, new.1);
+        }
+        self.flag(old.0 && !new.0, "no longer deprecated");
+    }
+
     /// The message, or `None` when nothing changed.
     pub fn message(self) -> Option<String> {
         if self.clauses.is_empty() {

@@ -371,15 +371,10 @@ fn field(cx: &mut Cx<'_>, old: &Field, new: &Field, item: &Item<'_>) {
         *secret != new.secret,
         &flag(new.secret, "a secret (redacted in `Debug`)"),
     );
-    if !newly_deprecated {
-        // A new deprecation's entry quotes its note.
-        docs.text(
-            "deprecation note",
-            deprecation_note.as_deref(),
-            new.deprecation_note.as_deref(),
-        );
-    }
-    docs.flag(*deprecated && !new.deprecated, "no longer deprecated");
+    docs.deprecation(
+        (*deprecated, deprecation_note.as_deref()),
+        (new.deprecated, new.deprecation_note.as_deref()),
+    );
     if let Some(message) = docs.message() {
         push(cx, &rules::FIELD_DOCS_CHANGED, message);
     }

@@ -2,12 +2,15 @@
 //! per operation, and per operation a type holding its inputs that prepares
 //! the request and decodes the response.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
 mod decode;
 pub(crate) use decode::is_success;
 mod prepare;
+pub(crate) use prepare::secret_holders;
 
 use super::doc::{doc_attrs, sanitize};
 use super::rust::{ident, mentions, type_tokens, Scope};
@@ -15,7 +18,13 @@ use super::validate;
 use crate::ir::{Api, BodyEncoding, Operation, OperationGroup, ParamLocation, Primitive, TypeRef};
 
 /// The tokens of `src/apis/<group>.rs`.
-pub fn group_file(api: &Api, group: &OperationGroup) -> TokenStream {
+/// `secret_holders` are the types that can hold a secret field
+/// ([`prepare::secret_holders`]).
+pub fn group_file(
+    api: &Api,
+    group: &OperationGroup,
+    secret_holders: &BTreeSet<String>,
+) -> TokenStream {
     let group_type = ident(&group.type_name);
     let docs = doc_attrs(&group_docs(group));
     let methods = group.operations.iter().map(|op| group_method(api, op));
@@ -23,7 +32,7 @@ pub fn group_file(api: &Api, group: &OperationGroup) -> TokenStream {
     let operations = group
         .operations
         .iter()
-        .map(|op| operation_items(api, group, op));
+        .map(|op| operation_items(api, group, op, secret_holders));
     let operations = quote!(#(#operations)*);
     let code = quote!(#methods #operations);
     let models_import = mentions(&code, "models").then(|| {
@@ -249,7 +258,12 @@ fn body_type(ty: &TypeRef, encoding: BodyEncoding) -> TokenStream {
     }
 }
 
-fn operation_items(api: &Api, group: &OperationGroup, op: &Operation) -> TokenStream {
+fn operation_items(
+    api: &Api,
+    group: &OperationGroup,
+    op: &Operation,
+    secret_holders: &BTreeSet<String>,
+) -> TokenStream {
     let op_type = ident(&op.type_name);
     let docs = doc_attrs(&format!(
         "The inputs of [`{}::{}`]; awaiting the [`Request`] sends it.",
@@ -282,7 +296,7 @@ fn operation_items(api: &Api, group: &OperationGroup, op: &Operation) -> TokenSt
         }
     });
     let (output, decode_body) = decode::decode(api, op);
-    let (prepare_body, validates) = prepare::prepare(api, op);
+    let (prepare_body, validates) = prepare::prepare(api, op, secret_holders);
     let validate = if validates {
         quote!(validate)
     } else {

@@ -302,10 +302,7 @@ fn string_example(c: &Constraints, example: Option<&Value>) -> String {
             return s.clone();
         }
     }
-    let built = c
-        .pattern
-        .as_deref()
-        .and_then(super::pattern_example::matching);
+    let built = pattern.as_ref().and_then(super::pattern_example::matching);
     if let Some(built) = built.filter(|s| fits(s)) {
         return built;
     }

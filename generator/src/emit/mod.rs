@@ -57,6 +57,8 @@ pub(crate) struct Context<'a> {
     /// The types whose use means using something deprecated (see
     /// [`deprecation::owners`]), found once for every file.
     pub deprecated_owners: Vec<&'a str>,
+    /// The types that can hold a field marked secret, directly or inside.
+    pub secret_holders: std::collections::BTreeSet<String>,
 }
 
 /// Builds every file of the generated crate.
@@ -97,6 +99,7 @@ pub fn emit_crate(
         ),
         features: crate::features::plan(api),
         deprecated_owners: deprecation::owners(api),
+        secret_holders: apis::secret_holders(api),
     };
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), cargo_toml(&cx));
@@ -224,7 +227,7 @@ impl Job<'_> {
             )],
             Job::Group(group) => vec![(
                 format!("src/apis/{}.rs", group.module),
-                apis::group_file(cx.api, group),
+                apis::group_file(cx.api, group, &cx.secret_holders),
             )],
         };
         files

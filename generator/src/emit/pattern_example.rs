@@ -8,16 +8,15 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 /// How long an example may grow: past it, a pattern gives no example.
 const MAX_LENGTH: usize = 256;
 
-/// A string matching `pattern` (as the `regex` crate reads it, unanchored
-/// like a spec's `pattern`), or `None` when the pattern does not parse or
-/// its shortest match is too long or needs a character no class offers.
-pub(super) fn matching(pattern: &str) -> Option<String> {
-    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+/// A string matching `pattern` (unanchored, like a spec's `pattern`), or
+/// `None` when its shortest match is too long or needs a character no
+/// class offers.
+pub(super) fn matching(pattern: &regex::Regex) -> Option<String> {
+    let hir = regex_syntax::Parser::new().parse(pattern.as_str()).ok()?;
     let mut out = String::new();
     write(&hir, &mut out)?;
     // The same regex engine as the generated check confirms the example.
-    let checked = regex::Regex::new(pattern).ok()?;
-    checked.is_match(&out).then_some(out)
+    pattern.is_match(&out).then_some(out)
 }
 
 fn write(hir: &Hir, out: &mut String) -> Option<()> {
@@ -54,45 +53,51 @@ fn write(hir: &Hir, out: &mut String) -> Option<()> {
 /// A readable character of `class`: `x`, then other letters, digits, `-`,
 /// `_`, then the class's first character.
 fn pick(class: &Class) -> Option<char> {
-    let preferred = ['x', 'a', 'X', 'A', '0', '1', '-', '_'];
-    match class {
-        Class::Unicode(class) => {
-            let contains = |c: char| {
+    let (contains, first): (Box<dyn Fn(char) -> bool + '_>, Option<char>) = match class {
+        Class::Unicode(class) => (
+            Box::new(|c| {
                 class
                     .ranges()
                     .iter()
                     .any(|r| r.start() <= c && c <= r.end())
-            };
-            preferred
-                .into_iter()
-                .find(|&c| contains(c))
-                .or_else(|| class.ranges().first().map(|r| r.start()))
-        }
-        Class::Bytes(class) => {
-            let contains = |c: u8| {
+            }),
+            class.ranges().first().map(|r| r.start()),
+        ),
+        // The preferred characters are ASCII, so they are bytes as well.
+        Class::Bytes(class) => (
+            Box::new(|c| {
+                let byte = c as u8;
                 class
                     .ranges()
                     .iter()
-                    .any(|r| r.start() <= c && c <= r.end())
-            };
-            preferred
-                .into_iter()
-                .map(|c| c as u8)
-                .find(|&c| contains(c))
-                .or_else(|| class.ranges().first().map(|r| r.start()))
+                    .any(|r| r.start() <= byte && byte <= r.end())
+            }),
+            class
+                .ranges()
+                .first()
+                .map(|r| r.start())
                 .filter(u8::is_ascii)
-                .map(char::from)
-        }
-    }
+                .map(char::from),
+        ),
+    };
+    ['x', 'a', 'X', 'A', '0', '1', '-', '_']
+        .into_iter()
+        .find(|&c| contains(c))
+        .or(first)
 }
 
 #[cfg(test)]
 mod tests {
     use super::matching;
 
+    /// The example for `pattern`, or `None` when the regex crate refuses it.
+    fn example(pattern: &str) -> Option<String> {
+        regex::Regex::new(pattern).ok().and_then(|r| matching(&r))
+    }
+
     #[test]
     fn examples_match_their_patterns() {
-        for (pattern, example) in [
+        for (pattern, expected) in [
             (r"^mch_\w{27}$", "mch_xxxxxxxxxxxxxxxxxxxxxxxxxxx"),
             (
                 r"^mt_[0-9A-Fa-f]{32}$",
@@ -105,10 +110,10 @@ mod tests {
             (r"ab", "ab"),
             (r"^\+?[1-9]\d{1,14}$", "+10"),
         ] {
-            assert_eq!(matching(pattern).as_deref(), Some(example), "{pattern}");
+            assert_eq!(example(pattern).as_deref(), Some(expected), "{pattern}");
         }
         // Too long to show, or not a pattern the regex crate reads.
-        assert_eq!(matching(r"^a{1000}$"), None);
-        assert_eq!(matching(r"^(?<=a)b$"), None);
+        assert_eq!(example(r"^a{1000}$"), None);
+        assert_eq!(example(r"^(?<=a)b$"), None);
     }
 }

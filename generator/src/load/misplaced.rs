@@ -6,11 +6,8 @@
 
 use serde_json::{Map, Value};
 
+use super::repair::{node, node_mut, METHODS};
 use crate::diagnostics::{child, Warning};
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// Replaces each misplaced reference of an operation's responses and
 /// request body by a copy of its target shaped as the place needs.
@@ -26,52 +23,35 @@ pub(super) fn repair(value: &mut Value, warnings: &mut Vec<Warning>) {
             };
             let pointer = child(&child("#/paths", path), method);
             if let Some(body) = operation.get("requestBody") {
-                let at = (path.clone(), method, vec!["requestBody".to_owned()]);
-                fixes.extend(misplaced(
-                    value,
-                    body,
-                    "requestBodies",
-                    &child(&pointer, "requestBody"),
-                    at,
-                ));
+                let place = child(&pointer, "requestBody");
+                fixes.extend(misplaced(value, body, "requestBodies", place));
             }
             let responses = operation.get("responses").and_then(Value::as_object);
             for (status, response) in responses.into_iter().flatten() {
-                let at = (
-                    path.clone(),
-                    method,
-                    vec!["responses".to_owned(), status.clone()],
-                );
                 let place = child(&child(&pointer, "responses"), status);
-                fixes.extend(misplaced(value, response, "responses", &place, at));
+                fixes.extend(misplaced(value, response, "responses", place));
             }
         }
     }
-    for (path, method, tokens, replacement, warning) in fixes {
-        let slot = tokens.iter().try_fold(
-            value
-                .get_mut("paths")
-                .and_then(|p| p.get_mut(&path))
-                .and_then(|i| i.get_mut(method)),
-            |node, token| node.and_then(|n| n.get_mut(token)).map(Some),
-        );
-        if let Some(Some(slot)) = slot {
+    for (place, replacement, warning) in fixes {
+        if let Some(slot) = node_mut(value, &place) {
             *slot = replacement;
             warnings.push(warning);
         }
     }
 }
 
-/// Where a fix goes: path, method, and the keys below the operation.
-type Place = (String, &'static str, Vec<String>);
-type Fix = (String, &'static str, Vec<String>, Value, Warning);
-
-/// The fix of `node`, a `kind` (`responses` or `requestBodies`) at
-/// `pointer`, when it refers into the other section and the target fits.
-fn misplaced(root: &Value, node: &Value, kind: &str, pointer: &str, at: Place) -> Option<Fix> {
-    let reference = node.get("$ref")?.as_str()?;
-    let rest = reference.strip_prefix("#/components/")?;
-    let (section, key) = rest.split_once('/')?;
+/// The fix of `node_at`, a `kind` (`responses` or `requestBodies`) at
+/// `place`, when it refers into the other section and the target fits:
+/// where it goes, what replaces it, and the warning.
+fn misplaced(
+    root: &Value,
+    node_at: &Value,
+    kind: &str,
+    place: String,
+) -> Option<(String, Value, Warning)> {
+    let reference = node_at.get("$ref")?.as_str()?;
+    let (section, key) = reference.strip_prefix("#/components/")?.split_once('/')?;
     let other = match kind {
         "responses" => "requestBodies",
         _ => "responses",
@@ -79,12 +59,7 @@ fn misplaced(root: &Value, node: &Value, kind: &str, pointer: &str, at: Place) -
     if section != other || key.contains('/') {
         return None;
     }
-    let key = key.replace("~1", "/").replace("~0", "~");
-    let target = root
-        .get("components")?
-        .get(section)?
-        .get(&key)?
-        .as_object()?;
+    let target = node(root, reference)?.as_object()?;
     // A target that is itself a reference, or has no content, is left for
     // lowering to report as it is.
     if target.contains_key("$ref") || !target.get("content").is_some_and(Value::is_object) {
@@ -112,13 +87,12 @@ fn misplaced(root: &Value, node: &Value, kind: &str, pointer: &str, at: Place) -
         "a request body"
     };
     let warning = Warning::repair(
-        child(pointer, "$ref"),
+        child(&place, "$ref"),
         format!(
             "`{reference}` points into `components/{section}` where {what} belongs; its target has {what}'s `content`, so it is read as {what}"
         ),
     );
-    let (path, method, tokens) = at;
-    Some((path, method, tokens, Value::Object(shaped), warning))
+    Some((place, Value::Object(shaped), warning))
 }
 
 #[cfg(test)]

@@ -31,7 +31,8 @@ const REFERABLE_KINDS: [&str; 9] = [
     "callbacks",
 ];
 
-const METHODS: [&str; 8] = [
+/// The methods of a path item.
+pub(super) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
@@ -227,7 +228,8 @@ fn percent_decode(text: &str) -> String {
         .map_or_else(|_| text.to_owned(), |decoded| decoded.into_owned())
 }
 
-fn node<'v>(root: &'v Value, reference: &str) -> Option<&'v Value> {
+/// The node a local reference points at.
+pub(super) fn node<'v>(root: &'v Value, reference: &str) -> Option<&'v Value> {
     tokens(reference)?
         .iter()
         .try_fold(root, |node, token| match node {
@@ -237,7 +239,8 @@ fn node<'v>(root: &'v Value, reference: &str) -> Option<&'v Value> {
         })
 }
 
-fn node_mut<'v>(root: &'v mut Value, reference: &str) -> Option<&'v mut Value> {
+/// The node a local reference points at, to change.
+pub(super) fn node_mut<'v>(root: &'v mut Value, reference: &str) -> Option<&'v mut Value> {
     tokens(reference)?
         .iter()
         .try_fold(root, |node, token| match node {

@@ -1,6 +1,8 @@
 //! The body of `Operation::prepare`: validation, then the request (path,
 //! parameters, body).
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -15,7 +17,11 @@ use crate::ir::{
 /// The body of `Operation::prepare`: validate (unless the caller turned the
 /// checks off), then build the request. Also says whether the body reads
 /// `prepare`'s `validate` argument: an operation without checks ignores it.
-pub(super) fn prepare(api: &Api, op: &Operation) -> (TokenStream, bool) {
+pub(super) fn prepare(
+    api: &Api,
+    op: &Operation,
+    secret_holders: &BTreeSet<String>,
+) -> (TokenStream, bool) {
     let accept = op
         .responses
         .iter()
@@ -40,7 +46,7 @@ pub(super) fn prepare(api: &Api, op: &Operation) -> (TokenStream, bool) {
     });
     let loc_import = validation.runtime_import();
     let secret_response =
-        success_holds_secret(api, op).then(|| quote!(prepared.secret_response = true;));
+        success_holds_secret(op, secret_holders).then(|| quote!(prepared.secret_response = true;));
     let idempotency_key =
         idempotency_header(op).map(|name| quote!(prepared.idempotency_key = Some(#name);));
     let param_checks = validation.body;
@@ -150,20 +156,41 @@ fn idempotency_header(op: &Operation) -> Option<String> {
         .find(|name| matches!(name.as_str(), "idempotency-key" | "x-idempotency-key"))
 }
 
+/// The types whose values can hold a field marked secret, directly or
+/// through the types they hold; worked out once per crate.
+pub(crate) fn secret_holders(api: &Api) -> BTreeSet<String> {
+    let mut holders = BTreeSet::new();
+    // Each pass adds the holders of the holders found so far.
+    loop {
+        let before = holders.len();
+        for ty in &api.types {
+            if holders.contains(&ty.name) {
+                continue;
+            }
+            let direct =
+                matches!(&ty.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.secret));
+            let mut held = Vec::new();
+            ty.kind.push_named(&mut held);
+            if direct || held.iter().any(|name| holders.contains(name)) {
+                holders.insert(ty.name.clone());
+            }
+        }
+        if holders.len() == before {
+            return holders;
+        }
+    }
+}
+
 /// Whether a success response of `op` can hold a field marked secret: its
 /// raw body then stays out of the `Display` and `Debug` of errors.
-fn success_holds_secret(api: &Api, op: &Operation) -> bool {
+fn success_holds_secret(op: &Operation, secret_holders: &BTreeSet<String>) -> bool {
     let mut roots = Vec::new();
     op.responses
         .iter()
         .filter(|r| is_success(r.status))
         .filter_map(|r| r.body.as_ref())
         .for_each(|body| body.ty.push_named(&mut roots));
-    api.reachable(roots).iter().any(|name| {
-        api.find_type(name).is_some_and(
-            |ty| matches!(&ty.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.secret)),
-        )
-    })
+    roots.iter().any(|name| secret_holders.contains(name))
 }
 
 /// The new `Prepared`: a static path when it has no parameters, else the

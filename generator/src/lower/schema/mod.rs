@@ -467,7 +467,7 @@ impl<'a> Lowerer<'a> {
                 SchemaRef::Inline(schema) => Some(&schema.schema_data),
                 SchemaRef::Ref(_) => None,
             };
-            let secret = self.secret_field(wire_name, *schema, &shape.ty, &field_pointer);
+            let secret = self.secret_field((wire_name, &snake), *schema, &shape.ty, &field_pointer);
             fields.push(Field {
                 wire_name: wire_name.clone(),
                 rust_name,

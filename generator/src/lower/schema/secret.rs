@@ -10,10 +10,11 @@ use crate::ir::{Primitive, TypeRef};
 
 impl<'a> Lowerer<'a> {
     /// Whether the property `wire_name` (at `pointer`, of type `ty`) is
-    /// secret; warns when it is not marked but its name says it should be.
+    /// secret; warns when it is not marked but its name (`snake`, as the
+    /// field is named) says it should be.
     pub(super) fn secret_field(
         &mut self,
-        wire_name: &str,
+        (wire_name, snake): (&str, &str),
         schema: SchemaRef<'a>,
         ty: &TypeRef,
         pointer: &str,
@@ -21,7 +22,7 @@ impl<'a> Lowerer<'a> {
         if self.is_password(schema) {
             return true;
         }
-        if matches!(ty, TypeRef::Primitive(Primitive::String)) && names_a_credential(wire_name) {
+        if matches!(ty, TypeRef::Primitive(Primitive::String)) && names_a_credential(snake) {
             self.advise(
                 pointer,
                 format!(
@@ -53,24 +54,19 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// Whether a property name says its value is a credential: `token`,
-/// `secret`, `jwt`, `password` or a `*_key`, alone or as the last word
-/// (`access_token`, `client_secret`, `api_key`), in any case. Words that
-/// say the value is public or a pointer to one (`public_key`,
+/// Whether a property name, in snake case, says its value is a
+/// credential: `token`, `secret`, `jwt`, `password` or a `*_key`, alone or
+/// as the last word (`access_token`, `client_secret`, `api_key`). Words
+/// that say the value is public or a pointer to one (`public_key`,
 /// `publishable_key`, `next_page_token`, `token_type`) are not.
-fn names_a_credential(name: &str) -> bool {
-    let words: Vec<String> = crate::names::snake(name)
-        .unwrap_or_default()
-        .split('_')
-        .filter(|word| !word.is_empty())
-        .map(str::to_owned)
-        .collect();
-    let Some(last) = words.last().map(String::as_str) else {
+fn names_a_credential(snake: &str) -> bool {
+    let words: Vec<&str> = snake.split('_').filter(|word| !word.is_empty()).collect();
+    let Some(&last) = words.last() else {
         return false;
     };
     let public = words
         .iter()
-        .any(|word| matches!(word.as_str(), "public" | "publishable" | "page" | "cursor"));
+        .any(|word| matches!(*word, "public" | "publishable" | "page" | "cursor"));
     let credential = match last {
         "token" | "secret" | "jwt" | "password" | "passwd" => true,
         "key" => words.len() > 1,
@@ -81,7 +77,12 @@ fn names_a_credential(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::names_a_credential;
+    use super::names_a_credential as snake_names_a_credential;
+
+    /// The check on a name as the document writes it.
+    fn names_a_credential(name: &str) -> bool {
+        snake_names_a_credential(&crate::names::snake(name).unwrap_or_default())
+    }
 
     #[test]
     fn credential_names_are_the_last_word() {
