@@ -21,6 +21,7 @@ const SPECS: &[&str] = &[
     "spec/third-party/readmeio/readmeio-polymorphism.json",
     "spec/third-party/readmeio/readmeio-schema-circular.json",
     "spec/third-party/lob/lob-lob-api-bundled.yml",
+    "spec/third-party/mistral/mistral-openapi.yaml",
 ];
 
 fn root() -> PathBuf {

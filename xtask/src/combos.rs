@@ -16,12 +16,12 @@ const BIGGEST: usize = 2;
 /// At most this many single-group builds per crate.
 const SAMPLE: usize = 6;
 
-/// Checks the combinations of the biggest crates of `scratch` (the breadth
-/// workspace), building into `target`.
-pub fn run(scratch: &Path, target: &Path) -> Result<(), Box<dyn Error>> {
+/// Checks the combinations of the biggest of the `members` of `scratch` (the
+/// breadth workspace), building into `target`.
+pub fn run(scratch: &Path, members: &[String], target: &Path) -> Result<(), Box<dyn Error>> {
     let mut crates = Vec::new();
-    for entry in fs::read_dir(scratch)? {
-        let dir = entry?.path();
+    for member in members {
+        let dir = scratch.join(member);
         let Ok(manifest) = fs::read_to_string(dir.join("Cargo.toml")) else {
             continue;
         };
@@ -30,12 +30,7 @@ pub fn run(scratch: &Path, target: &Path) -> Result<(), Box<dyn Error>> {
             continue;
         }
         let models = fs::read_dir(dir.join("src/models")).map_or(0, |d| d.count());
-        let name = dir
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        crates.push((models, name, groups));
+        crates.push((models, member.clone(), groups));
     }
     crates.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     // The biggest crates, sampled, and the small shape crates, every group.
