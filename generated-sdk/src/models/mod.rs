@@ -32,6 +32,60 @@ mod get_m2m_tokens_m2m_tokens_object;
 
 #[cfg(feature = "m2m")]
 mod get_m2m_tokens_response_body;
+
+#[cfg(feature = "jwks")]
+mod jwks;
+
+#[cfg(feature = "jwks")]
+mod jwks_ecdsa_private_key;
+
+#[cfg(feature = "jwks")]
+mod jwks_ecdsa_private_key_kty;
+
+#[cfg(feature = "jwks")]
+mod jwks_ecdsa_public_key;
+
+#[cfg(feature = "jwks")]
+mod jwks_ecdsa_public_key_kty;
+
+#[cfg(feature = "jwks")]
+mod jwks_ed25519_private_key;
+
+#[cfg(feature = "jwks")]
+mod jwks_ed25519_private_key_crv;
+
+#[cfg(feature = "jwks")]
+mod jwks_ed25519_private_key_kty;
+
+#[cfg(feature = "jwks")]
+mod jwks_ed25519_public_key;
+
+#[cfg(feature = "jwks")]
+mod jwks_ed25519_public_key_crv;
+
+#[cfg(feature = "jwks")]
+mod jwks_ed25519_public_key_kty;
+
+#[cfg(feature = "jwks")]
+mod jwks_keys;
+
+#[cfg(feature = "jwks")]
+mod jwks_rsa_private_key;
+
+#[cfg(feature = "jwks")]
+mod jwks_rsa_private_key_kty;
+
+#[cfg(feature = "jwks")]
+mod jwks_rsa_public_key;
+
+#[cfg(feature = "jwks")]
+mod jwks_rsa_public_key_kty;
+
+#[cfg(feature = "jwks")]
+mod jwks_symmetric_key;
+
+#[cfg(feature = "jwks")]
+mod jwks_symmetric_key_kty;
 mod m2m400_response_body;
 mod m2m_errors;
 mod m2m_errors2;
@@ -79,6 +133,60 @@ pub use get_m2m_tokens_m2m_tokens_object::GetM2mTokensM2mTokensObject;
 
 #[cfg(feature = "m2m")]
 pub use get_m2m_tokens_response_body::GetM2mTokensResponseBody;
+
+#[cfg(feature = "jwks")]
+pub use jwks::Jwks;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ecdsa_private_key::JwksEcdsaPrivateKey;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ecdsa_private_key_kty::JwksEcdsaPrivateKeyKty;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ecdsa_public_key::JwksEcdsaPublicKey;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ecdsa_public_key_kty::JwksEcdsaPublicKeyKty;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ed25519_private_key::JwksEd25519PrivateKey;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ed25519_private_key_crv::JwksEd25519PrivateKeyCrv;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ed25519_private_key_kty::JwksEd25519PrivateKeyKty;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ed25519_public_key::JwksEd25519PublicKey;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ed25519_public_key_crv::JwksEd25519PublicKeyCrv;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ed25519_public_key_kty::JwksEd25519PublicKeyKty;
+
+#[cfg(feature = "jwks")]
+pub use jwks_keys::JwksKeys;
+
+#[cfg(feature = "jwks")]
+pub use jwks_rsa_private_key::JwksRsaPrivateKey;
+
+#[cfg(feature = "jwks")]
+pub use jwks_rsa_private_key_kty::JwksRsaPrivateKeyKty;
+
+#[cfg(feature = "jwks")]
+pub use jwks_rsa_public_key::JwksRsaPublicKey;
+
+#[cfg(feature = "jwks")]
+pub use jwks_rsa_public_key_kty::JwksRsaPublicKeyKty;
+
+#[cfg(feature = "jwks")]
+pub use jwks_symmetric_key::JwksSymmetricKey;
+
+#[cfg(feature = "jwks")]
+pub use jwks_symmetric_key_kty::JwksSymmetricKeyKty;
 pub use m2m400_response_body::M2m400ResponseBody;
 pub use m2m_errors::M2mErrors;
 pub use m2m_errors2::M2mErrors2;
