@@ -44,7 +44,7 @@ pub struct Clerk {
         not(any(feature = "jwks", feature = "m2m", feature = "machine_tokens")),
         allow(dead_code)
     )]
-    core: Arc<ClientCore>,
+    pub(crate) core: Arc<ClientCore>,
 }
 
 /// Builds a [`Clerk`].
