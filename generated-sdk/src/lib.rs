@@ -27,6 +27,11 @@ pub mod models;
 mod runtime;
 
 /// Hand-written (declared in the SDK's config; the generator never writes it).
+#[cfg(feature = "auth")]
+#[path = "custom/auth.rs"]
+pub mod auth;
+
+/// Hand-written (declared in the SDK's config; the generator never writes it).
 #[path = "custom/env.rs"]
 mod env;
 pub use client::{Clerk, ClerkBuilder};
