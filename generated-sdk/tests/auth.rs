@@ -105,7 +105,11 @@ async fn rs384_and_rs512_are_accepted() {
 
 #[tokio::test]
 async fn alg_none_is_refused_before_any_key_is_used() {
-    let token = raw_token(&json!({ "alg": "none", "typ": "JWT" }), &session_claims(), "");
+    let token = raw_token(
+        &json!({ "alg": "none", "typ": "JWT" }),
+        &session_claims(),
+        "",
+    );
     // With the JWKS (the offline server fails the test if a key is fetched)
     // and with the PEM key.
     for options in [VerifyOptions::new(), pem_a()] {
@@ -180,22 +184,36 @@ async fn the_signature_is_checked_before_any_claim() {
 #[tokio::test]
 async fn exp_nbf_and_iat_allow_the_clock_skew_and_no_more() {
     let now = now();
-    let skew = VerifyOptions::new().jwt_key(PUBLIC_A).clock_skew(Duration::from_secs(120));
+    let skew = VerifyOptions::new()
+        .jwt_key(PUBLIC_A)
+        .clock_skew(Duration::from_secs(120));
     let exact = pem_a().clock_skew(Duration::ZERO);
     let mut claims = session_claims();
     let expired = token_a(&with(&mut claims, "exp", json!(now - 60)));
     assert!(verify(&expired, &skew).await.is_ok());
-    assert_eq!(verify(&expired, &exact).await, Err(AuthError::Expired(now - 60)));
+    assert_eq!(
+        verify(&expired, &exact).await,
+        Err(AuthError::Expired(now - 60))
+    );
     let mut claims = session_claims();
     let early = token_a(&with(&mut claims, "nbf", json!(now + 60)));
     assert!(verify(&early, &skew).await.is_ok());
-    assert_eq!(verify(&early, &exact).await, Err(AuthError::NotYetValid(now + 60)));
+    assert_eq!(
+        verify(&early, &exact).await,
+        Err(AuthError::NotYetValid(now + 60))
+    );
     let mut claims = session_claims();
     let future = token_a(&with(&mut claims, "iat", json!(now + 60)));
     assert!(verify(&future, &skew).await.is_ok());
-    assert_eq!(verify(&future, &exact).await, Err(AuthError::IssuedInFuture(now + 60)));
+    assert_eq!(
+        verify(&future, &exact).await,
+        Err(AuthError::IssuedInFuture(now + 60))
+    );
     // The default skew is 5 seconds: a minute late is refused.
-    assert_eq!(verify(&expired, &pem_a()).await, Err(AuthError::Expired(now - 60)));
+    assert_eq!(
+        verify(&expired, &pem_a()).await,
+        Err(AuthError::Expired(now - 60))
+    );
 }
 
 #[tokio::test]
@@ -227,7 +245,9 @@ async fn azp_must_be_listed_when_authorized_parties_are_set() {
     let evil = token_a(&with(&mut claims, "azp", json!("https://evil.example")));
     assert_eq!(
         verify(&evil, &parties).await,
-        Err(AuthError::UnauthorizedParty(Some("https://evil.example".into())))
+        Err(AuthError::UnauthorizedParty(Some(
+            "https://evil.example".into()
+        )))
     );
     // Unset, any azp (or none) passes.
     assert!(verify(&evil, &pem_a()).await.is_ok());
@@ -242,9 +262,14 @@ async fn aud_must_match_when_an_audience_is_set() {
     let many = token_a(&with(&mut claims, "aud", json!(["other", "api"])));
     let wrong = token_a(&with(&mut claims, "aud", json!(["other"])));
     assert!(verify(&one, &audience).await.is_ok());
-    let claims = verify(&many, &audience).await.expect("one of the audiences");
+    let claims = verify(&many, &audience)
+        .await
+        .expect("one of the audiences");
     assert_eq!(claims.aud, ["other", "api"]);
-    assert_eq!(verify(&wrong, &audience).await, Err(AuthError::WrongAudience));
+    assert_eq!(
+        verify(&wrong, &audience).await,
+        Err(AuthError::WrongAudience)
+    );
     assert_eq!(
         verify(&token_a(&session_claims()), &audience).await,
         Err(AuthError::WrongAudience)
@@ -261,15 +286,21 @@ async fn malformed_tokens_say_which_part_is_wrong() {
         ("e30.e30.c2ln", "the header is not a JSON object with `alg`"),
     ];
     for (token, reason) in cases {
-        assert_eq!(verify(token, &pem_a()).await, Err(AuthError::Malformed(reason)), "{token}");
+        assert_eq!(
+            verify(token, &pem_a()).await,
+            Err(AuthError::Malformed(reason)),
+            "{token}"
+        );
     }
     // Signed, but the payload is not claims.
     let key = EncodingKey::from_rsa_pem(PRIVATE_A.as_bytes()).unwrap();
-    let signed = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &json!(["list"]), &key)
-        .unwrap();
+    let signed =
+        jsonwebtoken::encode(&Header::new(Algorithm::RS256), &json!(["list"]), &key).unwrap();
     assert_eq!(
         verify(&signed, &pem_a()).await,
-        Err(AuthError::Malformed("the payload is not a JSON object of claims"))
+        Err(AuthError::Malformed(
+            "the payload is not a JSON object of claims"
+        ))
     );
     let huge = "a".repeat(17 * 1024);
     assert_eq!(
@@ -315,12 +346,16 @@ async fn an_m2m_jwt_is_a_machine_never_a_session() {
     let mut claims = machine_claims();
     let expired = token_a(&with(&mut claims, "exp", json!(now() - 3600)));
     assert!(matches!(
-        clerk.authenticate_request(&bearer(&expired), &pem_a()).await,
+        clerk
+            .authenticate_request(&bearer(&expired), &pem_a())
+            .await,
         Err(AuthError::Expired(_))
     ));
     // A session token is a session.
     assert!(matches!(
-        clerk.authenticate_request(&bearer(&token_a(&session_claims())), &pem_a()).await,
+        clerk
+            .authenticate_request(&bearer(&token_a(&session_claims())), &pem_a())
+            .await,
         Ok(Authenticated::Session(_))
     ));
 }
@@ -353,14 +388,26 @@ async fn the_token_comes_from_the_bearer_header_or_the_session_cookie() {
         read(&[("authorization", format!("Bearer {session}"))]),
         read(&[("authorization", format!("bearer  {session} "))]),
         read(&[("cookie", format!("__session={session}"))]),
-        read(&[("cookie", format!("theme=dark; __session=\"{session}\"; lang=en"))]),
-        read(&[("cookie", "theme=dark".into()), ("cookie", format!("__session={session}"))]),
+        read(&[(
+            "cookie",
+            format!("theme=dark; __session=\"{session}\"; lang=en"),
+        )]),
+        read(&[
+            ("cookie", "theme=dark".into()),
+            ("cookie", format!("__session={session}")),
+        ]),
         // A non-bearer header gives way to the cookie.
-        read(&[("authorization", "Basic dXNlcg==".into()), ("cookie", format!("__session={session}"))]),
+        read(&[
+            ("authorization", "Basic dXNlcg==".into()),
+            ("cookie", format!("__session={session}")),
+        ]),
     ];
     for headers in accepted {
         let result = clerk.authenticate_request(&headers, &pem_a()).await;
-        assert!(matches!(result, Ok(Authenticated::Session(_))), "{headers:?}: {result:?}");
+        assert!(
+            matches!(result, Ok(Authenticated::Session(_))),
+            "{headers:?}: {result:?}"
+        );
     }
     // The header wins over the cookie.
     let headers = read(&[
@@ -400,7 +447,10 @@ async fn a_machine_token_in_the_session_cookie_is_refused() {
 
 #[tokio::test]
 async fn no_error_repeats_the_token_or_a_key() {
-    let public_body: String = PUBLIC_A.lines().filter(|l| !l.starts_with("-----")).collect();
+    let public_body: String = PUBLIC_A
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
     let mut claims = session_claims();
     let tokens = [
         token_a(&with(&mut claims, "exp", json!(now() - 3600))),

@@ -6,24 +6,24 @@
 //! `Authorization: Bearer` header or its `__session` cookie and verifies it:
 //!
 //! - a **session token** (a JWT whose `sub` is a user) becomes
-//!   [`Authenticated::Session`] with its [`Claims`];
-//! - a **machine token** becomes [`Authenticated::Machine`]: an opaque
+//!   [`Authenticated::Session`](crate::auth::Authenticated::Session) with its [`Claims`](crate::auth::Claims);
+//! - a **machine token** becomes [`Authenticated::Machine`](crate::auth::Authenticated::Machine): an opaque
 //!   `mt_…` token is verified by the API (`m2m().verify_token`), an M2M JWT
 //!   (`sub` `mch_…`) offline, like a session token.
 //!
 //! [`Clerk::verify_token`] verifies a session token you already hold.
 //!
 //! A JWT is checked in this order, each rule failing with its own
-//! [`AuthError`]: the algorithm (RS256, RS384 or RS512 only, refused before
+//! [`AuthError`](crate::auth::AuthError): the algorithm (RS256, RS384 or RS512 only, refused before
 //! any key is used) and `typ` (`JWT` when present); the signature, under the
-//! PEM key of [`VerifyOptions::jwt_key`] (no network) or else the instance's
+//! PEM key of [`VerifyOptions::jwt_key`](crate::auth::VerifyOptions::jwt_key) (no network) or else the instance's
 //! key named by the token's `kid` in its JWKS; then the claims — `exp`, `nbf`
 //! and `iat` with the clock skew, `sub`, and for a session token `azp` (when
-//! [`VerifyOptions::authorized_parties`] is set) and `aud` (when
-//! [`VerifyOptions::audience`] is set).
+//! [`VerifyOptions::authorized_parties`](crate::auth::VerifyOptions::authorized_parties) is set) and `aud` (when
+//! [`VerifyOptions::audience`](crate::auth::VerifyOptions::audience) is set).
 //!
 //! The JWKS is fetched through the client (`GET /jwks`, with its secret key),
-//! cached for [`JWKS_CACHE_TTL`] by that client and its clones only, fetched
+//! cached for [`JWKS_CACHE_TTL`](crate::auth::JWKS_CACHE_TTL) by that client and its clones only, fetched
 //! again at most once when a token names a `kid` it does not hold, and never
 //! fetched twice at once: concurrent verifications share one fetch.
 //!
@@ -172,6 +172,9 @@ impl VerifyOptions {
 }
 
 /// Who a request comes from.
+// Sessions are the common case, so boxing their claims to shrink the
+// rarer machine variant would cost an allocation for nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Authenticated {
@@ -186,12 +189,6 @@ pub enum Authenticated {
 enum Source {
     Header,
     Cookie,
-}
-
-/// A verified JWT, by what its subject is.
-enum Verified {
-    Session(Claims),
-    Machine(MachineToken),
 }
 
 impl Clerk {
@@ -211,8 +208,8 @@ impl Clerk {
             return Err(wrong_kind(TokenKind::Session, TokenKind::Machine));
         }
         match self.verify_jwt(token, options).await? {
-            Verified::Session(claims) => Ok(claims),
-            Verified::Machine(_) => Err(wrong_kind(TokenKind::Session, TokenKind::Machine)),
+            Authenticated::Session(claims) => Ok(claims),
+            Authenticated::Machine(_) => Err(wrong_kind(TokenKind::Session, TokenKind::Machine)),
         }
     }
 
@@ -234,10 +231,7 @@ impl Clerk {
         let authenticated = if token.starts_with(OPAQUE_MACHINE_PREFIX) {
             Authenticated::Machine(self.verify_opaque_machine_token(token).await?)
         } else {
-            match self.verify_jwt(token, options).await? {
-                Verified::Session(claims) => Authenticated::Session(claims),
-                Verified::Machine(token) => Authenticated::Machine(token),
-            }
+            self.verify_jwt(token, options).await?
         };
         if source == Source::Cookie && matches!(authenticated, Authenticated::Machine(_)) {
             return Err(wrong_kind(TokenKind::Session, TokenKind::Machine));
@@ -246,13 +240,20 @@ impl Clerk {
     }
 
     /// Header, key, signature, then claims: see [`jwt`].
-    async fn verify_jwt(&self, token: &str, options: &VerifyOptions) -> Result<Verified, AuthError> {
+    async fn verify_jwt(
+        &self,
+        token: &str,
+        options: &VerifyOptions,
+    ) -> Result<Authenticated, AuthError> {
         let unverified = jwt::parse(token)?;
         let claims: WireClaims = match &options.key {
             Some(Ok(key)) => unverified.verify(key)?,
             Some(Err(())) => return Err(AuthError::InvalidKey),
             None => {
-                let kid = unverified.kid.as_deref().ok_or(AuthError::UnknownKey(None))?;
+                let kid = unverified
+                    .kid
+                    .as_deref()
+                    .ok_or(AuthError::UnknownKey(None))?;
                 let key = keys::cache_of(self).key(self, kid).await?;
                 if !key.allows(unverified.algorithm) {
                     return Err(AuthError::BadSignature);
@@ -262,10 +263,10 @@ impl Clerk {
         };
         jwt::check_common(&claims, options)?;
         if claims.is_machine() {
-            Ok(Verified::Machine(claims.into_machine()?))
+            Ok(Authenticated::Machine(claims.into_machine()?))
         } else {
             jwt::check_session(&claims, options)?;
-            Ok(Verified::Session(claims.into_session()?))
+            Ok(Authenticated::Session(claims.into_session()?))
         }
     }
 

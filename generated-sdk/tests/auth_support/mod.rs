@@ -123,7 +123,9 @@ struct Gate {
 impl JwksServer {
     /// A server serving `keys` at `/v1/jwks`.
     pub async fn start(keys: Vec<Value>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a local port");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a local port");
         let url = format!("http://{}/v1", listener.local_addr().expect("bound"));
         let requests = Arc::new(AtomicUsize::new(0));
         let keys = Arc::new(Mutex::new(keys));
@@ -145,7 +147,10 @@ impl JwksServer {
                         }
                     }
                     let head = String::from_utf8_lossy(&request);
-                    assert!(head.starts_with("GET /v1/jwks "), "unexpected request: {head}");
+                    assert!(
+                        head.starts_with("GET /v1/jwks "),
+                        "unexpected request: {head}"
+                    );
                     counter.fetch_add(1, Ordering::SeqCst);
                     held.arrived.notify_one();
                     loop {
@@ -164,7 +169,12 @@ impl JwksServer {
                 });
             }
         });
-        Self { url, requests, keys, gate }
+        Self {
+            url,
+            requests,
+            keys,
+            gate,
+        }
     }
 
     /// A client of this server's instance.

@@ -133,7 +133,8 @@ impl WireClaims {
 
     /// Whether the subject is a machine.
     pub(super) fn is_machine(&self) -> bool {
-        self.sub().is_some_and(|sub| sub.starts_with(MACHINE_PREFIX))
+        self.sub()
+            .is_some_and(|sub| sub.starts_with(MACHINE_PREFIX))
     }
 
     /// The session's claims; `sub` and `exp` were checked present.

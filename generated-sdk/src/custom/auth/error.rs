@@ -96,12 +96,15 @@ impl fmt::Display for TokenKind {
 impl fmt::Display for AuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            AuthError::MissingToken => {
-                f.write_str("no token: neither an Authorization: Bearer header nor a __session cookie")
-            }
+            AuthError::MissingToken => f.write_str(
+                "no token: neither an Authorization: Bearer header nor a __session cookie",
+            ),
             AuthError::Malformed(reason) => write!(f, "malformed token: {reason}"),
             AuthError::UnsupportedAlgorithm(alg) => {
-                write!(f, "algorithm `{alg}` refused: only RS256, RS384 and RS512 are accepted")
+                write!(
+                    f,
+                    "algorithm `{alg}` refused: only RS256, RS384 and RS512 are accepted"
+                )
             }
             AuthError::WrongType => f.write_str("the header's `typ` is not JWT"),
             AuthError::BadSignature => f.write_str("bad signature"),
@@ -121,7 +124,9 @@ impl fmt::Display for AuthError {
                 write!(f, "a {found} where a {expected} was expected")
             }
             AuthError::Revoked => f.write_str("the machine token was revoked"),
-            AuthError::Api { status: Some(status) } => {
+            AuthError::Api {
+                status: Some(status),
+            } => {
                 write!(f, "the Clerk API answered {status}")
             }
             AuthError::Api { status: None } => f.write_str("the Clerk API could not be reached"),

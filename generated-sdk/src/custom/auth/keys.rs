@@ -3,10 +3,9 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use jsonwebtoken::{Algorithm, DecodingKey};
-use tokio::time::Instant;
 
 use super::error::{AuthError, echo};
 use crate::Clerk;
@@ -159,4 +158,73 @@ async fn fetch(clerk: &Clerk) -> Result<HashMap<String, Arc<Key>>, AuthError> {
         keys.insert(jwk.kid, Arc::new(Key { key, algorithm }));
     }
     Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use jsonwebtoken::jwk::Jwk;
+    use jsonwebtoken::{Algorithm, EncodingKey};
+    use serde_json::json;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_jwks_is_fetched_again_once_it_is_five_minutes_old() {
+        let private = include_str!("../../../tests/data/auth/instance_a.key.pem");
+        let encoding = EncodingKey::from_rsa_pem(private.as_bytes()).unwrap();
+        let mut jwk =
+            serde_json::to_value(Jwk::from_encoding_key(&encoding, Algorithm::RS256).unwrap())
+                .unwrap();
+        jwk["kid"] = json!("kid_a");
+        jwk["use"] = json!("sig");
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/jwks"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "keys": [jwk] })))
+            .expect(2)
+            .mount(&server)
+            .await;
+        let clerk = Clerk::builder()
+            .bearer_auth("sk_test_auth")
+            .server_url(server.uri())
+            .build()
+            .unwrap();
+        let cache = cache_of(&clerk);
+        assert!(Arc::ptr_eq(&cache, &cache_of(&clerk.clone())));
+        for _ in 0..3 {
+            cache.key(&clerk, "kid_a").await.expect("the key");
+        }
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
+        // Almost five minutes old: still fresh.
+        let age = |by: Duration| {
+            let mut state = lock(&cache.state);
+            state.fetched_at = Instant::now().checked_sub(by);
+        };
+        age(JWKS_CACHE_TTL - Duration::from_secs(5));
+        cache.key(&clerk, "kid_a").await.expect("the key");
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
+        age(JWKS_CACHE_TTL);
+        cache.key(&clerk, "kid_a").await.expect("the key");
+        assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_dropped_client_leaves_the_registry() {
+        let clerk = Clerk::builder()
+            .bearer_auth("sk_test_auth")
+            .build()
+            .unwrap();
+        let cache = cache_of(&clerk);
+        let weak = Arc::downgrade(&cache);
+        drop((clerk, cache));
+        // The next lookup, by any client, removes the entry.
+        let other = Clerk::builder()
+            .bearer_auth("sk_test_auth")
+            .build()
+            .unwrap();
+        let _ = cache_of(&other);
+        assert!(weak.upgrade().is_none());
+    }
 }

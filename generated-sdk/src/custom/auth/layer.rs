@@ -91,7 +91,10 @@ where
         let clerk = self.clerk.clone();
         let options = Arc::clone(&self.options);
         Box::pin(async move {
-            match clerk.authenticate_request(request.headers(), &options).await {
+            match clerk
+                .authenticate_request(request.headers(), &options)
+                .await
+            {
                 Ok(authenticated) => {
                     request.extensions_mut().insert(authenticated);
                     inner.call(request).await
