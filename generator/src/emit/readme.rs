@@ -139,6 +139,7 @@ pub fn readme(cx: &Context<'_>) -> String {
         blocking_call.trim()
     );
 
+    out.push_str(&module_sections(cx));
     let _ = writeln!(out, "## Operations\n");
     for group in &api.groups {
         // A reference link: rustdoc reads the crate root's intra-doc
@@ -379,4 +380,15 @@ mod tests {
             assert_eq!(super::requirement(version), wanted, "{version}");
         }
     }
+}
+
+/// The hand-written modules' README sections, in the modules' name order.
+fn module_sections(cx: &Context<'_>) -> String {
+    let mut modules: Vec<&crate::HandWritten> = cx.options.modules.iter().collect();
+    modules.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut out = String::new();
+    for section in modules.iter().filter_map(|m| m.readme.as_deref()) {
+        let _ = writeln!(out, "{}\n", section.trim());
+    }
+    out
 }
