@@ -44,6 +44,10 @@ pub struct BenchArgs {
     /// `clerk-2025-04-10`).
     #[arg(long)]
     features_only: Option<String>,
+    /// Only measure offline session-token verification (`auth`) against
+    /// jsonwebtoken's own decode.
+    #[arg(long)]
+    auth: bool,
 }
 
 /// Median, min and max of some durations.
@@ -102,6 +106,10 @@ pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
     if let Some(name) = &args.features_only {
         // Only Cargo's own runs are timed, so xtask need not be optimised.
         return crate::feature_bench::run(workspace_root(), Some(name));
+    }
+    if args.auth {
+        // The example builds in release itself; xtask times nothing.
+        return crate::bench_auth::run(workspace_root());
     }
     if cfg!(debug_assertions) {
         return rerun_in_release();
