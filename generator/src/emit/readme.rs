@@ -384,6 +384,17 @@ pub(super) fn requirement(version: &str) -> String {
     parts[..significant.min(parts.len())].join(".")
 }
 
+/// The hand-written modules' README sections, in the modules' name order.
+fn module_sections(cx: &Context<'_>) -> String {
+    let mut modules: Vec<&crate::HandWritten> = cx.options.modules.iter().collect();
+    modules.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut out = String::new();
+    for section in modules.iter().filter_map(|m| m.readme.as_deref()) {
+        let _ = writeln!(out, "{}\n", section.trim());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -398,15 +409,4 @@ mod tests {
             assert_eq!(super::requirement(version), wanted, "{version}");
         }
     }
-}
-
-/// The hand-written modules' README sections, in the modules' name order.
-fn module_sections(cx: &Context<'_>) -> String {
-    let mut modules: Vec<&crate::HandWritten> = cx.options.modules.iter().collect();
-    modules.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut out = String::new();
-    for section in modules.iter().filter_map(|m| m.readme.as_deref()) {
-        let _ = writeln!(out, "{}\n", section.trim());
-    }
-    out
 }
