@@ -432,17 +432,26 @@ async fn the_token_comes_from_the_bearer_header_or_the_session_cookie() {
 
 #[tokio::test]
 async fn a_machine_token_in_the_session_cookie_is_refused() {
+    // The opaque one without asking the API (the offline server).
     let (_server, clerk) = offline().await;
-    let mut headers = HeaderMap::new();
-    let machine = token_a(&machine_claims());
-    headers.insert("cookie", format!("__session={machine}").parse().unwrap());
-    assert_eq!(
-        clerk.authenticate_request(&headers, &pem_a()).await,
-        Err(AuthError::WrongTokenKind {
-            expected: TokenKind::Session,
-            found: TokenKind::Machine
-        })
-    );
+    for machine in [token_a(&machine_claims()), "mt_secret".to_owned()] {
+        let headers = read(&[("cookie", format!("__session={machine}"))]);
+        assert_eq!(
+            clerk.authenticate_request(&headers, &pem_a()).await,
+            Err(AuthError::WrongTokenKind {
+                expected: TokenKind::Session,
+                found: TokenKind::Machine
+            })
+        );
+    }
+}
+
+#[test]
+fn options_and_results_can_cross_threads_and_be_cloned() {
+    fn shareable<T: Clone + Send + Sync + 'static>() {}
+    shareable::<VerifyOptions>();
+    shareable::<Authenticated>();
+    shareable::<AuthError>();
 }
 
 #[tokio::test]

@@ -229,6 +229,10 @@ impl Clerk {
     ) -> Result<Authenticated, AuthError> {
         let (token, source) = token_of(headers).ok_or(AuthError::MissingToken)?;
         let authenticated = if token.starts_with(OPAQUE_MACHINE_PREFIX) {
+            // Refused before the API is asked: a browser's cookie holds a session.
+            if source == Source::Cookie {
+                return Err(wrong_kind(TokenKind::Session, TokenKind::Machine));
+            }
             Authenticated::Machine(self.verify_opaque_machine_token(token).await?)
         } else {
             self.verify_jwt(token, options).await?

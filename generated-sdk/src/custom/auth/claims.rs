@@ -65,8 +65,9 @@ pub struct MachineToken {
     pub subject: String,
     /// The machines it may call.
     pub scopes: Vec<String>,
-    /// Custom claims (for a JWT, every claim but `sub`, `jti`, `scopes` and
-    /// the times).
+    /// Custom claims: for an opaque token, those Clerk keeps with it; for a
+    /// JWT, every claim but `jti`, `scopes` and those [`Claims`] types
+    /// (`sub`, `iss`, `aud`, the times, ...).
     pub claims: Map<String, Value>,
     /// Expiry, in seconds since the Unix epoch, when known.
     pub exp: Option<i64>,
