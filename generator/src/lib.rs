@@ -22,6 +22,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
+pub mod prose;
 pub mod sizes;
 pub mod stats;
 pub mod write;
@@ -194,7 +195,17 @@ pub fn model(spec: &Path) -> Result<lower::Lowered, Error> {
 
 /// [`model`] for a document already in memory; `file` names it in errors.
 pub fn model_from_str(source: &str, file: &Path) -> Result<lower::Lowered, Error> {
-    lower::lower(&load::load_str(source, file)?, file, Grouping::Auto)
+    model_grouped(source, file, Grouping::Auto)
+}
+
+/// [`model_from_str`] with the operations grouped as `grouping` says, as a
+/// crate generated with that [`Options::grouping`] groups them.
+pub fn model_grouped(
+    source: &str,
+    file: &Path,
+    grouping: Grouping,
+) -> Result<lower::Lowered, Error> {
+    lower::lower(&load::load_str(source, file)?, file, grouping)
 }
 
 /// Runs the whole pipeline on the document at `spec`.
