@@ -25,7 +25,11 @@
 //! The JWKS is fetched through the client (`GET /jwks`, with its secret key),
 //! cached for [`JWKS_CACHE_TTL`](crate::auth::JWKS_CACHE_TTL) by that client and its clones only, fetched
 //! again at most once when a token names a `kid` it does not hold, and never
-//! fetched twice at once: concurrent verifications share one fetch.
+//! fetched twice at once: concurrent verifications share one fetch. The
+//! JWKS fetch and an `mt_` token's verification are ordinary calls of the
+//! client, with its retry and timeout settings: the spec's retries go on for
+//! up to an hour, so a server that authenticates requests should give its
+//! client a `total_timeout` (or pass `jwt_key`, which needs no call at all).
 //!
 //! ```no_run
 //! # async fn run(headers: http::HeaderMap) -> Result<(), Box<dyn std::error::Error>> {
