@@ -86,6 +86,21 @@ async fn a_session_token_verifies_offline_with_the_pem_key_and_keeps_every_claim
 }
 
 #[tokio::test]
+async fn a_v2_token_names_its_organization_in_o() {
+    let mut claims = session_claims();
+    for v1 in ["org_id", "org_role", "org_slug", "org_permissions"] {
+        claims.as_object_mut().unwrap().remove(v1);
+    }
+    let organization = json!({ "id": "org_2", "rol": "admin", "slg": "beta", "per": "read" });
+    let token = token_a(&with(&mut claims, "o", organization.clone()));
+    let claims = verify(&token, &pem_a()).await.expect("a valid token");
+    assert_eq!(claims.org_id.as_deref(), Some("org_2"));
+    assert_eq!(claims.org_slug.as_deref(), Some("beta"));
+    assert_eq!(claims.org_role, None);
+    assert_eq!(claims.other.get("o"), Some(&organization));
+}
+
+#[tokio::test]
 async fn the_pem_key_may_come_without_its_armour() {
     let body: String = PUBLIC_A
         .lines()

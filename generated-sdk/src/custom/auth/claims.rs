@@ -28,11 +28,12 @@ pub struct Claims {
     pub nbf: Option<i64>,
     /// Issued at, in seconds since the Unix epoch.
     pub iat: Option<i64>,
-    /// The active organization's id (`org_…`).
+    /// The active organization's id (`org_…`): v1's `org_id`, or v2's `o.id`.
     pub org_id: Option<String>,
-    /// The user's role in the active organization.
+    /// The user's role in the active organization (v1's `org_role`; a v2
+    /// token's is `o.rol` in [`other`](Claims::other)).
     pub org_role: Option<String>,
-    /// The active organization's slug.
+    /// The active organization's slug: v1's `org_slug`, or v2's `o.slg`.
     pub org_slug: Option<String>,
     /// The user's permissions in the active organization.
     pub org_permissions: Option<Vec<String>>,
@@ -140,6 +141,19 @@ impl WireClaims {
 
     /// The session's claims; `sub` and `exp` were checked present.
     pub(super) fn into_session(self) -> Result<Claims, AuthError> {
+        // Version 2 tokens nest the active organization under `o`; its id
+        // and slug mean what v1's `org_id` and `org_slug` did. (`o.rol` lacks
+        // v1's `org:` prefix and the permissions are a bitmask over `fea`,
+        // so those stay in `other["o"]` as Clerk sent them.)
+        let organization = self.other.get("o").and_then(Value::as_object);
+        let from_o = |key: &str| {
+            organization
+                .and_then(|o| o.get(key))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        let org_id = self.org_id.or_else(|| from_o("id"));
+        let org_slug = self.org_slug.or_else(|| from_o("slg"));
         Ok(Claims {
             sub: self.sub.ok_or(AuthError::MissingClaim("sub"))?,
             exp: self.exp.ok_or(AuthError::MissingClaim("exp"))?,
@@ -149,9 +163,9 @@ impl WireClaims {
             aud: self.aud,
             nbf: self.nbf,
             iat: self.iat,
-            org_id: self.org_id,
+            org_id,
             org_role: self.org_role,
-            org_slug: self.org_slug,
+            org_slug,
             org_permissions: self.org_permissions,
             act: self.act,
             other: self.other,
