@@ -220,6 +220,7 @@ fn operation(cx: &mut Cx<'_>, old: Located<'_>, new: Located<'_>) {
         responses: _,
         security,
         retries,
+        pagination: _,
     } = old.op;
     let op = new.op;
     let rust = old.method(&client);

@@ -42,6 +42,10 @@ impl<'a> Lowerer<'a> {
             "ErrorBody",
             "Method",
             "Operation",
+            "PageInfo",
+            "Paginated",
+            "PaginationError",
+            "Paging",
             "Prepared",
             "Request",
             "Response",
@@ -211,6 +215,8 @@ impl<'a> Lowerer<'a> {
             responses,
             security,
             retries,
+            // Set by `pagination::attach` once every type is known.
+            pagination: None,
         })
     }
 
@@ -409,7 +415,7 @@ fn http_method(method: &str) -> HttpMethod {
     }
 }
 
-fn is_success(status: StatusMatch) -> bool {
+pub(super) fn is_success(status: StatusMatch) -> bool {
     match status {
         StatusMatch::Exact(code) => (200..300).contains(&code),
         StatusMatch::Range(class) => class == 2,
