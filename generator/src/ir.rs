@@ -761,6 +761,10 @@ pub enum PathStep {
         rust_name: String,
         /// Whether the field is an `Option`.
         optional: bool,
+        /// Whether the field may also be `null` inside that `Option`
+        /// (`Option<Nullable<T>>`).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        nullable: bool,
         /// Whether the field is boxed.
         boxed: bool,
     },

@@ -254,7 +254,15 @@ fn borrowed(path: &ValuePath) -> Chain {
     let mut chain = Chain::Place(quote!(output));
     for step in &path.steps {
         chain = match (chain, step) {
-            (Chain::Place(place), PathStep::Field { rust_name, optional, boxed }) => {
+            (Chain::Place(place), PathStep::Field { rust_name, nullable: true, .. }) => {
+                let name = ident(rust_name);
+                Chain::Maybe(quote!(#place.#name.as_ref().and_then(|inner| inner.as_option())))
+            }
+            (Chain::Maybe(maybe), PathStep::Field { rust_name, nullable: true, .. }) => {
+                let name = ident(rust_name);
+                Chain::Maybe(quote!(#maybe.and_then(|value| value.#name.as_ref()).and_then(|inner| inner.as_option())))
+            }
+            (Chain::Place(place), PathStep::Field { rust_name, optional, boxed, .. }) => {
                 let name = ident(rust_name);
                 match (optional, boxed) {
                     (false, _) => Chain::Place(quote!(#place.#name)),
@@ -262,7 +270,7 @@ fn borrowed(path: &ValuePath) -> Chain {
                     (true, true) => Chain::Maybe(quote!(#place.#name.as_deref())),
                 }
             }
-            (Chain::Maybe(maybe), PathStep::Field { rust_name, optional, boxed }) => {
+            (Chain::Maybe(maybe), PathStep::Field { rust_name, optional, boxed, .. }) => {
                 let name = ident(rust_name);
                 Chain::Maybe(match (optional, boxed) {
                     (false, false) => quote!(#maybe.map(|value| &value.#name)),
@@ -300,7 +308,15 @@ fn owned(path: &ValuePath) -> Chain {
     let mut chain = Chain::Place(quote!(output));
     for step in &path.steps {
         chain = match (chain, step) {
-            (Chain::Place(place), PathStep::Field { rust_name, optional, boxed }) => {
+            (Chain::Place(place), PathStep::Field { rust_name, nullable: true, .. }) => {
+                let name = ident(rust_name);
+                Chain::Maybe(quote!(#place.#name.and_then(|inner| inner.into_option())))
+            }
+            (Chain::Maybe(maybe), PathStep::Field { rust_name, nullable: true, .. }) => {
+                let name = ident(rust_name);
+                Chain::Maybe(quote!(#maybe.and_then(|value| value.#name).and_then(|inner| inner.into_option())))
+            }
+            (Chain::Place(place), PathStep::Field { rust_name, optional, boxed, .. }) => {
                 let name = ident(rust_name);
                 match (optional, boxed) {
                     (false, false) => Chain::Place(quote!(#place.#name)),
@@ -309,7 +325,7 @@ fn owned(path: &ValuePath) -> Chain {
                     (true, true) => Chain::Maybe(quote!(#place.#name.map(|value| *value))),
                 }
             }
-            (Chain::Maybe(maybe), PathStep::Field { rust_name, optional, boxed }) => {
+            (Chain::Maybe(maybe), PathStep::Field { rust_name, optional, boxed, .. }) => {
                 let name = ident(rust_name);
                 Chain::Maybe(match (optional, boxed) {
                     (false, false) => quote!(#maybe.map(|value| value.#name)),

@@ -57,6 +57,14 @@ pub(crate) fn attach(doc: &OpenAPI, api: &mut Api, warnings: &mut Vec<Warning>) 
     }
 }
 
+/// A declared string as a message shows it.
+fn shown(value: Option<&str>) -> String {
+    match value {
+        Some(text) => format!("`{text}`"),
+        None => "missing (or not a string)".to_owned(),
+    }
+}
+
 /// A problem: where, and what.
 type Problem = (String, String);
 
@@ -69,7 +77,7 @@ fn read(api: &Api, g: usize, o: usize, value: &Value, pointer: &str) -> Result<P
         other => {
             return Err((
                 child(pointer, "type"),
-                format!("`type` is {other:?}: it must be `offsetLimit`, `cursor` or `url`"),
+                format!("`type` is {}: it must be `offsetLimit`, `cursor` or `url`", shown(other)),
             ))
         }
     };
@@ -183,7 +191,7 @@ fn read_input(
         other => {
             return Err((
                 child(at, "type"),
-                format!("`type` is {other:?}: it must be `page`, `offset`, `limit` or `cursor`"),
+                format!("`type` is {}: it must be `page`, `offset`, `limit` or `cursor`", shown(other)),
             ))
         }
     };
@@ -214,7 +222,7 @@ fn read_input(
         other => {
             return Err((
                 child(at, "in"),
-                format!("`in` is {other:?}: it must be `parameters` or `requestBody`"),
+                format!("`in` is {}: it must be `parameters` or `requestBody`", shown(other)),
             ))
         }
     };
@@ -320,12 +328,14 @@ fn resolve(api: &Api, root: &TypeRef, expression: &str, at: &str) -> Result<Valu
                     .iter()
                     .find(|f| f.wire_name == name)
                     .ok_or_else(|| cannot(format!("no property `{name}`")))?;
-                if field.presence == Presence::OptionalNullable {
-                    return Err(cannot(format!("`{name}` may be absent and null, which paging does not read")));
+                let nullable = field.presence == Presence::OptionalNullable;
+                if nullable && field.boxed {
+                    return Err(cannot(format!("`{name}` is a boxed value that may be absent and null, which paging does not read")));
                 }
                 steps.push(PathStep::Field {
                     rust_name: field.rust_name.clone(),
                     optional: field.presence != Presence::Required,
+                    nullable,
                     boxed: field.boxed,
                 });
                 ty = &field.ty;
