@@ -10,7 +10,8 @@ use std::sync::Arc;
 use futures_util::stream::{self, Stream};
 use reqwest::Url;
 
-use super::error::{Error, PaginationError};
+use super::error::Error;
+pub(crate) use super::error::PaginationError;
 use super::request::{send_prepared, CallOptions, Operation, Request};
 use super::transport::ClientCore;
 

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use reqwest::Method;
 use crate::models;
 use crate::runtime::{params, ClientCore, Operation, Prepared, Sealed};
-use crate::runtime::{PageInfo, Paginated, Paging};
+use crate::runtime::paginate;
 use crate::{Error, Request, Response};
 use crate::ErrorBody;
 
@@ -220,13 +220,13 @@ impl Operation for GetM2mTokens {
     }
 }
 
-impl Paginated for GetM2mTokens {
+impl paginate::Paginated for GetM2mTokens {
     type Item = models::GetM2mTokensM2mTokens;
-    const PAGING: Paging = Paging::Offset;
+    const PAGING: paginate::Paging = paginate::Paging::Offset;
 
     #[inline]
-    fn page_info(output: &Self::Output) -> PageInfo {
-        PageInfo {
+    fn page_info(output: &Self::Output) -> paginate::PageInfo {
+        paginate::PageInfo {
             results: output.m2m_tokens.len(),
             next: None,
             num_pages: None,

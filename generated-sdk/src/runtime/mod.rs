@@ -56,5 +56,5 @@ pub use self::transport::{ClientCore, Response, DEFAULT_CONNECT_TIMEOUT};
 pub use self::validate::{Loc, Number, Rule, ValidationError};
 
 // Walking paginated lists: only in crates with a paginated operation.
-mod paginate;
-pub use self::paginate::{PageInfo, Paginated, Paging};
+pub(crate) mod paginate;
+pub use self::paginate::Paginated;

@@ -8,8 +8,8 @@ use quote::quote;
 
 use super::rust::{ident, type_tokens, Scope};
 use crate::ir::{
-    Api, Operation, OperationGroup, PageInput, PageInputRole, Pagination, PaginationKind,
-    PathStep, Primitive, ValuePath,
+    Api, Operation, OperationGroup, PageInput, PageInputRole, PaginationKind, PathStep,
+    Primitive, ValuePath,
 };
 
 /// The runtime module that walks pages.
@@ -30,7 +30,7 @@ pub(crate) fn runtime_mod(api: &Api, text: &str) -> String {
         return text.to_owned();
     }
     format!(
-        "{text}\n// Walking paginated lists: only in crates with a paginated operation.\nmod paginate;\npub use self::paginate::{{PageInfo, Paginated, Paging}};\n"
+        "{text}\n// Walking paginated lists: only in crates with a paginated operation.\npub(crate) mod paginate;\npub use self::paginate::Paginated;\n"
     )
 }
 
@@ -64,26 +64,15 @@ pub(crate) fn root_exports(api: &Api, exports: &[&'static str]) -> Vec<&'static 
     all
 }
 
-/// The `use` line of a group file whose operations page.
+/// The `use` line of a group file whose operations page: the module, whose
+/// items are named through it (a group or operation type may be called
+/// `Paging`, never `paginate`).
 pub(crate) fn imports(group: &OperationGroup) -> Option<TokenStream> {
-    let paged: Vec<&Pagination> = group
+    group
         .operations
         .iter()
-        .filter_map(|op| op.pagination.as_ref())
-        .collect();
-    if paged.is_empty() {
-        return None;
-    }
-    let narrow = paged.iter().any(|p| {
-        p.inputs
-            .iter()
-            .any(|i| matches!(i.role, PageInputRole::Offset | PageInputRole::Page) && i.ty == Primitive::I32)
-    });
-    Some(if narrow {
-        quote!(use crate::runtime::{PageInfo, Paginated, Paging, PaginationError};)
-    } else {
-        quote!(use crate::runtime::{PageInfo, Paginated, Paging};)
-    })
+        .any(|op| op.pagination.is_some())
+        .then(|| quote!(use crate::runtime::paginate;))
 }
 
 /// A sentence for a paginated operation's method docs.
@@ -109,10 +98,10 @@ pub(crate) fn paginated_impl(op: &Operation) -> Option<TokenStream> {
     let input = |role| pagination.inputs.iter().find(|i| i.role == role);
     let position = input(PageInputRole::Offset).or(input(PageInputRole::Page));
     let paging = match (pagination.kind, position.map(|p| p.role)) {
-        (PaginationKind::OffsetLimit, Some(PageInputRole::Page)) => quote!(Paging::Page),
-        (PaginationKind::OffsetLimit, _) => quote!(Paging::Offset),
-        (PaginationKind::Cursor, _) => quote!(Paging::Cursor),
-        (PaginationKind::Url, _) => quote!(Paging::Url),
+        (PaginationKind::OffsetLimit, Some(PageInputRole::Page)) => quote!(paginate::Paging::Page),
+        (PaginationKind::OffsetLimit, _) => quote!(paginate::Paging::Offset),
+        (PaginationKind::Cursor, _) => quote!(paginate::Paging::Cursor),
+        (PaginationKind::Url, _) => quote!(paginate::Paging::Url),
     };
     let results = match borrowed(&pagination.results) {
         Chain::Place(place) => quote!(#place.len()),
@@ -157,7 +146,7 @@ pub(crate) fn paginated_impl(op: &Operation) -> Option<TokenStream> {
         let read = read_integer(position);
         let place = input_place(position);
         let value = if position.ty == Primitive::I32 {
-            quote!(i32::try_from(offset).map_err(|_| Error::Pagination(PaginationError::OffsetOverflow))?)
+            quote!(i32::try_from(offset).map_err(|_| Error::Pagination(paginate::PaginationError::OffsetOverflow))?)
         } else {
             quote!(offset)
         };
@@ -196,13 +185,13 @@ pub(crate) fn paginated_impl(op: &Operation) -> Option<TokenStream> {
             }
         });
     Some(quote! {
-        impl Paginated for #op_type {
+        impl paginate::Paginated for #op_type {
             type Item = #item;
-            const PAGING: Paging = #paging;
+            const PAGING: paginate::Paging = #paging;
 
             #[inline]
-            fn page_info(output: &Self::Output) -> PageInfo {
-                PageInfo {
+            fn page_info(output: &Self::Output) -> paginate::PageInfo {
+                paginate::PageInfo {
                     results: #results,
                     next: #next,
                     num_pages: #num_pages,
