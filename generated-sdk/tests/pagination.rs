@@ -6,14 +6,14 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use clerk_backend_api::{Error, Hook, HookContext, Response};
-use common::{builder, client, fast_retries, TOKEN};
+use common::{TOKEN, builder, client, fast_retries};
 use futures::{StreamExt, TryStreamExt};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -202,7 +202,11 @@ async fn nothing_is_sent_before_the_first_poll_and_dropping_stops_the_walk() {
     let items = clerk.m2m().list_tokens(MACHINE).limit(2).items();
     tokio::task::yield_now().await;
     assert!(
-        server.received_requests().await.unwrap_or_default().is_empty(),
+        server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty(),
         "a stream not yet polled sends nothing"
     );
     let mut items = Box::pin(items);
@@ -211,7 +215,10 @@ async fn nothing_is_sent_before_the_first_poll_and_dropping_stops_the_walk() {
     let second = items.next().await.expect("an item").expect("decodes");
     assert_eq!(second.id, expected_ids(1..2)[0]);
     drop(items);
-    assert_eq!(server.received_requests().await.unwrap_or_default().len(), 1);
+    assert_eq!(
+        server.received_requests().await.unwrap_or_default().len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -276,7 +283,11 @@ async fn every_page_carries_the_first_requests_inputs_headers_server_and_hooks()
         .await
         .expect("both pages decode");
     assert_eq!(tokens.len(), 3);
-    assert_eq!(successes.load(Ordering::SeqCst), 2, "the hook saw both pages");
+    assert_eq!(
+        successes.load(Ordering::SeqCst),
+        2,
+        "the hook saw both pages"
+    );
 }
 
 #[tokio::test]

@@ -44,6 +44,9 @@ pub struct BenchArgs {
     /// `clerk-2025-04-10`).
     #[arg(long)]
     features_only: Option<String>,
+    /// Only measure walking a paginated list against plain calls.
+    #[arg(long)]
+    pagination: bool,
 }
 
 /// Median, min and max of some durations.
@@ -103,6 +106,10 @@ pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
         // Only Cargo's own runs are timed, so xtask need not be optimised.
         return crate::feature_bench::run(workspace_root(), Some(name));
     }
+    if args.pagination {
+        // The example is built in release; xtask itself only runs it.
+        return crate::bench_pagination::run(workspace_root());
+    }
     if cfg!(debug_assertions) {
         return rerun_in_release();
     }
@@ -118,6 +125,7 @@ pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
     }
     if !args.skip_runtime {
         runtime(root)?;
+        crate::bench_pagination::run(root)?;
     }
     Ok(())
 }

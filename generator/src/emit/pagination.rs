@@ -8,8 +8,8 @@ use quote::quote;
 
 use super::rust::{ident, type_tokens, Scope};
 use crate::ir::{
-    Api, Operation, OperationGroup, PageInput, PageInputRole, PaginationKind, PathStep,
-    Primitive, ValuePath,
+    Api, Operation, OperationGroup, PageInput, PageInputRole, PaginationKind, PathStep, Primitive,
+    ValuePath,
 };
 
 /// The runtime module that walks pages.
@@ -72,7 +72,11 @@ pub(crate) fn imports(group: &OperationGroup) -> Option<TokenStream> {
         .operations
         .iter()
         .any(|op| op.pagination.is_some())
-        .then(|| quote!(use crate::runtime::paginate;))
+        .then(|| {
+            quote!(
+                use crate::runtime::paginate;
+            )
+        })
 }
 
 /// A sentence for a paginated operation's method docs.
@@ -146,7 +150,8 @@ pub(crate) fn paginated_impl(op: &Operation) -> Option<TokenStream> {
         let read = read_integer(position);
         let place = input_place(position);
         let value = if position.ty == Primitive::I32 {
-            quote!(i32::try_from(offset).map_err(|_| Error::Pagination(paginate::PaginationError::OffsetOverflow))?)
+            quote!(i32::try_from(offset)
+                .map_err(|_| Error::Pagination(paginate::PaginationError::OffsetOverflow))?)
         } else {
             quote!(offset)
         };
@@ -243,15 +248,39 @@ fn borrowed(path: &ValuePath) -> Chain {
     let mut chain = Chain::Place(quote!(output));
     for step in &path.steps {
         chain = match (chain, step) {
-            (Chain::Place(place), PathStep::Field { rust_name, nullable: true, .. }) => {
+            (
+                Chain::Place(place),
+                PathStep::Field {
+                    rust_name,
+                    nullable: true,
+                    ..
+                },
+            ) => {
                 let name = ident(rust_name);
                 Chain::Maybe(quote!(#place.#name.as_ref().and_then(|inner| inner.as_option())))
             }
-            (Chain::Maybe(maybe), PathStep::Field { rust_name, nullable: true, .. }) => {
+            (
+                Chain::Maybe(maybe),
+                PathStep::Field {
+                    rust_name,
+                    nullable: true,
+                    ..
+                },
+            ) => {
                 let name = ident(rust_name);
-                Chain::Maybe(quote!(#maybe.and_then(|value| value.#name.as_ref()).and_then(|inner| inner.as_option())))
+                Chain::Maybe(
+                    quote!(#maybe.and_then(|value| value.#name.as_ref()).and_then(|inner| inner.as_option())),
+                )
             }
-            (Chain::Place(place), PathStep::Field { rust_name, optional, boxed, .. }) => {
+            (
+                Chain::Place(place),
+                PathStep::Field {
+                    rust_name,
+                    optional,
+                    boxed,
+                    ..
+                },
+            ) => {
                 let name = ident(rust_name);
                 match (optional, boxed) {
                     (false, _) => Chain::Place(quote!(#place.#name)),
@@ -259,7 +288,15 @@ fn borrowed(path: &ValuePath) -> Chain {
                     (true, true) => Chain::Maybe(quote!(#place.#name.as_deref())),
                 }
             }
-            (Chain::Maybe(maybe), PathStep::Field { rust_name, optional, boxed, .. }) => {
+            (
+                Chain::Maybe(maybe),
+                PathStep::Field {
+                    rust_name,
+                    optional,
+                    boxed,
+                    ..
+                },
+            ) => {
                 let name = ident(rust_name);
                 Chain::Maybe(match (optional, boxed) {
                     (false, false) => quote!(#maybe.map(|value| &value.#name)),
@@ -268,8 +305,17 @@ fn borrowed(path: &ValuePath) -> Chain {
                     (true, true) => quote!(#maybe.and_then(|value| value.#name.as_deref())),
                 })
             }
-            (chain, PathStep::Index { index, nullable_items }) => {
-                let found = match (chain, usize::try_from(*index).map(proc_macro2::Literal::usize_unsuffixed)) {
+            (
+                chain,
+                PathStep::Index {
+                    index,
+                    nullable_items,
+                },
+            ) => {
+                let found = match (
+                    chain,
+                    usize::try_from(*index).map(proc_macro2::Literal::usize_unsuffixed),
+                ) {
                     (Chain::Place(place), Ok(at)) => quote!(#place.get(#at)),
                     (Chain::Maybe(maybe), Ok(at)) => quote!(#maybe.and_then(|list| list.get(#at))),
                     (Chain::Place(place), Err(_)) => {
@@ -297,15 +343,39 @@ fn owned(path: &ValuePath) -> Chain {
     let mut chain = Chain::Place(quote!(output));
     for step in &path.steps {
         chain = match (chain, step) {
-            (Chain::Place(place), PathStep::Field { rust_name, nullable: true, .. }) => {
+            (
+                Chain::Place(place),
+                PathStep::Field {
+                    rust_name,
+                    nullable: true,
+                    ..
+                },
+            ) => {
                 let name = ident(rust_name);
                 Chain::Maybe(quote!(#place.#name.and_then(|inner| inner.into_option())))
             }
-            (Chain::Maybe(maybe), PathStep::Field { rust_name, nullable: true, .. }) => {
+            (
+                Chain::Maybe(maybe),
+                PathStep::Field {
+                    rust_name,
+                    nullable: true,
+                    ..
+                },
+            ) => {
                 let name = ident(rust_name);
-                Chain::Maybe(quote!(#maybe.and_then(|value| value.#name).and_then(|inner| inner.into_option())))
+                Chain::Maybe(
+                    quote!(#maybe.and_then(|value| value.#name).and_then(|inner| inner.into_option())),
+                )
             }
-            (Chain::Place(place), PathStep::Field { rust_name, optional, boxed, .. }) => {
+            (
+                Chain::Place(place),
+                PathStep::Field {
+                    rust_name,
+                    optional,
+                    boxed,
+                    ..
+                },
+            ) => {
                 let name = ident(rust_name);
                 match (optional, boxed) {
                     (false, false) => Chain::Place(quote!(#place.#name)),
@@ -314,7 +384,15 @@ fn owned(path: &ValuePath) -> Chain {
                     (true, true) => Chain::Maybe(quote!(#place.#name.map(|value| *value))),
                 }
             }
-            (Chain::Maybe(maybe), PathStep::Field { rust_name, optional, boxed, .. }) => {
+            (
+                Chain::Maybe(maybe),
+                PathStep::Field {
+                    rust_name,
+                    optional,
+                    boxed,
+                    ..
+                },
+            ) => {
                 let name = ident(rust_name);
                 Chain::Maybe(match (optional, boxed) {
                     (false, false) => quote!(#maybe.map(|value| value.#name)),
@@ -325,8 +403,15 @@ fn owned(path: &ValuePath) -> Chain {
                     }
                 })
             }
-            (chain, PathStep::Index { index, nullable_items }) => {
-                let take = match usize::try_from(*index).map(proc_macro2::Literal::usize_unsuffixed) {
+            (
+                chain,
+                PathStep::Index {
+                    index,
+                    nullable_items,
+                },
+            ) => {
+                let take = match usize::try_from(*index).map(proc_macro2::Literal::usize_unsuffixed)
+                {
                     Ok(at) => quote!(list.into_iter().nth(#at)),
                     Err(_) => {
                         let back = from_end(*index);
@@ -350,5 +435,66 @@ fn owned(path: &ValuePath) -> Chain {
 
 /// How far from the end a negative index counts (`-1` is 1), as a literal.
 fn from_end(index: i64) -> proc_macro2::Literal {
-    proc_macro2::Literal::usize_unsuffixed(usize::try_from(index.unsigned_abs()).unwrap_or(usize::MAX))
+    proc_macro2::Literal::usize_unsuffixed(
+        usize::try_from(index.unsigned_abs()).unwrap_or(usize::MAX),
+    )
+}
+
+/// The example program of a paginated operation's docs page: every item,
+/// across pages, through `futures::TryStreamExt`.
+pub(crate) fn example(
+    cx: &super::Context<'_>,
+    group: &OperationGroup,
+    op: &Operation,
+    args: &[String],
+) -> String {
+    format!(
+        "use std::pin::pin;\n\nuse futures::TryStreamExt;\n{setup}    // Every item, page after page; `.await` instead of `.items()` gives one page.\n    let mut items = pin!(client\n        .{group}()\n        .{method}({args})\n        .items());\n    while let Some(item) = items.try_next().await? {{\n        println!(\"{{item:?}}\");\n    }}\n    Ok(())\n}}\n",
+        setup = super::markdown::example_setup(cx),
+        group = group.module,
+        method = op.method_name,
+        args = args.join(", "),
+    )
+}
+
+/// The crate README's `## Pagination` section, when some operation pages.
+pub(crate) fn readme_section(cx: &super::Context<'_>) -> String {
+    let paged: Vec<(&OperationGroup, &Operation)> = cx
+        .api
+        .groups
+        .iter()
+        .flat_map(|g| g.operations.iter().map(move |o| (g, o)))
+        .filter(|(_, o)| o.pagination.is_some())
+        .collect();
+    let Some((group, op)) = paged.first() else {
+        return String::new();
+    };
+    let lib = &cx.lib_name;
+    let listed: Vec<String> = paged
+        .iter()
+        .map(|(g, o)| format!("`{}().{}()`", g.module, o.method_name))
+        .collect();
+    let mut out = format!(
+        "## Pagination\n\nSome list operations return one page of results and say how to ask for the next: {}. \
+         Awaiting their request gives one page, as for any operation; on the request, \
+         `.items()` walks every page instead, as a `Stream` of the items (`futures::TryStreamExt` reads it), \
+         and `.pages()` as a `Stream` of whole pages, with the fields beside the results. \
+         The `blocking` client's requests have the same two methods, as iterators.\n\n",
+        listed.join(", ")
+    );
+    if let Some(args) = super::example::call_arguments(cx.api, op, lib) {
+        let program = super::markdown::import_models(cx, &example(cx, group, op, &args));
+        out.push_str(&format!("```rust,no_run\n{program}```\n\n"));
+    }
+    out.push_str(
+        "Nothing is sent until the stream is first polled, and each further page only when its items are wanted: \
+         dropping the stream stops the walk. Every page request is the first one with only its paging inputs changed \
+         (offset, page number or cursor), so parameters, headers, per-call server, timeouts, retries and hooks apply to each page. \
+         The walk ends at an empty page, at a page shorter than the `limit` the request sets, when there is no next cursor or URL, \
+         or past the number of pages the response gives. An error on any page is yielded once and ends the stream; \
+         a server that repeats a cursor or next-page URL ends it with `Error::Pagination` rather than looping, \
+         and a next-page URL on another server is not followed (no credential leaves for another origin). \
+         `.max_pages(n)` on the request caps how many pages are fetched.\n\n",
+    );
+    out
 }

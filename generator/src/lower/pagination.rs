@@ -68,7 +68,13 @@ fn shown(value: Option<&str>) -> String {
 /// A problem: where, and what.
 type Problem = (String, String);
 
-fn read(api: &Api, g: usize, o: usize, value: &Value, pointer: &str) -> Result<Pagination, Problem> {
+fn read(
+    api: &Api,
+    g: usize,
+    o: usize,
+    value: &Value,
+    pointer: &str,
+) -> Result<Pagination, Problem> {
     let op = &api.groups[g].operations[o];
     let kind = match value.get("type").and_then(Value::as_str) {
         Some("offsetLimit") => PaginationKind::OffsetLimit,
@@ -77,7 +83,10 @@ fn read(api: &Api, g: usize, o: usize, value: &Value, pointer: &str) -> Result<P
         other => {
             return Err((
                 child(pointer, "type"),
-                format!("`type` is {}: it must be `offsetLimit`, `cursor` or `url`", shown(other)),
+                format!(
+                    "`type` is {}: it must be `offsetLimit`, `cursor` or `url`",
+                    shown(other)
+                ),
             ))
         }
     };
@@ -101,8 +110,12 @@ fn read(api: &Api, g: usize, o: usize, value: &Value, pointer: &str) -> Result<P
         .get("outputs")
         .filter(|o| o.is_object())
         .ok_or_else(|| (outputs_at.clone(), "`outputs` must be an object".to_owned()))?;
-    let root = success_type(op)
-        .ok_or_else(|| (op.pointer.clone() + "/responses", "paging needs one JSON success response body".to_owned()))?;
+    let root = success_type(op).ok_or_else(|| {
+        (
+            op.pointer.clone() + "/responses",
+            "paging needs one JSON success response body".to_owned(),
+        )
+    })?;
     let output = |name: &str| -> Result<Option<ValuePath>, Problem> {
         let at = child(&outputs_at, name);
         match outputs.get(name) {
@@ -111,14 +124,21 @@ fn read(api: &Api, g: usize, o: usize, value: &Value, pointer: &str) -> Result<P
             Some(_) => Err((at, "must be a JSONPath string".into())),
         }
     };
-    let results = output("results")?
-        .ok_or_else(|| (child(&outputs_at, "results"), "`outputs.results` is missing: paging needs the results".to_owned()))?;
+    let results = output("results")?.ok_or_else(|| {
+        (
+            child(&outputs_at, "results"),
+            "`outputs.results` is missing: paging needs the results".to_owned(),
+        )
+    })?;
     let item = match list_item(api, &results.ty) {
         Some(item) => item.clone(),
         None => {
             return Err((
                 child(&outputs_at, "results"),
-                format!("`{}` is not a list in the response schema", results.expression),
+                format!(
+                    "`{}` is not a list in the response schema",
+                    results.expression
+                ),
             ))
         }
     };
@@ -126,8 +146,16 @@ fn read(api: &Api, g: usize, o: usize, value: &Value, pointer: &str) -> Result<P
     let next_cursor = output("nextCursor")?;
     let next_url = output("nextUrl")?;
     for (name, path, allowed) in [
-        ("numPages", &num_pages, &[Primitive::I32, Primitive::I64][..]),
-        ("nextCursor", &next_cursor, &[Primitive::String, Primitive::I32, Primitive::I64][..]),
+        (
+            "numPages",
+            &num_pages,
+            &[Primitive::I32, Primitive::I64][..],
+        ),
+        (
+            "nextCursor",
+            &next_cursor,
+            &[Primitive::String, Primitive::I32, Primitive::I64][..],
+        ),
         ("nextUrl", &next_url, &[Primitive::String][..]),
     ] {
         if let Some(path) = path {
@@ -135,17 +163,33 @@ fn read(api: &Api, g: usize, o: usize, value: &Value, pointer: &str) -> Result<P
             if !scalar.is_some_and(|p| allowed.contains(&p)) {
                 return Err((
                     child(&outputs_at, name),
-                    format!("`{}` must reach {}", path.expression, if allowed.len() == 1 { "a string" } else if name == "numPages" { "an integer" } else { "a string or an integer" }),
+                    format!(
+                        "`{}` must reach {}",
+                        path.expression,
+                        if allowed.len() == 1 {
+                            "a string"
+                        } else if name == "numPages" {
+                            "an integer"
+                        } else {
+                            "a string or an integer"
+                        }
+                    ),
                 ));
             }
         }
     }
     match kind {
         PaginationKind::OffsetLimit if has(PageInputRole::Offset) == has(PageInputRole::Page) => {
-            return Err((child(pointer, "inputs"), "`offsetLimit` needs exactly one input of type `offset` or `page`".into()))
+            return Err((
+                child(pointer, "inputs"),
+                "`offsetLimit` needs exactly one input of type `offset` or `page`".into(),
+            ))
         }
         PaginationKind::Cursor if !has(PageInputRole::Cursor) => {
-            return Err((child(pointer, "inputs"), "`cursor` needs an input of type `cursor`".into()))
+            return Err((
+                child(pointer, "inputs"),
+                "`cursor` needs an input of type `cursor`".into(),
+            ))
         }
         PaginationKind::Cursor if next_cursor.is_none() => {
             return Err((outputs_at, "`cursor` needs `outputs.nextCursor`".into()))
@@ -162,7 +206,10 @@ fn read(api: &Api, g: usize, o: usize, value: &Value, pointer: &str) -> Result<P
     {
         return Err((
             op.pointer.clone(),
-            format!("the parameter `{}` has the name of a paging method", taken.wire_name),
+            format!(
+                "the parameter `{}` has the name of a paging method",
+                taken.wire_name
+            ),
         ));
     }
     Ok(Pagination {
@@ -191,7 +238,10 @@ fn read_input(
         other => {
             return Err((
                 child(at, "type"),
-                format!("`type` is {}: it must be `page`, `offset`, `limit` or `cursor`", shown(other)),
+                format!(
+                    "`type` is {}: it must be `page`, `offset`, `limit` or `cursor`",
+                    shown(other)
+                ),
             ))
         }
     };
@@ -202,27 +252,58 @@ fn read_input(
                 .parameters
                 .iter()
                 .find(|p| p.wire_name == name && p.location != ParamLocation::Path)
-                .ok_or_else(|| (child(at, "name"), format!("no query, header or cookie parameter is named `{name}`")))?;
-            (parameter.rust_name.clone(), !parameter.required, &parameter.ty, false)
+                .ok_or_else(|| {
+                    (
+                        child(at, "name"),
+                        format!("no query, header or cookie parameter is named `{name}`"),
+                    )
+                })?;
+            (
+                parameter.rust_name.clone(),
+                !parameter.required,
+                &parameter.ty,
+                false,
+            )
         }
         Some("requestBody") => {
             let body = op
                 .body
                 .as_ref()
                 .filter(|b| b.required && b.encoding == BodyEncoding::Json)
-                .ok_or_else(|| (child(at, "in"), "the operation has no required JSON request body".to_owned()))?;
+                .ok_or_else(|| {
+                    (
+                        child(at, "in"),
+                        "the operation has no required JSON request body".to_owned(),
+                    )
+                })?;
             let field = struct_fields(api, &body.ty)
                 .and_then(|fields| fields.iter().find(|f| f.wire_name == name))
-                .ok_or_else(|| (child(at, "name"), format!("the request body has no property `{name}`")))?;
+                .ok_or_else(|| {
+                    (
+                        child(at, "name"),
+                        format!("the request body has no property `{name}`"),
+                    )
+                })?;
             if matches!(field.presence, Presence::OptionalNullable) || field.boxed {
-                return Err((child(at, "name"), format!("the body property `{name}` has a type paging cannot set")));
+                return Err((
+                    child(at, "name"),
+                    format!("the body property `{name}` has a type paging cannot set"),
+                ));
             }
-            (field.rust_name.clone(), field.presence != Presence::Required, &field.ty, true)
+            (
+                field.rust_name.clone(),
+                field.presence != Presence::Required,
+                &field.ty,
+                true,
+            )
         }
         other => {
             return Err((
                 child(at, "in"),
-                format!("`in` is {}: it must be `parameters` or `requestBody`", shown(other)),
+                format!(
+                    "`in` is {}: it must be `parameters` or `requestBody`",
+                    shown(other)
+                ),
             ))
         }
     };
@@ -234,7 +315,14 @@ fn read_input(
     let Some(ty) = ty.filter(|t| allowed.contains(t)) else {
         return Err((
             child(at, "name"),
-            format!("`{name}` must be {}", if role == PageInputRole::Cursor { "a string" } else { "an integer" }),
+            format!(
+                "`{name}` must be {}",
+                if role == PageInputRole::Cursor {
+                    "a string"
+                } else {
+                    "an integer"
+                }
+            ),
         ));
     };
     Ok(PageInput {
@@ -259,7 +347,11 @@ fn success_type(op: &crate::ir::Operation) -> Option<&TypeRef> {
         return None;
     }
     successes
-        .all(|r| r.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Json && b.ty == first.ty))
+        .all(|r| {
+            r.body
+                .as_ref()
+                .is_some_and(|b| b.encoding == BodyEncoding::Json && b.ty == first.ty)
+        })
         .then_some(&first.ty)
 }
 
@@ -309,7 +401,10 @@ fn scalar(api: &Api, ty: &TypeRef) -> Option<Primitive> {
 /// The path `expression` takes from a response of type `root`.
 fn resolve(api: &Api, root: &TypeRef, expression: &str, at: &str) -> Result<ValuePath, Problem> {
     if let Err(error) = serde_json_path::JsonPath::parse(expression) {
-        return Err((at.to_owned(), format!("`{expression}` is not a JSONPath (RFC 9535): {error}")));
+        return Err((
+            at.to_owned(),
+            format!("`{expression}` is not a JSONPath (RFC 9535): {error}"),
+        ));
     }
     let segments = singular_segments(expression).ok_or_else(|| {
         (
@@ -319,11 +414,17 @@ fn resolve(api: &Api, root: &TypeRef, expression: &str, at: &str) -> Result<Valu
     })?;
     let mut ty = root;
     let mut steps = Vec::new();
-    let cannot = |what: String| (at.to_owned(), format!("`{expression}` cannot match the response schema: {what}"));
+    let cannot = |what: String| {
+        (
+            at.to_owned(),
+            format!("`{expression}` cannot match the response schema: {what}"),
+        )
+    };
     for segment in segments {
         match segment {
             Segment::Name(name) => {
-                let fields = struct_fields(api, ty).ok_or_else(|| cannot(format!("no object with a property `{name}`")))?;
+                let fields = struct_fields(api, ty)
+                    .ok_or_else(|| cannot(format!("no object with a property `{name}`")))?;
                 let field = fields
                     .iter()
                     .find(|f| f.wire_name == name)
@@ -341,12 +442,16 @@ fn resolve(api: &Api, root: &TypeRef, expression: &str, at: &str) -> Result<Valu
                 ty = &field.ty;
             }
             Segment::Index(index) => {
-                let item = list_item(api, ty).ok_or_else(|| cannot(format!("index [{index}] of something not a list")))?;
+                let item = list_item(api, ty)
+                    .ok_or_else(|| cannot(format!("index [{index}] of something not a list")))?;
                 let (item, nullable_items) = match item {
                     TypeRef::Nullable(inner) => (inner.as_ref(), true),
                     other => (other, false),
                 };
-                steps.push(PathStep::Index { index, nullable_items });
+                steps.push(PathStep::Index {
+                    index,
+                    nullable_items,
+                });
                 ty = item;
             }
         }
@@ -461,7 +566,14 @@ mod tests {
 
     #[test]
     fn other_queries_are_not_singular() {
-        for query in ["$.data[*]", "$..id", "$.data[0:2]", "$.data[?@.x]", "$['a','b']", "$.*"] {
+        for query in [
+            "$.data[*]",
+            "$..id",
+            "$.data[0:2]",
+            "$.data[?@.x]",
+            "$['a','b']",
+            "$.*",
+        ] {
             assert_eq!(singular_segments(query), None, "{query}");
         }
     }
