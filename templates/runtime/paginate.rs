@@ -5,7 +5,9 @@
 //! all carry over). Copied only into crates with a paginated operation.
 
 use std::collections::HashSet;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use futures_util::stream::{self, Stream};
 use reqwest::Url;
@@ -232,32 +234,21 @@ impl<O: Paginated> Request<O> {
     /// page only when its items are wanted; dropping the stream stops the
     /// walk. Every page request is this request with only its paging inputs
     /// changed. An error (on any page) is yielded once, and ends the stream.
-    pub fn items(self) -> impl Stream<Item = Result<O::Item, Error>> + Send {
-        let pages = Pager::new(self);
-        stream::unfold(
-            (pages, Vec::new().into_iter()),
-            |(mut pages, mut items)| async move {
-                loop {
-                    if let Some(item) = items.next() {
-                        return Some((Ok(item), (pages, items)));
-                    }
-                    match pages.next_page().await? {
-                        Ok(page) => items = O::into_items(page).into_iter(),
-                        Err(error) => return Some((Err(error), (pages, items))),
-                    }
-                }
-            },
-        )
+    pub fn items(self) -> impl Stream<Item = Result<O::Item, Error>> + Send + Unpin {
+        Items::<O> {
+            pages: Box::pin(self.pages()),
+            buffer: Vec::new().into_iter(),
+        }
     }
 
     /// Walks the list page by page: a stream of whole responses, so that
     /// the fields beside the results (a total count...) stay at hand. Lazy,
     /// and ended by an error, as [`items`](Self::items).
-    pub fn pages(self) -> impl Stream<Item = Result<O::Output, Error>> + Send {
-        stream::unfold(Pager::new(self), |mut pages| async move {
+    pub fn pages(self) -> impl Stream<Item = Result<O::Output, Error>> + Send + Unpin {
+        Box::pin(stream::unfold(Pager::new(self), |mut pages| async move {
             let page = pages.next_page().await?;
             Some((page, pages))
-        })
+        }))
     }
 
     /// Fetches at most `pages` pages when walking the list with
@@ -266,6 +257,35 @@ impl<O: Paginated> Request<O> {
     pub fn max_pages(mut self, pages: u64) -> Self {
         self.options_mut().max_pages = Some(pages);
         self
+    }
+}
+
+/// The items of a walk: served from the current page without a future per
+/// item (a page's items are most of the polls).
+struct Items<O: Paginated> {
+    pages: Pin<Box<dyn Stream<Item = Result<O::Output, Error>> + Send>>,
+    buffer: std::vec::IntoIter<O::Item>,
+}
+
+// No field is ever pinned in place: the page stream is boxed, and items
+// are moved out of the buffer.
+impl<O: Paginated> Unpin for Items<O> {}
+
+impl<O: Paginated> Stream for Items<O> {
+    type Item = Result<O::Item, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            if let Some(item) = self.buffer.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match self.pages.as_mut().poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(Some(Ok(page))) => self.buffer = O::into_items(page).into_iter(),
+            }
+        }
     }
 }
 

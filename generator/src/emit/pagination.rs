@@ -449,7 +449,7 @@ pub(crate) fn example(
     args: &[String],
 ) -> String {
     format!(
-        "use std::pin::pin;\n\nuse futures::TryStreamExt;\n{setup}    // Every item, page after page; `.await` instead of `.items()` gives one page.\n    let mut items = pin!(client\n        .{group}()\n        .{method}({args})\n        .items());\n    while let Some(item) = items.try_next().await? {{\n        println!(\"{{item:?}}\");\n    }}\n    Ok(())\n}}\n",
+        "use futures::TryStreamExt;\n{setup}    // Every item, page after page; `.await` instead of `.items()` gives one page.\n    let mut items = client\n        .{group}()\n        .{method}({args})\n        .items();\n    while let Some(item) = items.try_next().await? {{\n        println!(\"{{item:?}}\");\n    }}\n    Ok(())\n}}\n",
         setup = super::markdown::example_setup(cx),
         group = group.module,
         method = op.method_name,
