@@ -165,7 +165,7 @@ pub fn run(args: &BreadthArgs) -> Result<(), Box<dyn Error>> {
                 println!("{name}: rejected as expected ({error})");
                 continue;
             }
-            Err(error) => return Err(error.into()),
+            Err(error) => return Err(error),
         };
         let generation = generation.elapsed();
         crate::generate::print_warnings(&options.spec_label, &generated.warnings);
