@@ -41,7 +41,7 @@ fn paged_ids(api: &Api) -> Vec<&str> {
 
 #[test]
 fn an_unusable_declaration_leaves_its_operation_without_paging() {
-    let api = model("tests/bad_specs/bad_pagination.yaml");
+    let api = model("tests/bad_specs/pagination.yaml");
     assert_eq!(paged_ids(&api), ["Valid"]);
 }
 
