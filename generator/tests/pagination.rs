@@ -93,6 +93,7 @@ fn only_crates_that_page_get_the_paging_module_and_its_dependency() {
     assert!(paging.files["README.md"].contains("## Pagination"));
     let plain = generated("tests/shapes/errors.yaml");
     assert!(!plain.files.contains_key("src/runtime/paginate.rs"));
+    assert!(!plain.files.contains_key("src/runtime/paginate_tests.rs"));
     assert!(!plain.files["Cargo.toml"].contains("futures"));
     assert!(!plain.files["src/runtime/mod.rs"].contains("paginate"));
     assert!(!plain.files["README.md"].contains("## Pagination"));

@@ -57,4 +57,6 @@ pub use self::validate::{Loc, Number, Rule, ValidationError};
 
 // Walking paginated lists: only in crates with a paginated operation.
 pub(crate) mod paginate;
+#[cfg(test)]
+mod paginate_tests;
 pub use self::paginate::Paginated;

@@ -105,7 +105,7 @@ pub fn emit_crate(
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), cargo_toml(&cx));
     for (name, text) in RUNTIME {
-        if *name == pagination::RUNTIME_FILE && !pagination::any(api) {
+        if pagination::RUNTIME_FILES.contains(name) && !pagination::any(api) {
             continue;
         }
         // The copies are generated files like the others: an edit is lost

@@ -12,8 +12,8 @@ use crate::ir::{
     ValuePath,
 };
 
-/// The runtime module that walks pages.
-pub(crate) const RUNTIME_FILE: &str = "paginate.rs";
+/// The runtime files of paging: the module that walks pages, and its tests.
+pub(crate) const RUNTIME_FILES: [&str; 2] = ["paginate.rs", "paginate_tests.rs"];
 
 /// Whether any operation of `api` pages.
 pub(crate) fn any(api: &Api) -> bool {
@@ -30,7 +30,7 @@ pub(crate) fn runtime_mod(api: &Api, text: &str) -> String {
         return text.to_owned();
     }
     format!(
-        "{text}\n// Walking paginated lists: only in crates with a paginated operation.\npub(crate) mod paginate;\npub use self::paginate::Paginated;\n"
+        "{text}\n// Walking paginated lists: only in crates with a paginated operation.\npub(crate) mod paginate;\n#[cfg(test)]\nmod paginate_tests;\npub use self::paginate::Paginated;\n"
     )
 }
 
