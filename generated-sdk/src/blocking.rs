@@ -121,7 +121,9 @@ impl M2m {
     ///
     /// `GET /m2m_tokens` (operation `getM2MTokens`).
     ///
-    /// Sending the request ([`send`](crate::blocking::Request::send)) gives [`GetM2mTokensResponseBody`](crate::models::GetM2mTokensResponseBody), or an [`Error`]. Optional inputs, set on the request before sending: `.revoked(..)`, `.expired(..)`, `.limit(..)`, `.offset(..)`.
+    /// Sending the request ([`send`](crate::blocking::Request::send)) gives [`GetM2mTokensResponseBody`](crate::models::GetM2mTokensResponseBody), or an [`Error`].
+    ///
+    /// The results continue on further pages: [`items`](crate::blocking::Request::items) walks them all as one iterator of items, [`pages`](crate::blocking::Request::pages) page by page, and [`max_pages`](crate::blocking::Request::max_pages) caps how many pages are fetched. Optional inputs, set on the request before sending: `.revoked(..)`, `.expired(..)`, `.limit(..)`, `.offset(..)`.
     pub fn list_tokens(
         &self,
         subject: impl Into<String>,
@@ -205,7 +207,7 @@ impl Request<apis::m2m::GetM2mTokens> {
     /// Sets the `limit` query parameter.
     ///
     /// Range: at least 1 and at most 100.
-    pub fn limit(mut self, limit: f64) -> Self {
+    pub fn limit(mut self, limit: i64) -> Self {
         self.operation_mut().limit = Some(limit);
         self
     }
@@ -213,7 +215,7 @@ impl Request<apis::m2m::GetM2mTokens> {
     /// Sets the `offset` query parameter.
     ///
     /// Range: at least 0.
-    pub fn offset(mut self, offset: f64) -> Self {
+    pub fn offset(mut self, offset: i64) -> Self {
         self.operation_mut().offset = Some(offset);
         self
     }

@@ -55,6 +55,8 @@ pub use runtime::HookContext;
 pub use runtime::Nullable;
 pub use runtime::Number;
 pub use runtime::Operation;
+pub use runtime::Paginated;
+pub use runtime::PaginationError;
 pub use runtime::Request;
 pub use runtime::Response;
 pub use runtime::ResponseError;

@@ -74,7 +74,7 @@ async fn create_token_posts_its_body_and_decodes_the_token() {
         token.claims,
         Some(Nullable::Value(json!({ "tier": "gold" })))
     );
-    assert_eq!(token.expiration, Some(1_716_886_800_000.0));
+    assert_eq!(token.expiration, Some(1_716_886_800_000));
     assert!(!token.revoked && !token.expired);
 }
 
@@ -97,10 +97,10 @@ async fn list_tokens_sends_the_subject_and_filters_as_query_parameters() {
         .m2m()
         .list_tokens(MACHINE)
         .revoked(true)
-        .limit(10.0)
+        .limit(10)
         .await
         .expect("200 decodes");
-    assert_eq!(page.total_count, 1.0);
+    assert_eq!(page.total_count, 1);
     assert_eq!(page.m2m_tokens.len(), 1);
     assert_eq!(
         page.m2m_tokens[0].revocation_reason.as_deref(),

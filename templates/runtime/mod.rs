@@ -42,7 +42,9 @@ pub(crate) mod blocking;
 pub use self::builder::{
     ApiConfig, ApiKeyLocation, ClientBuilder, Credential, FromCore, Secret, SecurityScheme,
 };
-pub use self::error::{ApiError, BodyError, BodyFailure, DecodeError, Error, ResponseError};
+pub use self::error::{
+    ApiError, BodyError, BodyFailure, DecodeError, Error, PaginationError, ResponseError,
+};
 pub use self::file::File;
 pub use self::hook::{Hook, HookContext};
 pub use self::nullable::Nullable;

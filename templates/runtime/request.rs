@@ -147,7 +147,7 @@ impl Prepared {
 }
 
 /// Per-call options set on a [`Request`].
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CallOptions {
     pub(crate) retries: Option<RetryConfig>,
     pub(crate) timeout: Option<Duration>,
@@ -160,6 +160,11 @@ pub struct CallOptions {
     pub(crate) assume_idempotent: bool,
     /// The first invalid option, reported when the request is awaited.
     pub(crate) invalid: Option<String>,
+    /// At most this many pages when walking a paginated list.
+    pub(crate) max_pages: Option<u64>,
+    /// The whole URL to send to instead of the server URL, path and query
+    /// (a next-page URL the server gave).
+    pub(crate) page_url: Option<reqwest::Url>,
 }
 
 /// The future of a sent call: owned, so it can be spawned or stored.
@@ -198,6 +203,16 @@ impl<O> Request<O> {
     /// The operation's parameters (for generated optional-parameter setters).
     pub(crate) fn operation_mut(&mut self) -> &mut O {
         &mut self.operation
+    }
+
+    /// The per-call options.
+    pub(crate) fn options_mut(&mut self) -> &mut CallOptions {
+        &mut self.options
+    }
+
+    /// The client, the operation and the per-call options.
+    pub(crate) fn into_parts(self) -> (Arc<ClientCore>, O, CallOptions) {
+        (self.core, self.operation, self.options)
     }
 
     /// Overrides the retry configuration for this call.
@@ -297,6 +312,21 @@ impl<O: Operation> IntoFuture for Request<O> {
             let validate = !(options.skip_validation || core.skips_validation());
             let prepared = operation.prepare(validate);
             drop(operation);
+            send_prepared::<O>(&core, prepared, options).await
+        })
+    }
+}
+
+/// Sends a prepared call of `O` and decodes its response, telling the hooks
+/// as awaiting a [`Request`] does (each page of a paginated list goes
+/// through here too).
+pub(crate) async fn send_prepared<O: Operation>(
+    core: &ClientCore,
+    prepared: Result<Prepared, Error>,
+    options: CallOptions,
+) -> Result<O::Output, Error> {
+    {
+        {
             let prepared = match prepared {
                 Ok(prepared) => prepared,
                 Err(error) => {
@@ -324,7 +354,7 @@ impl<O: Operation> IntoFuture for Request<O> {
                 Err(error) => core.after_error(&ctx, error),
             }
             result
-        })
+        }
     }
 }
 

@@ -253,6 +253,24 @@ impl ClientCore {
         })
     }
 
+    /// The URL a call of `prepared` with `options` goes to, query included
+    /// (the base a relative next-page URL is read against).
+    pub(crate) fn call_url(&self, prepared: &Prepared, options: &CallOptions) -> Result<Url, Error> {
+        let mut url = match (&options.page_url, &options.server_url) {
+            // A next-page URL carries its own path and query.
+            (Some(url), _) => url.clone(),
+            (None, Some(url)) => request_url(&parse_base_url(url)?, &prepared.path)?,
+            (None, None) => request_url(&self.base_url, &prepared.path)?,
+        };
+        if !prepared.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &prepared.query {
+                pairs.append_pair(name, value);
+            }
+        }
+        Ok(url)
+    }
+
     /// Whether calls skip the spec's constraint checks.
     pub(crate) fn skips_validation(&self) -> bool {
         self.skip_validation
@@ -442,16 +460,7 @@ impl ClientCore {
         body: Option<Body>,
         options: &CallOptions,
     ) -> Result<(reqwest::Request, bool), Error> {
-        let mut url = match &options.server_url {
-            Some(url) => request_url(&parse_base_url(url)?, &prepared.path)?,
-            None => request_url(&self.base_url, &prepared.path)?,
-        };
-        if !prepared.query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in &prepared.query {
-                pairs.append_pair(name, value);
-            }
-        }
+        let url = self.call_url(prepared, options)?;
         let mut request = reqwest::Request::new(prepared.method.clone(), url);
         let headers = request.headers_mut();
         if let Some(agent) = &self.user_agent {

@@ -48,6 +48,9 @@ pub struct BenchArgs {
     /// jsonwebtoken's own decode.
     #[arg(long)]
     auth: bool,
+    /// Only measure walking a paginated list against plain calls.
+    #[arg(long)]
+    pagination: bool,
 }
 
 /// Median, min and max of some durations.
@@ -111,6 +114,10 @@ pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
         // The example builds in release itself; xtask times nothing.
         return crate::bench_auth::run(workspace_root());
     }
+    if args.pagination {
+        // The example is built in release; xtask itself only runs it.
+        return crate::bench_pagination::run(workspace_root());
+    }
     if cfg!(debug_assertions) {
         return rerun_in_release();
     }
@@ -126,6 +133,7 @@ pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
     }
     if !args.skip_runtime {
         runtime(root)?;
+        crate::bench_pagination::run(root)?;
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_auth;
+mod bench_pagination;
 mod breadth;
 mod check;
 mod combos;

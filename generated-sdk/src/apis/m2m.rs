@@ -4,6 +4,7 @@ use std::sync::Arc;
 use reqwest::Method;
 use crate::models;
 use crate::runtime::{params, ClientCore, Operation, Prepared, Sealed};
+use crate::runtime::paginate;
 use crate::{Error, Request, Response};
 use crate::ErrorBody;
 
@@ -33,7 +34,9 @@ impl M2m {
     ///
     /// `GET /m2m_tokens` (operation `getM2MTokens`).
     ///
-    /// Awaiting the request (or its [`send`](crate::Request::send) future) gives [`GetM2mTokensResponseBody`](crate::models::GetM2mTokensResponseBody), or an [`Error`]. Optional inputs, set on the request before sending: `.revoked(..)`, `.expired(..)`, `.limit(..)`, `.offset(..)`.
+    /// Awaiting the request (or its [`send`](crate::Request::send) future) gives [`GetM2mTokensResponseBody`](crate::models::GetM2mTokensResponseBody), or an [`Error`].
+    ///
+    /// The results continue on further pages: [`items`](crate::Request::items) walks them all as one stream of items, [`pages`](crate::Request::pages) page by page, and [`max_pages`](crate::Request::max_pages) caps how many pages are fetched. Optional inputs, set on the request before sending: `.revoked(..)`, `.expired(..)`, `.limit(..)`, `.offset(..)`.
     pub fn list_tokens(&self, subject: impl Into<String>) -> Request<GetM2mTokens> {
         Request::new(
             Arc::clone(&self.core),
@@ -115,8 +118,8 @@ pub struct GetM2mTokens {
     pub(crate) subject: String,
     pub(crate) revoked: Option<bool>,
     pub(crate) expired: Option<bool>,
-    pub(crate) limit: Option<f64>,
-    pub(crate) offset: Option<f64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) offset: Option<i64>,
 }
 
 impl Request<GetM2mTokens> {
@@ -135,7 +138,7 @@ impl Request<GetM2mTokens> {
     /// Sets the `limit` query parameter.
     ///
     /// Range: at least 1 and at most 100.
-    pub fn limit(mut self, limit: f64) -> Self {
+    pub fn limit(mut self, limit: i64) -> Self {
         self.operation_mut().limit = Some(limit);
         self
     }
@@ -143,7 +146,7 @@ impl Request<GetM2mTokens> {
     /// Sets the `offset` query parameter.
     ///
     /// Range: at least 0.
-    pub fn offset(mut self, offset: f64) -> Self {
+    pub fn offset(mut self, offset: i64) -> Self {
         self.operation_mut().offset = Some(offset);
         self
     }
@@ -176,12 +179,12 @@ impl Operation for GetM2mTokens {
             }
             if let Some(value) = &self.limit {
                 let loc = &Loc::Field(&Loc::Root, "limit");
-                validate::minimum_number(loc, *value, 1.0, false)?;
-                validate::maximum_number(loc, *value, 100.0, false)?;
+                validate::minimum_int(loc, *value, 1, false)?;
+                validate::maximum_int(loc, *value, 100, false)?;
             }
             if let Some(value) = &self.offset {
                 let loc = &Loc::Field(&Loc::Root, "offset");
-                validate::minimum_number(loc, *value, 0.0, false)?;
+                validate::minimum_int(loc, *value, 0, false)?;
             }
         }
         let mut prepared = Prepared::new(Self::OPERATION_ID, Method::GET, "/m2m_tokens");
@@ -214,6 +217,41 @@ impl Operation for GetM2mTokens {
             403..=404 => Err(response.api_error(ErrorBody::decode_m2m_response_body)),
             _ => Err(response.unexpected()),
         }
+    }
+}
+
+impl paginate::Paginated for GetM2mTokens {
+    type Item = models::GetM2mTokensM2mTokens;
+    const PAGING: paginate::Paging = paginate::Paging::Offset;
+
+    #[inline]
+    fn page_info(output: &Self::Output) -> paginate::PageInfo {
+        paginate::PageInfo {
+            results: output.m2m_tokens.len(),
+            next: None,
+            num_pages: None,
+        }
+    }
+
+    #[inline]
+    fn into_items(output: Self::Output) -> Vec<Self::Item> {
+        output.m2m_tokens
+    }
+
+    #[inline]
+    fn limit(&self) -> Option<i64> {
+        self.limit
+    }
+
+    #[inline]
+    fn offset(&self) -> Option<i64> {
+        self.offset
+    }
+
+    #[inline]
+    fn set_offset(&mut self, offset: i64) -> Result<(), Error> {
+        self.offset = Some(offset);
+        Ok(())
     }
 }
 

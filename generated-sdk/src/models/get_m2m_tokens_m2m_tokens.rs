@@ -42,15 +42,15 @@ pub struct GetM2mTokensM2mTokens {
     /// The timestamp for when the token will expire, in milliseconds.
     ///
     /// May be `null` (`None`).
-    pub expiration: Option<f64>,
+    pub expiration: Option<i64>,
     /// The timestamp for when the token was last used, in milliseconds.
     ///
     /// May be `null` (`None`).
-    pub last_used_at: Option<f64>,
+    pub last_used_at: Option<i64>,
     /// The timestamp for when the token was created, in milliseconds.
-    pub created_at: f64,
+    pub created_at: i64,
     /// The timestamp for when the token was last updated, in milliseconds.
-    pub updated_at: f64,
+    pub updated_at: i64,
 }
 
 de::struct_serde! {
@@ -63,10 +63,10 @@ de::struct_serde! {
         revoked: bool = "revoked" => required,
         revocation_reason: Option<String> = "revocation_reason" => nullable,
         expired: bool = "expired" => required,
-        expiration: Option<f64> = "expiration" => nullable,
-        last_used_at: Option<f64> = "last_used_at" => nullable,
-        created_at: f64 = "created_at" => required,
-        updated_at: f64 = "updated_at" => required,
+        expiration: Option<i64> = "expiration" => nullable,
+        last_used_at: Option<i64> = "last_used_at" => nullable,
+        created_at: i64 = "created_at" => required,
+        updated_at: i64 = "updated_at" => required,
     }
 }
 
@@ -80,10 +80,10 @@ impl GetM2mTokensM2mTokens {
         revoked: bool,
         revocation_reason: Option<String>,
         expired: bool,
-        expiration: Option<f64>,
-        last_used_at: Option<f64>,
-        created_at: f64,
-        updated_at: f64,
+        expiration: Option<i64>,
+        last_used_at: Option<i64>,
+        created_at: i64,
+        updated_at: i64,
     ) -> Self {
         Self {
             object,

@@ -12,19 +12,19 @@ pub struct GetM2mTokensResponseBody {
     /// The `m2m_tokens` field.
     pub m2m_tokens: Vec<GetM2mTokensM2mTokens>,
     /// The `total_count` field.
-    pub total_count: f64,
+    pub total_count: i64,
 }
 
 de::struct_serde! {
     GetM2mTokensResponseBody {
         m2m_tokens: Vec<GetM2mTokensM2mTokens> = "m2m_tokens" => required,
-        total_count: f64 = "total_count" => required,
+        total_count: i64 = "total_count" => required,
     }
 }
 
 impl GetM2mTokensResponseBody {
     /// Creates a `GetM2mTokensResponseBody` from its required fields; optional fields start absent.
-    pub fn new(m2m_tokens: Vec<GetM2mTokensM2mTokens>, total_count: f64) -> Self {
+    pub fn new(m2m_tokens: Vec<GetM2mTokensM2mTokens>, total_count: i64) -> Self {
         Self { m2m_tokens, total_count }
     }
 

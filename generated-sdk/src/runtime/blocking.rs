@@ -48,7 +48,7 @@ impl BlockingRuntime {
     }
 
     /// Runs `future` on the runtime thread and waits for its result.
-    fn run<T: Send + 'static>(
+    pub(crate) fn run<T: Send + 'static>(
         &self,
         future: impl Future<Output = Result<T, Error>> + Send + 'static,
     ) -> Result<T, Error> {
@@ -101,6 +101,11 @@ impl<O> Request<O> {
     /// The operation's parameters (for generated optional-parameter setters).
     pub(crate) fn operation_mut(&mut self) -> &mut O {
         self.inner.operation_mut()
+    }
+
+    /// The async request and the runtime that sends it.
+    pub(crate) fn into_parts(self) -> (request::Request<O>, Arc<BlockingRuntime>) {
+        (self.inner, self.runtime)
     }
 
     /// Overrides the retry configuration for this call.

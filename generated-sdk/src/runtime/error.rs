@@ -48,7 +48,46 @@ pub enum Error {
     Encode(serde_json::Error),
     /// A [`Hook`](crate::Hook) rejected the request.
     Hook(Box<dyn std::error::Error + Send + Sync>),
+    /// Walking a list's pages stopped because the server's answers would
+    /// loop or lead elsewhere; the pages before were delivered.
+    Pagination(PaginationError),
 }
+
+/// Why walking a list's pages stopped early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PaginationError {
+    /// The server gave a next cursor it had already given: following it
+    /// would fetch the same pages forever.
+    RepeatedCursor(String),
+    /// The server gave a next-page URL it had already given.
+    RepeatedUrl(String),
+    /// The next-page URL is on another origin (scheme, host or port): it is
+    /// not followed, so that no credential leaves for another server.
+    ForeignUrl(String),
+    /// The next-page URL is not a URL.
+    InvalidUrl(String),
+    /// The next offset or page number does not fit the input's type.
+    OffsetOverflow,
+}
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::RepeatedCursor(cursor) => {
+                write!(f, "the server repeated the next cursor {cursor:?}")
+            }
+            Self::RepeatedUrl(url) => write!(f, "the server repeated the next-page URL {url}"),
+            Self::ForeignUrl(url) => {
+                write!(f, "the next-page URL {url} is on another server: not followed")
+            }
+            Self::InvalidUrl(url) => write!(f, "the next-page URL {url:?} is not a valid URL"),
+            Self::OffsetOverflow => f.write_str("the next page's offset does not fit its type"),
+        }
+    }
+}
+
+impl std::error::Error for PaginationError {}
 
 /// A documented error response, decoded into its schema.
 #[derive(Debug, Clone)]
@@ -267,6 +306,7 @@ impl fmt::Display for Error {
             Error::Config(message) => write!(f, "invalid configuration: {message}"),
             Error::Encode(_) => f.write_str("failed to encode the request body"),
             Error::Hook(_) => f.write_str("request rejected by a hook"),
+            Error::Pagination(_) => f.write_str("stopped walking the pages"),
         }
     }
 }
@@ -285,6 +325,7 @@ impl std::error::Error for Error {
             Error::Validation(e) => Some(e.as_ref()),
             Error::Encode(e) => Some(e),
             Error::Hook(e) => Some(e.as_ref()),
+            Error::Pagination(e) => Some(e),
             _ => None,
         }
     }

@@ -44,7 +44,9 @@ pub(crate) mod blocking;
 pub use self::builder::{
     ApiConfig, ApiKeyLocation, ClientBuilder, Credential, FromCore, Secret, SecurityScheme,
 };
-pub use self::error::{ApiError, BodyError, BodyFailure, DecodeError, Error, ResponseError};
+pub use self::error::{
+    ApiError, BodyError, BodyFailure, DecodeError, Error, PaginationError, ResponseError,
+};
 pub use self::file::File;
 pub use self::hook::{Hook, HookContext};
 pub use self::nullable::Nullable;
@@ -52,3 +54,9 @@ pub use self::request::{Body, CallOptions, Operation, Prepared, Request, Respons
 pub use self::retry::{Backoff, RetryConfig, RetryStrategy, StatusMatch};
 pub use self::transport::{ClientCore, Response, DEFAULT_CONNECT_TIMEOUT};
 pub use self::validate::{Loc, Number, Rule, ValidationError};
+
+// Walking paginated lists: only in crates with a paginated operation.
+pub(crate) mod paginate;
+#[cfg(test)]
+mod paginate_tests;
+pub use self::paginate::Paginated;

@@ -25,6 +25,7 @@ mod constraints;
 mod fold;
 mod inputs;
 mod operations;
+mod pagination;
 mod render;
 mod replaced;
 mod responses;

@@ -220,6 +220,7 @@ fn operation(cx: &mut Cx<'_>, old: Located<'_>, new: Located<'_>) {
         responses: _,
         security,
         retries,
+        pagination,
     } = old.op;
     let op = new.op;
     let rust = old.method(&client);
@@ -326,6 +327,12 @@ fn operation(cx: &mut Cx<'_>, old: Located<'_>, new: Located<'_>) {
             (&rust, &format!("{pointer}/security"), ops.clone()),
         );
     }
+    super::pagination::compare(
+        cx,
+        pagination.as_ref(),
+        op.pagination.as_ref(),
+        (&rust, &pointer, ops.clone()),
+    );
     if retries.is_some() || op.retries.is_some() {
         let before = retries.as_ref().or(cx.old.retries.as_ref());
         let after = op.retries.as_ref().or(cx.new.retries.as_ref());

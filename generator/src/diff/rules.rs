@@ -96,6 +96,12 @@ rules! {
         "More failures are retried, or for longer.";
     RETRY_TIMING_CHANGED = "retry-timing-changed", Patch, Changed,
         "The waits between attempts changed; what is retried did not.";
+    PAGINATION_ADDED = "pagination-added", Minor, Added,
+        "An operation's results continue on further pages: its request gains `items()`, `pages()` and `max_pages()`.";
+    PAGINATION_REMOVED = "pagination-removed", Major, Breaking,
+        "An operation no longer pages: `items()`, `pages()` and `max_pages()` are gone from its request.";
+    PAGINATION_ITEM_CHANGED = "pagination-item-changed", Major, Breaking,
+        "The items a paginated operation's `items()` yields have another type.";
     ERROR_BODY_ADDED = "error-body-added", Minor, Added,
         "A new error schema: `ErrorBody` (non-exhaustive) gains a variant.";
     ERROR_BODY_REMOVED = "error-body-removed", Major, Breaking,

@@ -66,6 +66,7 @@ pub fn group_file(
         .operations
         .iter()
         .any(|op| decode::error_arms(api, op).1);
+    let pagination_import = super::pagination::imports(group);
     let error_body_import = uses_error_body.then(|| {
         quote!(
             use crate::ErrorBody;
@@ -79,6 +80,7 @@ pub fn group_file(
 
         #models_import
         #runtime_imports
+        #pagination_import
         use crate::{Error, Request, Response};
         #error_body_import
 
@@ -178,6 +180,9 @@ pub fn method_docs(api: &Api, op: &Operation, blocking: bool) -> String {
         "Awaiting the request (or its [`send`](crate::Request::send) future)"
     };
     text.push_str(&format!("\n\n{sending} gives {gives}, or an [`Error`]."));
+    if let Some(note) = super::pagination::method_note(op, blocking) {
+        text.push_str(&note);
+    }
     let optional: Vec<String> = op
         .parameters
         .iter()
@@ -303,6 +308,7 @@ fn operation_items(
         quote!(_validate)
     };
     let op_id = &op.id;
+    let paginated = super::pagination::paginated_impl(op);
     quote! {
         #docs
         #[derive(Clone, Debug)]
@@ -328,6 +334,8 @@ fn operation_items(
                 #decode_body
             }
         }
+
+        #paginated
     }
 }
 

@@ -28,7 +28,7 @@ pub fn frame_files(cx: &Context<'_>) -> Vec<(String, TokenStream)> {
 /// The runtime's items re-exported at the crate root, one per line in
 /// rustfmt's order, so `cargo fmt` leaves the crate root as generated (the
 /// modules are `rustfmt::skip`). The client's name must differ from each.
-pub(super) const ROOT_EXPORTS: [&str; 23] = [
+pub(super) const ROOT_EXPORTS: [&str; 24] = [
     "ApiError",
     "Backoff",
     "BodyError",
@@ -43,6 +43,7 @@ pub(super) const ROOT_EXPORTS: [&str; 23] = [
     "Nullable",
     "Number",
     "Operation",
+    "PaginationError",
     "Request",
     "Response",
     "ResponseError",
@@ -57,7 +58,9 @@ pub(super) const ROOT_EXPORTS: [&str; 23] = [
 fn lib_rs(cx: &Context<'_>) -> TokenStream {
     let client = ident(&cx.client);
     let builder = ident(&format!("{}Builder", cx.client));
-    let runtime_exports = ROOT_EXPORTS.map(ident);
+    let runtime_exports = super::pagination::root_exports(cx.api, &ROOT_EXPORTS)
+        .into_iter()
+        .map(ident);
     // Hand-written modules, and the crate root's first group of re-exports
     // with theirs, each sorted as rustfmt sorts them.
     let custom = super::custom::declarations(cx);

@@ -291,6 +291,9 @@ fn operation_example(cx: &Context<'_>, group: &OperationGroup, op: &Operation) -
         Some(statement) => ("let response = ", format!("\n    {statement}")),
         None => ("", String::new()),
     };
+    if op.pagination.is_some() {
+        return import_models(cx, &super::pagination::example(cx, group, op, &args));
+    }
     let program = format!(
         "{setup}    {binding}client\n        .{group}()\n        .{method}({args})\n        .await?;{print}\n    Ok(())\n}}\n",
         setup = example_setup(cx),

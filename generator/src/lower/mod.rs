@@ -11,6 +11,7 @@ mod dedup;
 mod html;
 mod layout;
 mod operation;
+mod pagination;
 mod parameters;
 mod refs;
 mod schema;
@@ -167,7 +168,7 @@ impl<'a> Lowerer<'a> {
         self.box_large_variants();
         let mut types = std::mem::take(&mut self.types);
         types.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(Api {
+        let mut api = Api {
             title: doc.info.title.clone(),
             version: doc.info.version.clone(),
             description: prose(&doc.info.description),
@@ -178,7 +179,9 @@ impl<'a> Lowerer<'a> {
             groups,
             types,
             error_types: self.error_types.iter().cloned().collect(),
-        })
+        };
+        pagination::attach(doc, &mut api, &mut self.warnings);
+        Ok(api)
     }
 
     /// Claims a Rust name for every component schema before anything is

@@ -211,6 +211,8 @@ impl<'a> Lowerer<'a> {
             responses,
             security,
             retries,
+            // Set by `pagination::attach` once every type is known.
+            pagination: None,
         })
     }
 
@@ -409,7 +411,7 @@ fn http_method(method: &str) -> HttpMethod {
     }
 }
 
-fn is_success(status: StatusMatch) -> bool {
+pub(super) fn is_success(status: StatusMatch) -> bool {
     match status {
         StatusMatch::Exact(code) => (200..300).contains(&code),
         StatusMatch::Range(class) => class == 2,
