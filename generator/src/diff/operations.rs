@@ -220,6 +220,8 @@ fn operation(cx: &mut Cx<'_>, old: Located<'_>, new: Located<'_>) {
         responses: _,
         security,
         retries,
+        // Compared by the stream rules (`diff/streams.rs`).
+        stream: _,
     } = old.op;
     let op = new.op;
     let rust = old.method(&client);
