@@ -508,7 +508,9 @@ impl<T: DeserializeOwned> EventStream<T> {
                 if self.is_sentinel(text) {
                     return None;
                 }
-                Some(serde_json::from_slice(text).map_err(|e| self.decode_error(line.clone(), e)))
+                let decoded = serde_json::from_slice(text);
+                let text = line.slice_ref(text);
+                Some(decoded.map_err(|e| self.decode_error(text, e)))
             }
             Record::Event(event) => {
                 let data = event.data.as_deref()?;

@@ -106,6 +106,16 @@ impl<'a> Lowerer<'a> {
                 },
                 _ => StreamItemForm::Payload,
             };
+            // `[DONE]` is not JSON, so no event of a stream whose data is
+            // JSON can carry it: it is the end marker chat APIs send
+            // (OpenAI's, Mistral's) whether or not their document says so.
+            if sentinel.is_none()
+                && framing == StreamFraming::ServerSentEvents
+                && form != StreamItemForm::EnvelopeText
+                && !self.payload_is_text(schema)
+            {
+                sentinel = Some("[DONE]".to_owned());
+            }
             let hint = Hint::with_prefix(
                 format!("{op_type}Event"),
                 op_type.to_owned(),
@@ -162,6 +172,13 @@ impl<'a> Lowerer<'a> {
             }
         }
         Some(envelope)
+    }
+
+    /// Whether a payload schema is a string (its data is then text, which
+    /// may well be `[DONE]`).
+    fn payload_is_text(&self, schema: &'a ReferenceOr<Schema>) -> bool {
+        self.stream_schema(schema)
+            .is_some_and(|s| !matches!(string_data(s), StringData::NotText))
     }
 
     /// The schema `item` stands for, following `$ref`s into
