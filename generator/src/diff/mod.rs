@@ -28,6 +28,7 @@ mod operations;
 mod render;
 mod replaced;
 mod responses;
+mod streams;
 pub mod rules;
 mod text;
 mod types;

@@ -318,6 +318,7 @@ fn operation(cx: &mut Cx<'_>, old: Located<'_>, new: Located<'_>) {
     inputs::params(cx, (old.op, op), &rust, &pointer, &ops);
     inputs::request_body(cx, (body.as_ref(), op.body.as_ref()), &rust, &pointer, &ops);
     responses::compare(cx, old.op, op, &rust, &ops);
+    super::streams::compare(cx, old.op, op, &rust, &ops);
     // An operation that inherits the root `security` was reported there.
     let inherits = *security == cx.old.security && op.security == cx.new.security;
     if !inherits {

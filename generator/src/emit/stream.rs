@@ -265,3 +265,81 @@ pub(crate) fn operation_impls(
     };
     Some((impls, json_prepare))
 }
+
+/// A complete program reading `op`'s stream, for its docs page; `None`
+/// when its inputs have no finite example.
+pub(crate) fn example_program(
+    cx: &super::Context<'_>,
+    group: &crate::ir::OperationGroup,
+    op: &Operation,
+) -> Option<String> {
+    let stream = op.stream.as_ref()?;
+    let args = super::example::call_arguments(cx.api, op, &cx.lib_name)?;
+    let setup = super::markdown::example_setup(cx);
+    Some(format!(
+        "use futures::TryStreamExt;\n{setup}    let mut stream = client\n        .{group}()\n        .{method}({args})\n        .await?;\n    while let Some(event) = stream.try_next().await? {{\n        println!(\"{{event:?}}\");\n    }}\n    Ok(())\n}}\n",
+        group = group.module,
+        method = stream.method_name,
+        args = args.join(", "),
+    ))
+}
+
+/// The "Streaming" section of an operation's docs page: what the stream
+/// method asks for and yields, and `program` reading it.
+pub(crate) fn markdown_section(stream: &StreamBody, item: &str, program: Option<&str>) -> String {
+    let framing = match stream.framing {
+        StreamFraming::ServerSentEvents => "server-sent events",
+        StreamFraming::JsonLines => "JSON Lines",
+        StreamFraming::JsonSeq => "JSON text sequences",
+    };
+    let mut out = format!(
+        "### Streaming\n\n`{}` asks for the answer as `{}` ({framing}) and gives an `EventStream` of {item} items once the response head has arrived (`blocking`: an iterator). The body is read as the stream is polled; dropping it closes the connection. An event that does not decode is one `Error::Decode` and the stream goes on; a broken connection, or a gap longer than `.idle_timeout(..)`, ends it with `Error::Body`.",
+        stream.method_name, stream.content_type
+    );
+    if let Some(sentinel) = &stream.sentinel {
+        out.push_str(&format!(" The event whose data is `{sentinel}` ends the stream and is not yielded."));
+    }
+    out.push_str("\n\n");
+    if let Some(program) = program {
+        out.push_str(&format!("```rust,no_run\n{program}```\n\n"));
+    }
+    out
+}
+
+/// The README's "Streaming" section, in a crate that streams: how to read
+/// a stream (a doctest), the options, and the streaming methods.
+pub(crate) fn readme_section(cx: &super::Context<'_>) -> String {
+    let streaming: Vec<(&crate::ir::OperationGroup, &Operation)> = cx
+        .api
+        .groups
+        .iter()
+        .flat_map(|g| g.operations.iter().map(move |op| (g, op)))
+        .filter(|(_, op)| op.stream.is_some())
+        .collect();
+    let Some((group, first)) = streaming.first() else {
+        return String::new();
+    };
+    let mut out = String::from("## Streaming\n\n");
+    out.push_str("An operation that answers with server-sent events (`text/event-stream`) or JSON Lines (`application/jsonl`, `application/x-ndjson`, `application/json-seq`) returns an `EventStream`: a `futures::Stream` of `Result<Item, Error>`, each item one decoded event. An operation that can answer either JSON or a stream keeps its method for the JSON answer and gains `<method>_stream()`; each sends the matching `Accept` header and, when the request body has a `stream` flag, sets it.\n\n");
+    if let Some(program) = example_program(cx, group, first) {
+        out.push_str(&format!(
+            "```rust,no_run\n{}```\n\n",
+            super::markdown::import_models(cx, &program)
+        ));
+    }
+    out.push_str("The body is read as the stream is polled (nothing is buffered beyond the event being received) and dropping the stream closes the connection. Retries happen only before the stream starts; `.timeout(..)` bounds the wait for the response head and `.idle_timeout(..)` the gap between chunks. An event that does not decode yields one `Error::Decode` holding the raw event, and the stream goes on; an event name this version does not know arrives as the item type's `Unknown` variant; a broken connection or an idle timeout yields `Error::Body` and ends the stream. With the `blocking` feature, `send()` gives an iterator.\n\n");
+    out.push_str("Streaming methods:\n\n");
+    for (group, op) in &streaming {
+        if let Some(stream) = &op.stream {
+            let _ = std::fmt::Write::write_fmt(
+                &mut out,
+                format_args!(
+                    "* `{}().{}()`: `{}`\n",
+                    group.module, stream.method_name, stream.content_type
+                ),
+            );
+        }
+    }
+    out.push('\n');
+    out
+}
