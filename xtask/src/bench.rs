@@ -44,6 +44,10 @@ pub struct BenchArgs {
     /// `clerk-2025-04-10`).
     #[arg(long)]
     features_only: Option<String>,
+    /// Only measure streamed responses: events per second through the SDK
+    /// beside the parser crate alone (`bench_streaming.rs`).
+    #[arg(long)]
+    streaming: bool,
 }
 
 /// Median, min and max of some durations.
@@ -99,6 +103,10 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Stats {
 }
 
 pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
+    if args.streaming {
+        // The example runs in release on its own; xtask only starts it.
+        return crate::bench_streaming::run(workspace_root());
+    }
     if let Some(name) = &args.features_only {
         // Only Cargo's own runs are timed, so xtask need not be optimised.
         return crate::feature_bench::run(workspace_root(), Some(name));
