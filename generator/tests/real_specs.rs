@@ -96,8 +96,8 @@ fn every_operation_of_every_real_spec_is_generated() {
         // Every operation type is sealed once, whether it implements
         // `Operation`, `StreamOperation` (an operation that only streams)
         // or both. prettyplease may break before a long type name.
-        let operations = apis.matches("impl Sealed for ").count()
-            + apis.matches("impl Sealed\nfor ").count();
+        let operations =
+            apis.matches("impl Sealed for ").count() + apis.matches("impl Sealed\nfor ").count();
         assert_eq!(
             operations,
             ids.len(),

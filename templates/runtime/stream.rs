@@ -18,8 +18,8 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 use http_body::Body as _;
-use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use sse_stream::{Sse, SseByteStream};
 use tokio::time::{Instant, Sleep};
@@ -260,7 +260,8 @@ impl Stream for Feed {
 
 fn lock(slot: &Mutex<Slot>) -> std::sync::MutexGuard<'_, Slot> {
     // Nothing panics while holding the lock; a poisoned one holds plain data.
-    slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    slot.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// How the body is cut into records.
@@ -456,7 +457,7 @@ impl<T> EventStream<T> {
                     return Poll::Ready(Ok(Some(data)));
                 }
                 Poll::Ready(Some(Err(error))) => {
-                    return Poll::Ready(Err(self.body_error(BodyFailure::Interrupted(error))))
+                    return Poll::Ready(Err(self.body_error(BodyFailure::Interrupted(error))));
                 }
                 Poll::Ready(None) => return Poll::Ready(Ok(None)),
                 Poll::Pending => {
@@ -658,7 +659,7 @@ const _: () = {
 #[cfg(feature = "blocking")]
 pub mod blocking {
     use std::fmt;
-    use std::future::{poll_fn, IntoFuture};
+    use std::future::{IntoFuture, poll_fn};
     use std::pin::Pin;
     use std::sync::Arc;
     use std::time::Duration;
@@ -736,7 +737,10 @@ pub mod blocking {
             self.map(|inner| inner.header(name, value))
         }
 
-        fn map(self, change: impl FnOnce(super::StreamRequest<O>) -> super::StreamRequest<O>) -> Self {
+        fn map(
+            self,
+            change: impl FnOnce(super::StreamRequest<O>) -> super::StreamRequest<O>,
+        ) -> Self {
             Self {
                 inner: change(self.inner),
                 runtime: self.runtime,

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
 use http_body::Body as _;
-use shape_streaming::models::{ChatRequest, Chunk};
 use shape_streaming::Shape;
+use shape_streaming::models::{ChatRequest, Chunk};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -23,7 +23,9 @@ const ROUNDS: usize = 7;
 fn body() -> Vec<u8> {
     let mut body = Vec::new();
     for i in 0..EVENTS {
-        body.extend_from_slice(format!("data: {{\"id\":\"{i}\",\"text\":\"hello\"}}\n\n").as_bytes());
+        body.extend_from_slice(
+            format!("data: {{\"id\":\"{i}\",\"text\":\"hello\"}}\n\n").as_bytes(),
+        );
     }
     body.extend_from_slice(b"data: [DONE]\n\n");
     body
@@ -31,11 +33,15 @@ fn body() -> Vec<u8> {
 
 /// Serves `body` to every connection, as a `Content-Length` response.
 async fn serve(body: Bytes) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a local port");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a local port");
     let url = format!("http://{}", listener.local_addr().expect("bound"));
     tokio::spawn(async move {
         loop {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
             let body = body.clone();
             tokio::spawn(async move {
                 let mut request = Vec::new();
@@ -73,16 +79,18 @@ async fn raw_chunks(
         .expect("a response");
     let mut body = Box::pin(reqwest::Body::from(response));
     futures::stream::poll_fn(move |cx| {
-        Pin::new(&mut body).poll_frame(cx).map(|frame| {
-            frame.map(|frame| frame.map(|f| f.into_data().unwrap_or_default()))
-        })
+        Pin::new(&mut body)
+            .poll_frame(cx)
+            .map(|frame| frame.map(|frame| frame.map(|f| f.into_data().unwrap_or_default())))
     })
 }
 
 async fn parser_alone(http: &reqwest::Client, url: &str) -> usize {
     let events = sse_stream::SseByteStream::new(raw_chunks(http, url).await);
     events
-        .try_fold(0, |n, event| async move { Ok(n + usize::from(event.data.is_some_and(|d| d != "[DONE]"))) })
+        .try_fold(0, |n, event| async move {
+            Ok(n + usize::from(event.data.is_some_and(|d| d != "[DONE]")))
+        })
         .await
         .expect("the stream parses")
 }
@@ -110,13 +118,19 @@ async fn sdk(client: &Shape) -> usize {
         .expect("the stream opens");
     stream
         .map(|item| item.expect("every event decodes"))
-        .fold(0, |n, chunk| async move { n + usize::from(!chunk.id.is_empty()) })
+        .fold(0, |n, chunk| async move {
+            n + usize::from(!chunk.id.is_empty())
+        })
         .await
 }
 
 fn median(mut samples: Vec<Duration>) -> (Duration, Duration, Duration) {
     samples.sort();
-    (samples[samples.len() / 2], samples[0], samples[samples.len() - 1])
+    (
+        samples[samples.len() / 2],
+        samples[0],
+        samples[samples.len() - 1],
+    )
 }
 
 fn rate(elapsed: Duration) -> f64 {

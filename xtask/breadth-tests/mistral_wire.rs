@@ -6,11 +6,11 @@
 // named events (`event: message.output.delta`) whose data is the event.
 
 use futures::TryStreamExt;
+use mistral::Mistral;
 use mistral::models::{
     ChatCompletionRequest, ConversationEventsData, ConversationStreamRequest, SseTypes,
 };
-use mistral::Mistral;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -18,7 +18,9 @@ use tokio::task::JoinHandle;
 /// Serves `body` once as an event stream, in chunks of `chunk` bytes, and
 /// returns the request it received (head, then body).
 async fn replay(body: &'static str, chunk: usize) -> (String, JoinHandle<(String, Value)>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a local port");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a local port");
     let url = format!("http://{}", listener.local_addr().expect("bound"));
     let task = tokio::spawn(async move {
         let (mut socket, _) = listener.accept().await.expect("a connection");
@@ -38,7 +40,8 @@ async fn replay(body: &'static str, chunk: usize) -> (String, JoinHandle<(String
                 .and_then(|n| n.trim().parse().ok())
                 .unwrap_or(0);
             if bytes.len() >= end + 4 + length {
-                let body = serde_json::from_slice(&bytes[end + 4..end + 4 + length]).expect("a JSON request");
+                let body = serde_json::from_slice(&bytes[end + 4..end + 4 + length])
+                    .expect("a JSON request");
                 break (head, body);
             }
         };
@@ -105,7 +108,10 @@ async fn a_chat_completion_stream_replays_into_typed_chunks() {
         let (head, request) = server.await.expect("served");
         assert!(head.contains("accept: text/event-stream"), "{head}");
         assert!(head.contains("authorization: bearer test-key"), "{head}");
-        assert_eq!(request["stream"], true, "the stream method asks for a stream");
+        assert_eq!(
+            request["stream"], true,
+            "the stream method asks for a stream"
+        );
     }
 }
 
@@ -140,9 +146,20 @@ async fn a_conversation_stream_types_each_named_event_and_keeps_unknown_ones() {
     server.await.expect("served");
     assert_eq!(events.len(), 4);
     assert_eq!(events[0].event, SseTypes::ConversationResponseStarted);
-    assert!(matches!(&events[0].data, ConversationEventsData::ResponseStartedEvent(e) if e.conversation_id == "conv_0680"));
-    assert!(matches!(&events[1].data, ConversationEventsData::MessageOutputEvent(e) if e.id == "msg_0681"));
-    assert_eq!(events[2].event, SseTypes::Unknown("conversation.response.thinking".to_owned()));
-    assert!(matches!(&events[2].data, ConversationEventsData::Unknown(raw) if raw["note"] == "new in a later API version"));
-    assert!(matches!(&events[3].data, ConversationEventsData::ResponseDoneEvent(e) if e.usage.total_tokens == Some(10)));
+    assert!(
+        matches!(&events[0].data, ConversationEventsData::ResponseStartedEvent(e) if e.conversation_id == "conv_0680")
+    );
+    assert!(
+        matches!(&events[1].data, ConversationEventsData::MessageOutputEvent(e) if e.id == "msg_0681")
+    );
+    assert_eq!(
+        events[2].event,
+        SseTypes::Unknown("conversation.response.thinking".to_owned())
+    );
+    assert!(
+        matches!(&events[2].data, ConversationEventsData::Unknown(raw) if raw["note"] == "new in a later API version")
+    );
+    assert!(
+        matches!(&events[3].data, ConversationEventsData::ResponseDoneEvent(e) if e.usage.total_tokens == Some(10))
+    );
 }

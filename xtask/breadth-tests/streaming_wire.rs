@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
-use shape_streaming::models::{Chunk, ChatRequest, LogLine, RunEvent};
+use shape_streaming::models::{ChatRequest, Chunk, LogLine, RunEvent};
 use shape_streaming::{BodyFailure, Error, Shape};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -38,7 +38,9 @@ async fn serve(
     pieces: Vec<Vec<u8>>,
     end: End,
 ) -> (String, JoinHandle<Received>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a local port");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a local port");
     let url = format!("http://{}", listener.local_addr().expect("bound"));
     let task = tokio::spawn(async move {
         let (mut socket, _) = listener.accept().await.expect("a connection");
@@ -121,7 +123,11 @@ data: [DONE]";
 
 fn chat_expected() -> Vec<Chunk> {
     let chunk = Chunk::new;
-    vec![chunk("1", "h\u{e9}llo \u{1f980}"), chunk("2", "two\nlines"), chunk("3", "cr")]
+    vec![
+        chunk("1", "h\u{e9}llo \u{1f980}"),
+        chunk("2", "two\nlines"),
+        chunk("3", "cr"),
+    ]
 }
 
 async fn chat_items(pieces: Vec<Vec<u8>>) -> Vec<Chunk> {
@@ -141,47 +147,101 @@ async fn events_decode_the_same_wherever_the_bytes_split() {
     let bytes = CHAT.as_bytes();
     for at in 0..=bytes.len() {
         let pieces = vec![bytes[..at].to_vec(), bytes[at..].to_vec()];
-        assert_eq!(chat_items(pieces).await, chat_expected(), "split at byte {at}");
+        assert_eq!(
+            chat_items(pieces).await,
+            chat_expected(),
+            "split at byte {at}"
+        );
     }
     let single_bytes = bytes.iter().map(|b| vec![*b]).collect();
-    assert_eq!(chat_items(single_bytes).await, chat_expected(), "one byte a chunk");
+    assert_eq!(
+        chat_items(single_bytes).await,
+        chat_expected(),
+        "one byte a chunk"
+    );
 }
 
 #[tokio::test]
 async fn the_json_method_and_the_stream_method_ask_for_their_answer() {
-    let (url, server) = serve(200, "text/event-stream", vec![b"data: [DONE]\n\n".to_vec()], End::Finish).await;
-    let stream = client(&url).chat().chat_stream(request()).await.expect("opens");
+    let (url, server) = serve(
+        200,
+        "text/event-stream",
+        vec![b"data: [DONE]\n\n".to_vec()],
+        End::Finish,
+    )
+    .await;
+    let stream = client(&url)
+        .chat()
+        .chat_stream(request())
+        .await
+        .expect("opens");
     assert_eq!(stream.count().await, 0, "the sentinel is never yielded");
     let received = server.await.expect("served");
-    assert!(received.head.contains("accept: text/event-stream"), "{}", received.head);
+    assert!(
+        received.head.contains("accept: text/event-stream"),
+        "{}",
+        received.head
+    );
     let body: Value = serde_json::from_slice(&received.body).expect("a JSON body");
     assert_eq!(body["stream"], Value::Bool(true));
     assert_eq!(body["prompt"], "hi");
 
-    let (url, server) = serve(200, "application/json", vec![br#"{"id":"9","text":"all"}"#.to_vec()], End::Finish).await;
-    let whole = client(&url).chat().chat(request()).await.expect("a JSON answer");
+    let (url, server) = serve(
+        200,
+        "application/json",
+        vec![br#"{"id":"9","text":"all"}"#.to_vec()],
+        End::Finish,
+    )
+    .await;
+    let whole = client(&url)
+        .chat()
+        .chat(request())
+        .await
+        .expect("a JSON answer");
     assert_eq!(whole.text, "all");
     let received = server.await.expect("served");
-    assert!(received.head.contains("accept: application/json"), "{}", received.head);
+    assert!(
+        received.head.contains("accept: application/json"),
+        "{}",
+        received.head
+    );
     let body: Value = serde_json::from_slice(&received.body).expect("a JSON body");
     assert_eq!(body["stream"], Value::Bool(false));
 }
 
 #[tokio::test]
 async fn an_error_status_before_the_stream_is_the_typed_error() {
-    let (url, _server) = serve(422, "application/json", vec![br#"{"detail":"no"}"#.to_vec()], End::Finish).await;
-    let error = client(&url).chat().chat_stream(request()).await.expect_err("422");
+    let (url, _server) = serve(
+        422,
+        "application/json",
+        vec![br#"{"detail":"no"}"#.to_vec()],
+        End::Finish,
+    )
+    .await;
+    let error = client(&url)
+        .chat()
+        .chat_stream(request())
+        .await
+        .expect_err("422");
     match &error {
         Error::Api(api) => assert_eq!(api.status.as_u16(), 422),
         other => panic!("expected Error::Api, got {other:?}"),
     }
-    assert!(matches!(error.api_body(), Some(shape_streaming::ErrorBody::Problem(p)) if p.detail == "no"));
+    assert!(
+        matches!(error.api_body(), Some(shape_streaming::ErrorBody::Problem(p)) if p.detail == "no")
+    );
 }
 
 #[tokio::test]
 async fn a_malformed_event_is_one_decode_error_and_the_stream_goes_on() {
     let body = "data: {\"id\":\"1\",\"text\":\"a\"}\n\ndata: {not json\n\ndata: {\"id\":\"2\",\"text\":\"b\"}\n\n";
-    let (url, _server) = serve(200, "text/event-stream", vec![body.as_bytes().to_vec()], End::Finish).await;
+    let (url, _server) = serve(
+        200,
+        "text/event-stream",
+        vec![body.as_bytes().to_vec()],
+        End::Finish,
+    )
+    .await;
     let items: Vec<Result<Chunk, Error>> = client(&url)
         .chat()
         .chat_stream(request())
@@ -208,16 +268,34 @@ async fn a_connection_cut_mid_stream_is_a_body_error_and_the_end() {
         b"data: {\"id\":\"2\",".to_vec(),
     ];
     let (url, _server) = serve(200, "text/event-stream", pieces, End::Cut).await;
-    let mut stream = client(&url).chat().chat_stream(request()).await.expect("opens");
-    assert_eq!(stream.try_next().await.expect("first").expect("an item").text, "a");
+    let mut stream = client(&url)
+        .chat()
+        .chat_stream(request())
+        .await
+        .expect("opens");
+    assert_eq!(
+        stream
+            .try_next()
+            .await
+            .expect("first")
+            .expect("an item")
+            .text,
+        "a"
+    );
     match stream.next().await {
         Some(Err(Error::Body(body))) => {
-            assert!(matches!(body.failure, BodyFailure::Interrupted(_)), "{body:?}");
+            assert!(
+                matches!(body.failure, BodyFailure::Interrupted(_)),
+                "{body:?}"
+            );
             assert_eq!(&body.received[..], b"data: {\"id\":\"2\",");
         }
         other => panic!("expected Error::Body, got {other:?}"),
     }
-    assert!(stream.next().await.is_none(), "the stream ends after the error");
+    assert!(
+        stream.next().await.is_none(),
+        "the stream ends after the error"
+    );
 }
 
 #[tokio::test]
@@ -230,10 +308,20 @@ async fn a_stalled_producer_trips_the_idle_timeout() {
         .idle_timeout(Duration::from_millis(200))
         .await
         .expect("opens");
-    assert_eq!(stream.try_next().await.expect("first").expect("an item").text, "a");
+    assert_eq!(
+        stream
+            .try_next()
+            .await
+            .expect("first")
+            .expect("an item")
+            .text,
+        "a"
+    );
     match stream.next().await {
         Some(Err(Error::Body(body))) => {
-            assert!(matches!(body.failure, BodyFailure::TimedOut(limit) if limit == Duration::from_millis(200)));
+            assert!(
+                matches!(body.failure, BodyFailure::TimedOut(limit) if limit == Duration::from_millis(200))
+            );
         }
         other => panic!("expected an idle timeout, got {other:?}"),
     }
@@ -250,7 +338,11 @@ async fn dropping_the_stream_closes_the_connection() {
     let event = b"data: {\"id\":\"1\",\"text\":\"x\"}\n\n".to_vec();
     let pieces = vec![event; 200_000];
     let (url, server) = serve(200, "text/event-stream", pieces, End::Finish).await;
-    let mut stream = client(&url).chat().chat_stream(request()).await.expect("opens");
+    let mut stream = client(&url)
+        .chat()
+        .chat_stream(request())
+        .await
+        .expect("opens");
     assert!(stream.try_next().await.expect("first").is_some());
     drop(stream);
     // A write fails once the client is gone, so the server returns early.
@@ -265,7 +357,13 @@ event: surprise\ndata: {\"new\":true}\n\n\
 event: surprise\ndata: not json\n\n\
 event: done\ndata: [DONE]\n\n\
 event: log\ndata: after the end\n\n";
-    let (url, server) = serve(200, "text/event-stream", vec![body.as_bytes().to_vec()], End::Finish).await;
+    let (url, server) = serve(
+        200,
+        "text/event-stream",
+        vec![body.as_bytes().to_vec()],
+        End::Finish,
+    )
+    .await;
     let events: Vec<RunEvent> = client(&url)
         .runs()
         .watch_run("r1")
@@ -275,7 +373,13 @@ event: log\ndata: after the end\n\n";
         .try_collect()
         .await
         .expect("every event decodes");
-    assert!(server.await.expect("served").head.starts_with("get /runs/r1/events?since=5 "));
+    assert!(
+        server
+            .await
+            .expect("served")
+            .head
+            .starts_with("get /runs/r1/events?since=5 ")
+    );
     assert_eq!(events.len(), 4, "{events:?}");
     match &events[0] {
         RunEvent::ProgressEvent(progress) => {
@@ -299,9 +403,26 @@ event: log\ndata: after the end\n\n";
 #[tokio::test]
 async fn an_item_schema_stream_decodes_its_data_as_the_content_schema() {
     let body = "event: tick\nid: a\ndata: {\"n\":1}\n\ndata: {\"n\":2}\n\n";
-    let (url, _server) = serve(200, "text/event-stream", vec![body.as_bytes().to_vec()], End::Finish).await;
-    let ticks: Vec<_> = client(&url).runs().ticks().await.expect("opens").try_collect().await.expect("decodes");
-    let numbers: Vec<i64> = ticks.iter().filter_map(|t| t.data.as_ref()).map(|d| d.n).collect();
+    let (url, _server) = serve(
+        200,
+        "text/event-stream",
+        vec![body.as_bytes().to_vec()],
+        End::Finish,
+    )
+    .await;
+    let ticks: Vec<_> = client(&url)
+        .runs()
+        .ticks()
+        .await
+        .expect("opens")
+        .try_collect()
+        .await
+        .expect("decodes");
+    let numbers: Vec<i64> = ticks
+        .iter()
+        .filter_map(|t| t.data.as_ref())
+        .map(|d| d.n)
+        .collect();
     assert_eq!(numbers, [1, 2]);
     assert_eq!(ticks[0].event.as_deref(), Some("tick"));
     assert_eq!(ticks[0].id.as_deref(), Some("a"));
@@ -312,7 +433,9 @@ fn log_lines(lines: &[Result<LogLine, Error>]) -> Vec<String> {
         .iter()
         .map(|line| match line {
             Ok(line) => format!("{}:{}", line.level, line.message),
-            Err(Error::Decode(decode)) => format!("error:{}", String::from_utf8_lossy(&decode.body)),
+            Err(Error::Decode(decode)) => {
+                format!("error:{}", String::from_utf8_lossy(&decode.body))
+            }
             Err(other) => format!("other:{other}"),
         })
         .collect()
@@ -350,14 +473,20 @@ mod blocking {
 
     /// Runs `serve` on a runtime of its own, as the blocking client must
     /// not run inside one.
-    fn serve_blocking(pieces: Vec<Vec<u8>>, end: End) -> (tokio::runtime::Runtime, String, JoinHandle<Received>) {
+    fn serve_blocking(
+        pieces: Vec<Vec<u8>>,
+        end: End,
+    ) -> (tokio::runtime::Runtime, String, JoinHandle<Received>) {
         let runtime = tokio::runtime::Runtime::new().expect("a runtime");
         let (url, task) = runtime.block_on(serve(200, "text/event-stream", pieces, end));
         (runtime, url, task)
     }
 
     fn blocking_client(url: &str) -> shape_streaming::blocking::Shape {
-        shape_streaming::blocking::Shape::builder().server_url(url).build().expect("a client")
+        shape_streaming::blocking::Shape::builder()
+            .server_url(url)
+            .build()
+            .expect("a client")
     }
 
     #[test]
@@ -379,10 +508,17 @@ mod blocking {
     #[test]
     fn the_blocking_stream_reports_a_cut_and_an_idle_timeout() {
         let first = b"data: {\"id\":\"1\",\"text\":\"a\"}\n\n".to_vec();
-        let (_runtime, url, _server) = serve_blocking(vec![first.clone(), b"data: {".to_vec()], End::Cut);
-        let mut stream = blocking_client(&url).chat().chat_stream(request()).send().expect("opens");
+        let (_runtime, url, _server) =
+            serve_blocking(vec![first.clone(), b"data: {".to_vec()], End::Cut);
+        let mut stream = blocking_client(&url)
+            .chat()
+            .chat_stream(request())
+            .send()
+            .expect("opens");
         assert_eq!(stream.next().expect("one").expect("an item").text, "a");
-        assert!(matches!(stream.next(), Some(Err(Error::Body(b))) if matches!(b.failure, BodyFailure::Interrupted(_))));
+        assert!(
+            matches!(stream.next(), Some(Err(Error::Body(b))) if matches!(b.failure, BodyFailure::Interrupted(_)))
+        );
         assert!(stream.next().is_none());
 
         let (runtime, url, server) = serve_blocking(vec![first], End::Stall);
@@ -393,9 +529,13 @@ mod blocking {
             .send()
             .expect("opens");
         assert_eq!(stream.next().expect("one").expect("an item").text, "a");
-        assert!(matches!(stream.next(), Some(Err(Error::Body(b))) if matches!(b.failure, BodyFailure::TimedOut(_))));
+        assert!(
+            matches!(stream.next(), Some(Err(Error::Body(b))) if matches!(b.failure, BodyFailure::TimedOut(_)))
+        );
         assert!(stream.next().is_none());
         drop(stream);
-        runtime.block_on(server).expect("the connection closed when the stream was dropped");
+        runtime
+            .block_on(server)
+            .expect("the connection closed when the stream was dropped");
     }
 }

@@ -36,7 +36,14 @@ pub fn run(root: &Path) -> Result<(), Box<dyn Error>> {
     fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"))?;
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(&scratch)
-        .args(["run", "--release", "--offline", "--quiet", "--example", "stream_bench"])
+        .args([
+            "run",
+            "--release",
+            "--offline",
+            "--quiet",
+            "--example",
+            "stream_bench",
+        ])
         .env("CARGO_TARGET_DIR", root.join("target/breadth-target"))
         .status()?;
     if status.success() {

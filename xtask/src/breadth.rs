@@ -175,7 +175,10 @@ pub fn run(args: &BreadthArgs) -> Result<(), Box<dyn Error>> {
                 ),
             )?;
         }
-        if let Some((_, tests)) = STREAM_WIRE_TESTS.iter().find(|(crate_name, _)| *crate_name == name) {
+        if let Some((_, tests)) = STREAM_WIRE_TESTS
+            .iter()
+            .find(|(crate_name, _)| *crate_name == name)
+        {
             let folder = scratch.join(&name).join("tests");
             fs::create_dir_all(&folder)?;
             fs::write(folder.join("wire.rs"), tests)?;
@@ -241,7 +244,10 @@ pub fn run(args: &BreadthArgs) -> Result<(), Box<dyn Error>> {
         if !cargo(&wire)? {
             return Err("the streaming wire tests fail".into());
         }
-        println!("streamed responses decode as they arrive ({})", streaming.join(", "));
+        println!(
+            "streamed responses decode as they arrive ({})",
+            streaming.join(", ")
+        );
     }
     let clerk_crates = ["clerk-2025-04-10", "clerk-2026-05-12"];
     if !clerk_crates.iter().all(|c| names.iter().any(|n| n == c)) {

@@ -60,7 +60,9 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
     let runtime_exports = ROOT_EXPORTS.map(ident);
     let stream_exports = super::stream::streams(cx.api).then(|| {
         quote!(
-            pub use runtime::{EventStream, Framing, ItemForm, StreamFormat, StreamOperation, StreamRequest};
+            pub use runtime::{
+                EventStream, Framing, ItemForm, StreamFormat, StreamOperation, StreamRequest,
+            };
         )
     });
     // Hand-written modules, and the crate root's first group of re-exports
@@ -444,9 +446,8 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
             let docs = doc_attrs(&super::apis::method_docs(cx.api, op, true));
             let deprecated = super::apis::operation_deprecation(op);
             let (args, names) = super::apis::method_arguments(op);
-            let stream = super::stream::method_docs(cx.api, op, true).and_then(|text| {
-                super::stream::blocking_method(op, &module, &text, &args, &names)
-            });
+            let stream = super::stream::method_docs(cx.api, op, true)
+                .and_then(|text| super::stream::blocking_method(op, &module, &text, &args, &names));
             if op.stream.as_ref().is_some_and(|s| s.only) {
                 return stream.unwrap_or_default();
             }

@@ -178,8 +178,12 @@ fn group_page(
         let _ = write!(out, "\n## {}\n\n{}\n\n", op.method_name, operation_docs(op));
         let streaming = op.stream.as_ref().map(|stream| {
             let item = type_link(&stream.item, pages, "../../models/");
-            let program = super::stream::example_program(cx, group, op).map(|p| import_models(cx, &p));
-            (super::stream::markdown_section(stream, &item, program.as_deref()), item)
+            let program =
+                super::stream::example_program(cx, group, op).map(|p| import_models(cx, &p));
+            (
+                super::stream::markdown_section(stream, &item, program.as_deref()),
+                item,
+            )
         });
         if !op.stream.as_ref().is_some_and(|s| s.only) {
             let _ = writeln!(

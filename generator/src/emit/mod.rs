@@ -394,11 +394,19 @@ fn cargo_toml(cx: &Context<'_>) -> String {
         .replace("{{regex}}", if uses_regex { "regex = \"1\"\n" } else { "" })
         .replace(
             "{{streaming}}",
-            if stream::streams(cx.api) { stream::DEPENDENCIES } else { "" },
+            if stream::streams(cx.api) {
+                stream::DEPENDENCIES
+            } else {
+                ""
+            },
         )
         .replace(
             "{{streaming_dev}}",
-            if stream::streams(cx.api) { stream::DEV_DEPENDENCIES } else { "" },
+            if stream::streams(cx.api) {
+                stream::DEV_DEPENDENCIES
+            } else {
+                ""
+            },
         )
 }
 

@@ -13,7 +13,8 @@ use crate::ir::{
 };
 
 /// The dependencies of the runtime's `stream` module, for the manifest.
-pub(crate) const DEPENDENCIES: &str = "# Streamed responses (`EventStream`): the `Stream` trait, the body read as it\n\
+pub(crate) const DEPENDENCIES: &str =
+    "# Streamed responses (`EventStream`): the `Stream` trait, the body read as it\n\
 # is polled, and the server-sent events parser.\n\
 futures-core = \"0.3\"\n\
 http-body = \"1\"\n\
@@ -136,7 +137,10 @@ fn api_group_of<'a>(api: &'a Api, op: &Operation) -> Option<&'a str> {
 /// The name of the request body's boolean `stream` property, when it has
 /// one: each method sets it to the answer it decodes.
 fn body_flag(api: &Api, op: &Operation) -> Option<String> {
-    let body = op.body.as_ref().filter(|b| b.encoding == BodyEncoding::Json)?;
+    let body = op
+        .body
+        .as_ref()
+        .filter(|b| b.encoding == BodyEncoding::Json)?;
     let TypeRef::Named(name) = &body.ty else {
         return None;
     };
@@ -297,7 +301,9 @@ pub(crate) fn markdown_section(stream: &StreamBody, item: &str, program: Option<
         stream.method_name, stream.content_type
     );
     if let Some(sentinel) = &stream.sentinel {
-        out.push_str(&format!(" The event whose data is `{sentinel}` ends the stream and is not yielded."));
+        out.push_str(&format!(
+            " The event whose data is `{sentinel}` ends the stream and is not yielded."
+        ));
     }
     out.push_str("\n\n");
     if let Some(program) = program {

@@ -447,7 +447,11 @@ fn preferred_response_content(
     content: &openapiv3::Content,
     success: bool,
 ) -> Option<(&String, &openapiv3::MediaType)> {
-    if !success || !content.keys().any(|m| super::stream::framing_of(m).is_some()) {
+    if !success
+        || !content
+            .keys()
+            .any(|m| super::stream::framing_of(m).is_some())
+    {
         return preferred_content(content);
     }
     let rank = |media_type: &str| match encoding_of(media_type) {

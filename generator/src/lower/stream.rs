@@ -122,7 +122,11 @@ impl<'a> Lowerer<'a> {
                 format!("One event of the `{op_type}` stream."),
             );
             let item = self
-                .shape(SchemaRef::from(schema), &hint, &child(&media_pointer, "schema"))?
+                .shape(
+                    SchemaRef::from(schema),
+                    &hint,
+                    &child(&media_pointer, "schema"),
+                )?
                 .ty;
             return Ok(Some(StreamBody {
                 content_type: media_type.clone(),
@@ -247,9 +251,7 @@ fn string_data(schema: &Schema) -> StringData {
     }
 }
 
-fn properties_of(
-    schema: &Schema,
-) -> Option<&indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>> {
+fn properties_of(schema: &Schema) -> Option<&indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>> {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => Some(&object.properties),
         SchemaKind::Any(any) if !any.properties.is_empty() => Some(&any.properties),
