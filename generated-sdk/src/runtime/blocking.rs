@@ -48,7 +48,7 @@ impl BlockingRuntime {
     }
 
     /// Runs `future` on the runtime thread and waits for its result.
-    fn run<T: Send + 'static>(
+    pub(crate) fn run<T: Send + 'static>(
         &self,
         future: impl Future<Output = Result<T, Error>> + Send + 'static,
     ) -> Result<T, Error> {

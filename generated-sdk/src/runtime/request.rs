@@ -202,6 +202,12 @@ impl<O> Request<O> {
         &mut self.operation
     }
 
+    /// The client, the operation and the per-call options, for send paths
+    /// other than awaiting (streams).
+    pub(crate) fn into_parts(self) -> (Arc<ClientCore>, O, CallOptions) {
+        (self.core, self.operation, self.options)
+    }
+
     /// Overrides the retry configuration for this call.
     pub fn retries(mut self, config: RetryConfig) -> Self {
         self.options.retries = Some(config);
