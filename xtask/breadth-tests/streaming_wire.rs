@@ -539,3 +539,90 @@ mod blocking {
             .expect("the connection closed when the stream was dropped");
     }
 }
+
+/// Answers one connection after another, each with the next of `answers`
+/// (status, pieces, end); returns how many connections it took.
+async fn serve_in_turn(answers: Vec<(u16, Vec<Vec<u8>>, End)>) -> (String, JoinHandle<usize>) {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a local port");
+    let url = format!("http://{}", listener.local_addr().expect("bound"));
+    let task = tokio::spawn(async move {
+        let mut taken = 0;
+        for (status, pieces, end) in answers {
+            let Ok(Ok((mut socket, _))) =
+                tokio::time::timeout(Duration::from_secs(3), listener.accept()).await
+            else {
+                break;
+            };
+            taken += 1;
+            read_request(&mut socket).await;
+            let head = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+            );
+            socket.write_all(head.as_bytes()).await.expect("head sent");
+            for piece in pieces {
+                let mut chunk = format!("{:x}\r\n", piece.len()).into_bytes();
+                chunk.extend_from_slice(&piece);
+                chunk.extend_from_slice(b"\r\n");
+                socket.write_all(&chunk).await.expect("chunk sent");
+            }
+            if end == End::Finish {
+                socket.write_all(b"0\r\n\r\n").await.expect("end sent");
+            }
+        }
+        taken
+    });
+    (url, task)
+}
+
+fn quick_retries() -> shape_streaming::RetryConfig {
+    use shape_streaming::{Backoff, RetryConfig, StatusMatch};
+    RetryConfig::backoff(
+        Backoff::new()
+            .initial_interval(Duration::from_millis(1))
+            .max_interval(Duration::from_millis(5))
+            .max_elapsed_time(Duration::from_secs(10)),
+    )
+    .status_codes(vec![StatusMatch::Exact(503)])
+    .retry_connection_errors(true)
+}
+
+#[tokio::test]
+async fn a_stream_is_retried_before_its_head_and_never_after_its_first_byte() {
+    let event = b"data: {\"id\":\"1\",\"text\":\"a\"}\n\n".to_vec();
+    // A 503, then the stream: the call is retried and the stream read.
+    let (url, server) = serve_in_turn(vec![
+        (503, vec![b"busy".to_vec()], End::Finish),
+        (200, vec![event.clone()], End::Finish),
+    ])
+    .await;
+    let items: Vec<Chunk> = client(&url)
+        .chat()
+        .chat_stream(request())
+        .retries(quick_retries())
+        .await
+        .expect("opens on the second attempt")
+        .try_collect()
+        .await
+        .expect("decodes");
+    assert_eq!(items.len(), 1);
+    assert_eq!(server.await.expect("served"), 2);
+    // A stream cut after its first event is not sent again.
+    let (url, server) = serve_in_turn(vec![
+        (200, vec![event.clone(), b"data: {".to_vec()], End::Cut),
+        (200, vec![event], End::Finish),
+    ])
+    .await;
+    let items: Vec<Result<Chunk, Error>> = client(&url)
+        .chat()
+        .chat_stream(request())
+        .retries(quick_retries())
+        .await
+        .expect("opens")
+        .collect()
+        .await;
+    assert_eq!(items.len(), 2);
+    assert!(matches!(&items[1], Err(Error::Body(_))), "{items:?}");
+    assert_eq!(server.await.expect("served"), 1, "no second attempt");
+}
