@@ -412,7 +412,7 @@ fn apis_mod(cx: &Context<'_>) -> TokenStream {
 fn blocking_rs(cx: &Context<'_>) -> TokenStream {
     let stream_exports = super::stream::streams(cx.api).then(|| {
         quote!(
-            pub use crate::runtime::stream::blocking::{EventStream, StreamRequest};
+            pub use crate::runtime::stream_blocking::{EventStream, StreamRequest};
         )
     });
     let client = ident(&cx.client);

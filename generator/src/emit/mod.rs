@@ -107,7 +107,7 @@ pub fn emit_crate(
     let streams = stream::streams(api);
     for (name, text) in RUNTIME {
         // Only a crate with a streaming operation gets the stream module.
-        if *name == "stream.rs" && !streams {
+        if stream::is_stream_file(name) && !streams {
             continue;
         }
         let text = if *name == "mod.rs" && streams {

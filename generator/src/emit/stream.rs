@@ -25,7 +25,15 @@ pub(crate) const DEV_DEPENDENCIES: &str = "futures = \"0.3\"\n";
 
 /// The lines added to the runtime's `mod.rs` in a crate that streams.
 pub(crate) const RUNTIME_MOD: &str = "\npub(crate) mod stream;\n\
+#[cfg(feature = \"blocking\")]\n\
+pub(crate) mod stream_blocking;\n\
 pub use self::stream::{EventStream, Framing, ItemForm, StreamFormat, StreamOperation, StreamRequest};\n";
+
+/// Whether `name` is one of the runtime's stream files, copied only into
+/// crates that stream.
+pub(crate) fn is_stream_file(name: &str) -> bool {
+    matches!(name, "stream.rs" | "stream_blocking.rs")
+}
 
 /// Whether any operation of `api` streams.
 pub(crate) fn streams(api: &Api) -> bool {
