@@ -334,7 +334,7 @@ pub(crate) fn readme_section(cx: &super::Context<'_>) -> String {
         return String::new();
     };
     let mut out = String::from("## Streaming\n\n");
-    out.push_str("An operation that answers with server-sent events (`text/event-stream`) or JSON Lines (`application/jsonl`, `application/x-ndjson`, `application/json-seq`) returns an `EventStream`: a `futures::Stream` of `Result<Item, Error>`, each item one decoded event. An operation that can answer either JSON or a stream keeps its method for the JSON answer and gains `<method>_stream()`; each sends the matching `Accept` header and, when the request body has a `stream` flag, sets it.\n\n");
+    out.push_str("An operation that answers with server-sent events (`text/event-stream`) or JSON Lines (`application/jsonl`, `application/x-ndjson`, `application/json-seq`) returns an `EventStream`: a `futures::Stream` of `Result<Item, Error>`, each item one decoded event. An operation that can answer either JSON or a stream keeps its method for the JSON answer and gains `<method>_stream()`; each sends the matching `Accept` header and, when the request body has a `stream` flag, sets it (whatever the body says). Reading a stream with `try_next` takes the `futures` crate (`futures = \"0.3\"`, for `TryStreamExt`).\n\n");
     if let Some(program) = example_program(cx, group, first) {
         out.push_str(&format!(
             "```rust,no_run\n{}```\n\n",
