@@ -138,6 +138,9 @@ fn group_roots(group: &OperationGroup) -> impl Iterator<Item = String> + '_ {
                 body.ty.push_named(&mut names);
             }
         }
+        if let Some(stream) = &op.stream {
+            stream.item.push_named(&mut names);
+        }
     }
     names.into_iter()
 }

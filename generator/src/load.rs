@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::diagnostics::{child, Error, Warning};
 use crate::ir::StatusMatch;
 
+mod item_schema;
 mod lenient;
 mod misplaced;
 mod normalise;
@@ -85,6 +86,7 @@ fn normalised_value(
     if scan.odd_references {
         repair::inline_references(&mut value, file)?;
     }
+    item_schema::lift(&mut value);
     normalise(&mut value, &mut warnings, scan.needs_normalising);
     Ok((value, warnings))
 }

@@ -180,6 +180,71 @@ impl Response {
     }
 }
 
+/// An attempt's outcome: the response read whole, or (for a streamed
+/// answer) a success response whose body is still to be read.
+pub(crate) enum Opened {
+    /// The status, headers and whole body.
+    Read(Response),
+    /// A success response, its body unread.
+    Live(LiveResponse),
+}
+
+/// A success response whose body is read as it is consumed.
+pub(crate) struct LiveResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: reqwest::Response,
+    pub(crate) attempts: u32,
+}
+
+impl LiveResponse {
+    /// The status and headers as a [`Response`] without body, for hooks.
+    pub(crate) fn head(&self) -> Response {
+        Response {
+            status: self.status,
+            headers: self.headers.clone(),
+            body: Bytes::new(),
+            attempts: self.attempts,
+            secret: false,
+        }
+    }
+}
+
+impl Opened {
+    fn status(&self) -> StatusCode {
+        match self {
+            Opened::Read(response) => response.status,
+            Opened::Live(live) => live.status,
+        }
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        match self {
+            Opened::Read(response) => &response.headers,
+            Opened::Live(live) => &live.headers,
+        }
+    }
+
+    fn after(self, attempts: u32) -> Self {
+        match self {
+            Opened::Read(response) => Opened::Read(response.after(attempts)),
+            Opened::Live(live) => Opened::Live(LiveResponse { attempts, ..live }),
+        }
+    }
+
+    /// The response read whole. Only a call made with `open` gets a live
+    /// body, so `execute` never sees one; were it to, it is an error, not
+    /// a panic.
+    fn read(self) -> Result<Response, Error> {
+        match self {
+            Opened::Read(response) => Ok(response),
+            Opened::Live(_) => Err(Error::Config(
+                "a streamed response reached the buffered send path".to_owned(),
+            )),
+        }
+    }
+}
+
 /// Parses and checks a server URL; the result has no trailing slash.
 fn parse_base_url(url: &str) -> Result<String, Error> {
     let trimmed = url.trim_end_matches('/');
@@ -304,7 +369,31 @@ impl ClientCore {
             operation_id: prepared.operation_id,
             attempt: 0,
         };
-        let result = self.execute_attempts(prepared, options, &mut ctx).await;
+        let result = self
+            .execute_attempts(prepared, options, &mut ctx, false)
+            .await
+            .and_then(Opened::read);
+        if let Err(error) = &result {
+            self.after_error(&ctx, error);
+        }
+        result
+    }
+
+    /// Like [`execute`](Self::execute), for a streamed answer: a success
+    /// response comes back with its body unread ([`Opened::Live`]); retries
+    /// happen only before it.
+    pub(crate) async fn execute_open(
+        &self,
+        prepared: Prepared,
+        options: CallOptions,
+    ) -> Result<Opened, Error> {
+        let mut ctx = HookContext {
+            operation_id: prepared.operation_id,
+            attempt: 0,
+        };
+        let result = self
+            .execute_attempts(prepared, options, &mut ctx, true)
+            .await;
         if let Err(error) = &result {
             self.after_error(&ctx, error);
         }
@@ -316,7 +405,8 @@ impl ClientCore {
         prepared: Prepared,
         options: CallOptions,
         ctx: &mut HookContext,
-    ) -> Result<Response, Error> {
+        open: bool,
+    ) -> Result<Opened, Error> {
         if let Some(message) = options.invalid {
             return Err(Error::Config(message));
         }
@@ -365,11 +455,17 @@ impl ClientCore {
             );
             let deadline = attempt_deadline(Instant::now(), timeout, call_deadline);
             let outcome = self
-                .send_once(request, deadline, secret_in_url, prepared.secret_response)
+                .send_once(
+                    request,
+                    deadline,
+                    secret_in_url,
+                    prepared.secret_response,
+                    open,
+                )
                 .await;
             let wait = match &outcome {
-                Ok(response) if policy.retries_status(response.status) => {
-                    retry_after(&response.headers)
+                Ok(response) if policy.retries_status(response.status()) => {
+                    retry_after(response.headers())
                 }
                 Err(error) if policy.retries_error(error, repeatable) => None,
                 _ => return outcome.map(|response| response.after(ctx.attempt)),
@@ -398,7 +494,8 @@ impl ClientCore {
         deadline: Option<(Instant, Duration)>,
         secret_in_url: bool,
         secret_response: bool,
-    ) -> Result<Response, Error> {
+        open: bool,
+    ) -> Result<Opened, Error> {
         // Never leak a query-string credential through the error's URL.
         let scrub = |e: reqwest::Error| if secret_in_url { e.without_url() } else { e };
         let sent = self.http.execute(request);
@@ -412,6 +509,14 @@ impl ClientCore {
         .map_err(|e| Error::Transport(scrub(e)))?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
+        if open && status.is_success() {
+            return Ok(Opened::Live(LiveResponse {
+                status,
+                headers,
+                body: response,
+                attempts: 0,
+            }));
+        }
         // A body in one chunk is kept as is; more chunks are gathered.
         let mut first: Option<Bytes> = None;
         let mut body = BytesMut::new();
@@ -432,13 +537,13 @@ impl ClientCore {
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => {
-                    return Ok(Response {
+                    return Ok(Opened::Read(Response {
                         status,
                         headers,
                         body: first.unwrap_or_else(|| body.freeze()),
                         attempts: 0,
                         secret: secret_response,
-                    })
+                    }))
                 }
                 Err(e) => break BodyFailure::Interrupted(scrub(e)),
             }

@@ -51,6 +51,10 @@ pub struct BenchArgs {
     /// Only measure walking a paginated list against plain calls.
     #[arg(long)]
     pagination: bool,
+    /// Only measure streamed responses: events per second through the SDK
+    /// beside the parser crate alone (`bench_streaming.rs`).
+    #[arg(long)]
+    streaming: bool,
 }
 
 /// Median, min and max of some durations.
@@ -106,6 +110,10 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Stats {
 }
 
 pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
+    if args.streaming {
+        // The example runs in release on its own; xtask only starts it.
+        return crate::bench_streaming::run(workspace_root());
+    }
     if let Some(name) = &args.features_only {
         // Only Cargo's own runs are timed, so xtask need not be optimised.
         return crate::feature_bench::run(workspace_root(), Some(name));

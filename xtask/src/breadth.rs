@@ -18,6 +18,15 @@ use crate::generate::workspace_root;
 /// Wire tests for the crates of Clerk's whole specs (see the file).
 const CLERK_WIRE_TESTS: &str = include_str!("../breadth-tests/clerk_wire.rs");
 
+/// Wire tests of streamed responses, by crate (see the files).
+const STREAM_WIRE_TESTS: &[(&str, &str)] = &[
+    (
+        "shape-streaming",
+        include_str!("../breadth-tests/streaming_wire.rs"),
+    ),
+    ("mistral", include_str!("../breadth-tests/mistral_wire.rs")),
+];
+
 /// The options of `cargo xtask breadth`.
 #[derive(Debug, clap::Args)]
 pub struct BreadthArgs {
@@ -191,6 +200,14 @@ pub fn run(args: &BreadthArgs) -> Result<(), Box<dyn Error>> {
                 ),
             )?;
         }
+        if let Some((_, tests)) = STREAM_WIRE_TESTS
+            .iter()
+            .find(|(crate_name, _)| *crate_name == name)
+        {
+            let folder = scratch.join(&name).join("tests");
+            fs::create_dir_all(&folder)?;
+            fs::write(folder.join("wire.rs"), tests)?;
+        }
         let _ = writeln!(members, "    {name:?},");
         names.push(name);
     }
@@ -239,6 +256,24 @@ pub fn run(args: &BreadthArgs) -> Result<(), Box<dyn Error>> {
         return Err("the examples in the generated docs do not all compile".into());
     }
     println!("every example in the generated docs compiles");
+    let streaming: Vec<&str> = STREAM_WIRE_TESTS
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| names.iter().any(|n| n == name))
+        .collect();
+    if !streaming.is_empty() {
+        let mut wire = vec!["test", "--offline", "--all-features", "--test", "wire"];
+        for name in &streaming {
+            wire.extend(["-p", name]);
+        }
+        if !cargo(&wire)? {
+            return Err("the streaming wire tests fail".into());
+        }
+        println!(
+            "streamed responses decode as they arrive ({})",
+            streaming.join(", ")
+        );
+    }
     let clerk_crates = ["clerk-2025-04-10", "clerk-2026-05-12"];
     if !clerk_crates.iter().all(|c| names.iter().any(|n| n == c)) {
         println!("skipping the Clerk wire tests: `--only` left out a Clerk crate");

@@ -3,6 +3,7 @@
 mod bench;
 mod bench_auth;
 mod bench_pagination;
+mod bench_streaming;
 mod breadth;
 mod check;
 mod combos;

@@ -212,7 +212,8 @@ impl<O> Request<O> {
         &mut self.options
     }
 
-    /// The client, the operation and the per-call options.
+    /// The client, the operation and the per-call options, for send paths
+    /// other than awaiting (streams).
     pub(crate) fn into_parts(self) -> (Arc<ClientCore>, O, CallOptions) {
         (self.core, self.operation, self.options)
     }

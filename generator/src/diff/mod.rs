@@ -30,6 +30,7 @@ mod render;
 mod replaced;
 mod responses;
 pub mod rules;
+mod streams;
 mod text;
 mod types;
 mod version;

@@ -221,6 +221,8 @@ fn operation(cx: &mut Cx<'_>, old: Located<'_>, new: Located<'_>) {
         security,
         retries,
         pagination,
+        // Compared by the stream rules (`diff/streams.rs`).
+        stream: _,
     } = old.op;
     let op = new.op;
     let rust = old.method(&client);
@@ -317,6 +319,7 @@ fn operation(cx: &mut Cx<'_>, old: Located<'_>, new: Located<'_>) {
     inputs::params(cx, (old.op, op), &rust, &pointer, &ops);
     inputs::request_body(cx, (body.as_ref(), op.body.as_ref()), &rust, &pointer, &ops);
     responses::compare(cx, old.op, op, &rust, &ops);
+    super::streams::compare(cx, old.op, op, &rust, &ops);
     // An operation that inherits the root `security` was reported there.
     let inherits = *security == cx.old.security && op.security == cx.new.security;
     if !inherits {

@@ -175,6 +175,14 @@ rules! {
     BODY_DOCS_CHANGED = "body-docs-changed", Patch, Docs,
         "The request body's description changed.";
 
+    // Streamed responses (`diff/streams.rs`).
+    STREAM_ADDED = "stream-added", Minor, Added,
+        "An operation can now answer with a stream: it gains a method returning an `EventStream`.";
+    STREAM_REMOVED = "stream-removed", Major, Breaking,
+        "An operation no longer streams: the method returning its `EventStream` is removed.";
+    STREAM_EVENT_TYPE_CHANGED = "stream-event-type-changed", Major, Breaking,
+        "The items of an operation's `EventStream` changed type, or how events are framed or decoded.";
+
     // Responses.
     OUTPUT_TYPE_CHANGED = "output-type-changed", Major, Breaking,
         "What a successful call returns changed type.";

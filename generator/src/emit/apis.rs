@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 mod decode;
-pub(crate) use decode::is_success;
+pub(crate) use decode::{error_arms, is_success};
 mod prepare;
 pub(crate) use prepare::secret_holders;
 
@@ -53,15 +53,22 @@ pub fn group_file(
                 .as_ref()
                 .is_some_and(|b| b.encoding != BodyEncoding::Json)
     });
-    let runtime_imports = if uses_params {
+    let params_import = uses_params.then(|| quote!(params,));
+    // A group whose operations all only stream has no `Operation` impl.
+    let answers_json = group
+        .operations
+        .iter()
+        .any(|op| !op.stream.as_ref().is_some_and(|s| s.only));
+    let operation_import = answers_json.then(|| quote!(Operation,));
+    let runtime_imports = quote!(
+        use crate::runtime::{#params_import ClientCore, #operation_import Prepared, Sealed};
+    );
+    let stream_imports = group.operations.iter().any(|op| op.stream.is_some()).then(|| {
+        let module = super::stream::sets_body_flags(api, &group.operations).then(|| quote!(self,));
         quote!(
-            use crate::runtime::{params, ClientCore, Operation, Prepared, Sealed};
+            use crate::runtime::stream::{#module Framing, ItemForm, StreamFormat, StreamOperation, StreamRequest};
         )
-    } else {
-        quote!(
-            use crate::runtime::{ClientCore, Operation, Prepared, Sealed};
-        )
-    };
+    });
     let uses_error_body = group
         .operations
         .iter()
@@ -81,6 +88,7 @@ pub fn group_file(
         #models_import
         #runtime_imports
         #pagination_import
+        #stream_imports
         use crate::{Error, Request, Response};
         #error_body_import
 
@@ -238,11 +246,18 @@ fn group_method(api: &Api, op: &Operation) -> TokenStream {
             inits.push(quote!(body: None));
         }
     }
+    let stream = super::stream::method_docs(api, op, false)
+        .and_then(|text| super::stream::async_method(op, &text, &args, &inits));
+    if op.stream.as_ref().is_some_and(|s| s.only) {
+        return stream.unwrap_or_default();
+    }
     quote! {
         #docs
         pub fn #method(&self, #(#args),*) -> Request<#op_type> {
             Request::new(Arc::clone(&self.core), #op_type { #(#inits),* })
         }
+
+        #stream
     }
 }
 
@@ -293,12 +308,23 @@ fn operation_items(
         }
     }
     let setters = optional_setters(op);
+    let stream_only = op.stream.as_ref().is_some_and(|s| s.only);
     let setters_impl = (!setters.is_empty()).then(|| {
-        quote! {
-            impl Request<#op_type> {
-                #(#setters)*
+        let json = (!stream_only).then(|| {
+            quote! {
+                impl Request<#op_type> {
+                    #(#setters)*
+                }
             }
-        }
+        });
+        let stream = op.stream.is_some().then(|| {
+            quote! {
+                impl StreamRequest<#op_type> {
+                    #(#setters)*
+                }
+            }
+        });
+        quote!(#json #stream)
     });
     let (output, decode_body) = decode::decode(api, op);
     let (prepare_body, validates) = prepare::prepare(api, op, secret_holders);
@@ -309,17 +335,18 @@ fn operation_items(
     };
     let op_id = &op.id;
     let paginated = super::pagination::paginated_impl(op);
-    quote! {
-        #docs
-        #[derive(Clone, Debug)]
-        pub struct #op_type {
-            #(#fields)*
-        }
-
-        #setters_impl
-
-        impl Sealed for #op_type {}
-
+    let (stream_impls, prepare_body) =
+        match super::stream::operation_impls(api, op, &prepare_body, validates) {
+            Some((impls, json_prepare)) => (Some(impls), json_prepare),
+            None => (None, prepare_body),
+        };
+    let validate = if op.stream.is_some() {
+        quote!(validate)
+    } else {
+        validate
+    };
+    let operation_impl = (!stream_only).then(|| {
+        quote! {
         impl Operation for #op_type {
             const OPERATION_ID: &'static str = #op_id;
             type Output = #output;
@@ -334,7 +361,21 @@ fn operation_items(
                 #decode_body
             }
         }
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug)]
+        pub struct #op_type {
+            #(#fields)*
+        }
 
+        #setters_impl
+
+        impl Sealed for #op_type {}
+
+        #operation_impl
+        #stream_impls
         #paginated
     }
 }

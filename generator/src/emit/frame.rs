@@ -61,6 +61,13 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
     let runtime_exports = super::pagination::root_exports(cx.api, &ROOT_EXPORTS)
         .into_iter()
         .map(ident);
+    let stream_exports = super::stream::streams(cx.api).then(|| {
+        quote!(
+            pub use runtime::{
+                EventStream, Framing, ItemForm, StreamFormat, StreamOperation, StreamRequest,
+            };
+        )
+    });
     // Hand-written modules, and the crate root's first group of re-exports
     // with theirs, each sorted as rustfmt sorts them.
     let custom = super::custom::declarations(cx);
@@ -123,6 +130,7 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
         #(#[doc = #reqwest_doc])*
         pub use reqwest;
         #(pub use runtime::#runtime_exports;)*
+        #stream_exports
     }
 }
 
@@ -381,6 +389,11 @@ fn apis_mod(cx: &Context<'_>) -> TokenStream {
 }
 
 fn blocking_rs(cx: &Context<'_>) -> TokenStream {
+    let stream_exports = super::stream::streams(cx.api).then(|| {
+        quote!(
+            pub use crate::runtime::stream_blocking::{EventStream, StreamRequest};
+        )
+    });
     let client = ident(&cx.client);
     let builder = ident(&format!("{}Builder", cx.client));
     let accessors = cx.api.groups.iter().map(|g| {
@@ -412,24 +425,40 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
             let docs = doc_attrs(&super::apis::method_docs(cx.api, op, true));
             let deprecated = super::apis::operation_deprecation(op);
             let (args, names) = super::apis::method_arguments(op);
+            let stream = super::stream::method_docs(cx.api, op, true)
+                .and_then(|text| super::stream::blocking_method(op, &module, &text, &args, &names));
+            if op.stream.as_ref().is_some_and(|s| s.only) {
+                return stream.unwrap_or_default();
+            }
             quote! {
                 #docs
                 #deprecated
                 pub fn #method(&self, #(#args),*) -> Request<apis::#module::#op_type> {
                     Request::new(self.inner.#method(#(#names),*), Arc::clone(&self.runtime))
                 }
+
+                #stream
             }
         });
         let setters = g.operations.iter().filter_map(|op| {
             let setters = super::apis::optional_setters(op);
             let op_type = ident(&op.type_name);
-            (!setters.is_empty()).then(|| {
+            let json = !op.stream.as_ref().is_some_and(|s| s.only);
+            let json = json.then(|| {
                 quote! {
                     impl Request<apis::#module::#op_type> {
                         #(#setters)*
                     }
                 }
-            })
+            });
+            let stream = op.stream.is_some().then(|| {
+                quote! {
+                    impl StreamRequest<apis::#module::#op_type> {
+                        #(#setters)*
+                    }
+                }
+            });
+            (!setters.is_empty()).then(|| quote!(#json #stream))
         });
         let gate = cfg::for_group(cx, g);
         let setters = setters.map(|setter| quote!(#gate #setter));
@@ -499,6 +528,7 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
         use crate::runtime::{ClientBuilder, ClientCore, Error, FromCore};
 
         pub use crate::runtime::blocking::Request;
+        #stream_exports
 
         #[doc = #client_doc]
         #[derive(Clone, Debug)]

@@ -176,14 +176,34 @@ fn group_page(
     }
     for op in &group.operations {
         let _ = write!(out, "\n## {}\n\n{}\n\n", op.method_name, operation_docs(op));
-        let _ = writeln!(
-            out,
-            "### Example Usage\n\n```rust,no_run\n{}```\n",
-            operation_example(cx, group, op)
-        );
+        let streaming = op.stream.as_ref().map(|stream| {
+            let item = type_link(&stream.item, pages, "../../models/");
+            let program =
+                super::stream::example_program(cx, group, op).map(|p| import_models(cx, &p));
+            (
+                super::stream::markdown_section(stream, &item, program.as_deref()),
+                item,
+            )
+        });
+        if !op.stream.as_ref().is_some_and(|s| s.only) {
+            let _ = writeln!(
+                out,
+                "### Example Usage\n\n```rust,no_run\n{}```\n",
+                operation_example(cx, group, op)
+            );
+        }
+        if let Some((section, _)) = &streaming {
+            out.push_str(section);
+        }
         let _ = writeln!(out, "### Parameters\n");
         out.push_str(&parameter_table(op, pages));
-        let _ = writeln!(out, "\n### Response\n\n{}\n", response_line(op, pages));
+        let response = match &streaming {
+            Some((_, item)) if op.stream.as_ref().is_some_and(|s| s.only) => {
+                format!("**`EventStream`** of **{item}** items.")
+            }
+            _ => response_line(op, pages),
+        };
+        let _ = writeln!(out, "\n### Response\n\n{response}\n");
         let _ = writeln!(out, "### Errors\n");
         out.push_str(&super::error_docs::error_table(cx.api, op));
     }

@@ -43,16 +43,6 @@ pub(crate) fn dependency(api: &Api) -> &'static str {
     }
 }
 
-/// The manifest's paging dev-dependency (the docs' examples walk streams
-/// with `futures::TryStreamExt`), when `api` pages.
-pub(crate) fn dev_dependency(api: &Api) -> &'static str {
-    if any(api) {
-        "futures = \"0.3\"\n"
-    } else {
-        ""
-    }
-}
-
 /// The crate root's runtime re-exports, `Paginated` among them when `api`
 /// pages (in rustfmt's order).
 pub(crate) fn root_exports(api: &Api, exports: &[&'static str]) -> Vec<&'static str> {

@@ -142,6 +142,7 @@ pub fn readme(cx: &Context<'_>) -> String {
 
     out.push_str(&module_sections(cx));
     out.push_str(&super::pagination::readme_section(cx));
+    out.push_str(&super::stream::readme_section(cx));
     let _ = writeln!(out, "## Operations\n");
     for group in &api.groups {
         // A reference link: rustdoc reads the crate root's intra-doc

@@ -204,6 +204,9 @@ pub(super) fn merge_identical(
         for body in op.responses.iter_mut().filter_map(|r| r.body.as_mut()) {
             rename(&mut body.ty, &renames);
         }
+        if let Some(stream) = &mut op.stream {
+            rename(&mut stream.item, &renames);
+        }
     }
     *error_types = std::mem::take(error_types)
         .into_iter()

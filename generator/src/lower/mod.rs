@@ -16,6 +16,7 @@ mod parameters;
 mod refs;
 mod schema;
 mod security;
+mod stream;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

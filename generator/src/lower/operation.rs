@@ -134,6 +134,13 @@ impl<'a> Lowerer<'a> {
                     &security,
                 )?;
                 operation.id = id;
+                if let Some(stream) = &mut operation.stream {
+                    stream.method_name = if stream.only {
+                        method_name.clone()
+                    } else {
+                        methods.claim(&format!("{method_name}_stream"))
+                    };
+                }
                 operation.method_name = method_name;
                 operation.type_name = type_name;
                 operation.http_method = http_method;
@@ -183,6 +190,7 @@ impl<'a> Lowerer<'a> {
             None => None,
         };
         let responses = self.lower_responses(op, pointer, op_type)?;
+        let stream = self.lower_stream(op, pointer, op_type, &responses)?;
         let security = match &op.security {
             Some(requirements) => self.requirements(
                 requirements,
@@ -211,6 +219,7 @@ impl<'a> Lowerer<'a> {
             responses,
             security,
             retries,
+            stream,
             // Set by `pagination::attach` once every type is known.
             pagination: None,
         })
@@ -310,7 +319,7 @@ impl<'a> Lowerer<'a> {
             let (response, response_pointer) =
                 self.resolve(response, components, "responses", &entry_pointer)?;
             let success = is_success(status);
-            let body = match preferred_content(&response.content) {
+            let body = match preferred_response_content(&response.content, success) {
                 None => None,
                 Some((content_type, media)) => {
                     let encoding = encoding_of(content_type);
@@ -431,6 +440,32 @@ fn preferred_content(content: &openapiv3::Content) -> Option<(&String, &openapiv
     };
     content
         .iter()
+        .min_by_key(|(media_type, _)| rank(media_type))
+}
+
+/// [`preferred_content`] of a response; a success response's streamed
+/// media types are left to [`super::stream`], which makes them a stream.
+fn preferred_response_content(
+    content: &openapiv3::Content,
+    success: bool,
+) -> Option<(&String, &openapiv3::MediaType)> {
+    if !success
+        || !content
+            .keys()
+            .any(|m| super::stream::framing_of(m).is_some())
+    {
+        return preferred_content(content);
+    }
+    let rank = |media_type: &str| match encoding_of(media_type) {
+        BodyEncoding::Json => 0,
+        BodyEncoding::Multipart => 1,
+        BodyEncoding::Form => 2,
+        BodyEncoding::Binary => 3,
+        BodyEncoding::Text => 4,
+    };
+    content
+        .iter()
+        .filter(|(media_type, _)| super::stream::framing_of(media_type).is_none())
         .min_by_key(|(media_type, _)| rank(media_type))
 }
 

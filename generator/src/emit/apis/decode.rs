@@ -106,7 +106,7 @@ fn read_body(encoding: BodyEncoding) -> TokenStream {
 /// Arms for documented error responses, and whether any decodes a typed
 /// `ErrorBody`. Neighbouring statuses handled alike share one arm; only
 /// neighbours, so an exact status listed before a range still wins.
-pub(super) fn error_arms(api: &Api, op: &Operation) -> (TokenStream, bool) {
+pub(crate) fn error_arms(api: &Api, op: &Operation) -> (TokenStream, bool) {
     let mut typed = false;
     let mut arms: Vec<(Vec<StatusMatch>, TokenStream)> = Vec::new();
     let has_success = op.responses.iter().any(|r| is_success(r.status));
