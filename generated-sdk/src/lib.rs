@@ -25,6 +25,10 @@ pub mod models;
 #[rustfmt::skip]
 mod runtime;
 
+#[cfg(feature = "webhooks")]
+#[rustfmt::skip]
+pub mod webhooks;
+
 /// Hand-written (declared in the SDK's config; the generator never writes it).
 #[path = "custom/env.rs"]
 mod env;

@@ -18,6 +18,7 @@ fn options(spec_label: &str) -> Options {
         package: Default::default(),
         modules: Vec::new(),
         grouping: Default::default(),
+        webhook_signing: None,
     }
 }
 

@@ -157,6 +157,7 @@ fn generation(root: &Path, runs: usize) -> Result<(), Box<dyn Error>> {
         package: Default::default(),
         modules: Vec::new(),
         grouping: Default::default(),
+        webhook_signing: None,
     };
     let document = generator::load::load_str(&text, &spec)?;
     let lowered = generator::lower::lower(&document, &spec, generator::Grouping::Auto)?;
@@ -349,6 +350,7 @@ fn compile_time(root: &Path, builds: usize) -> Result<(), Box<dyn Error>> {
             package: Default::default(),
             modules: Vec::new(),
             grouping: Default::default(),
+            webhook_signing: None,
         },
     )?;
     generator::write::write(&crate_dir, &generated)?;

@@ -30,6 +30,33 @@ pub struct Config {
     /// Hand-written modules of the crate.
     #[serde(default)]
     pub modules: Vec<Module>,
+    /// How the API's webhook deliveries are signed.
+    pub webhooks: Option<Webhooks>,
+}
+
+/// `[webhooks]`: what the documents do not say about webhooks.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Webhooks {
+    /// How deliveries are signed: `standard-webhooks` (Svix, Clerk).
+    pub signing: SigningChoice,
+}
+
+/// `[webhooks] signing`.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum SigningChoice {
+    /// Standard Webhooks: `webhook-*` or `svix-*` headers, HMAC-SHA256.
+    StandardWebhooks,
+}
+
+impl Config {
+    /// The generator's view of `[webhooks]`.
+    pub fn webhook_signing(&self) -> Option<generator::WebhookSigning> {
+        self.webhooks.as_ref().map(|w| match w.signing {
+            SigningChoice::StandardWebhooks => generator::WebhookSigning::StandardWebhooks,
+        })
+    }
 }
 
 /// One `[[modules]]` entry: `src/custom/{name}.rs` of the crate, written by
@@ -93,6 +120,9 @@ pub struct Upstream {
     /// it is sliced.
     #[serde(default)]
     pub overlays: Vec<PathBuf>,
+    /// A document of the API's webhook events, published apart from the
+    /// API's; its events join the slice.
+    pub webhooks: Option<PathBuf>,
 }
 
 /// `[package]`.
@@ -159,11 +189,14 @@ impl Config {
     }
 
     /// The slice of `overlaid` (an upstream document with the overlays
-    /// applied) to `operations`: its recorded command and its text.
+    /// applied) to `operations`, with the events of `webhooks` (the
+    /// webhooks document's text) when the config names one: its recorded
+    /// command and its text.
     pub fn slice_overlaid(
         &self,
         overlaid: &str,
         operations: &[String],
+        webhooks: Option<&str>,
     ) -> Result<(String, String), Box<dyn Error>> {
         let upstream = self.upstream()?;
         let from = self.resolve(&upstream.file);
@@ -173,10 +206,28 @@ impl Config {
             .map(|o| label(&self.resolve(o)))
             .collect();
         let out = label(&self.resolve(&self.sdk.spec));
-        let command = crate::slice::command_line(&label(&from), &overlays, operations, &out);
-        let text = crate::slice::render(overlaid, operations, &command)
+        let webhooks_label = upstream.webhooks.as_ref().map(|w| label(&self.resolve(w)));
+        let command = crate::slice::command_line(
+            &label(&from),
+            webhooks_label.as_deref(),
+            &overlays,
+            operations,
+            &out,
+        );
+        let text = crate::slice::render(overlaid, operations, &command, webhooks)
             .map_err(|err| format!("{}: {err}", from.display()))?;
         Ok((command, text))
+    }
+
+    /// The text of the config's webhooks document, if it names one.
+    pub fn webhooks_text(&self) -> Result<Option<String>, Box<dyn Error>> {
+        let Some(file) = &self.upstream()?.webhooks else {
+            return Ok(None);
+        };
+        let path = self.resolve(file);
+        fs::read_to_string(&path)
+            .map(Some)
+            .map_err(|err| format!("{}: cannot read: {err}", path.display()).into())
     }
 
     /// What the committed spec must be: the upstream file on disk, with the
@@ -186,7 +237,12 @@ impl Config {
         let from = self.resolve(&upstream.file);
         let source = fs::read_to_string(&from)
             .map_err(|err| format!("{}: cannot read: {err}", from.display()))?;
-        self.slice_overlaid(&self.overlaid(&source, strict)?, &upstream.operations)
+        let webhooks = self.webhooks_text()?;
+        self.slice_overlaid(
+            &self.overlaid(&source, strict)?,
+            &upstream.operations,
+            webhooks.as_deref(),
+        )
     }
 
     /// The generator's view of `[[modules]]`.

@@ -128,6 +128,7 @@ impl Crate {
             package: Default::default(),
             modules: Vec::new(),
             grouping: Default::default(),
+            webhook_signing: None,
         };
         Crate {
             name,

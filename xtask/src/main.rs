@@ -13,6 +13,7 @@ mod overlay;
 mod prove;
 mod refresh;
 mod slice;
+mod slice_webhooks;
 mod verify;
 mod yaml;
 

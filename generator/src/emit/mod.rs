@@ -19,6 +19,7 @@ mod readme;
 mod retry;
 mod rust;
 mod validate;
+mod webhooks;
 
 use std::collections::BTreeMap;
 
@@ -114,6 +115,7 @@ pub fn emit_crate(
     // Each model and group file is built and formatted on its own, so the
     // work is split across the machine's cores; the `BTreeMap` keeps the
     // output order, and so the bytes, independent of the split.
+    files.extend(webhooks::static_files(&cx));
     let mut jobs: Vec<Job<'_>> = vec![Job::Frame, Job::Docs];
     jobs.extend(api.groups.iter().map(Job::Group));
     jobs.extend(api.types.iter().map(Job::Model));
@@ -351,6 +353,7 @@ fn cargo_toml(cx: &Context<'_>) -> String {
         .replace("{title}", &cx.api.title)
         .replace("{api_version}", &cx.api.version);
     let version = crate_version(cx);
+    let (webhook_feature, webhook_dependencies) = webhooks::manifest(cx);
     let mut metadata = String::new();
     for (key, value) in [
         ("license", &package.license),
@@ -379,7 +382,8 @@ fn cargo_toml(cx: &Context<'_>) -> String {
         .replace("{{description}}", &toml_string(&description))
         .replace("{{metadata}}", &metadata)
         .replace("{{default_features}}", &default_features(cx))
-        .replace("{{group_features}}", &group_features(cx))
+        .replace("{{group_features}}", &(webhook_feature + &group_features(cx)))
+        .replace("{{webhook_dependencies}}", &webhook_dependencies)
         .replace("{{regex}}", if uses_regex { "regex = \"1\"\n" } else { "" })
 }
 
@@ -418,7 +422,12 @@ fn default_features(cx: &Context<'_>) -> String {
 /// that document them all; empty without a feature plan.
 fn group_features(cx: &Context<'_>) -> String {
     let Some(plan) = &cx.features else {
-        return String::new();
+        // docs.rs documents the webhooks module, the one feature-gated module.
+        return if cx.api.webhooks.is_empty() {
+            String::new()
+        } else {
+            "\n[package.metadata.docs.rs]\nall-features = true\n".to_owned()
+        };
     };
     let mut out = String::new();
     for (group, feature) in cx.api.groups.iter().zip(&plan.groups) {

@@ -22,7 +22,7 @@ impl Scratch {
         .expect("the diff fixtures' base document");
         fs::write(dir.join("upstream.yaml"), &upstream).expect("writable");
         let operations = vec!["CreateWidget".to_owned(), "GetWidget".to_owned()];
-        let slice = slice::render(&upstream, &operations, "test").expect("the base slices");
+        let slice = slice::render(&upstream, &operations, "test", None).expect("the base slices");
         fs::write(dir.join("api.yaml"), slice).expect("writable");
         fs::write(
             dir.join("sdk.toml"),
