@@ -10,8 +10,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
-use reqwest::header::HeaderMap;
 use sha2::Sha256;
+
+// `http::HeaderMap`, as the parent module imports it (reqwest re-exports it).
+use super::HeaderMap;
 
 /// The headers of a delivery, in both spellings: the standard one first.
 const ID: [&str; 2] = ["webhook-id", "svix-id"];
@@ -101,13 +103,14 @@ impl Webhook {
         let id = header(headers, ID)?;
         let timestamp_text = header(headers, TIMESTAMP)?;
         let signatures = header(headers, SIGNATURE)?;
-        let timestamp: i64 = timestamp_text
-            .trim()
-            .parse()
-            .map_err(|_| WebhookError::MalformedHeader {
-                name: TIMESTAMP[0],
-                reason: "not a whole number of seconds since the Unix epoch",
-            })?;
+        let timestamp: i64 =
+            timestamp_text
+                .trim()
+                .parse()
+                .map_err(|_| WebhookError::MalformedHeader {
+                    name: TIMESTAMP[0],
+                    reason: "not a whole number of seconds since the Unix epoch",
+                })?;
         let now = unix_seconds(now);
         let tolerance = i64::try_from(self.tolerance.as_secs()).unwrap_or(i64::MAX);
         if timestamp < now.saturating_sub(tolerance) {
@@ -250,7 +253,10 @@ impl fmt::Display for WebhookError {
             WebhookError::InvalidPayload {
                 event: Some(event),
                 source,
-            } => write!(f, "invalid payload for the `{event}` webhook event: {source}"),
+            } => write!(
+                f,
+                "invalid payload for the `{event}` webhook event: {source}"
+            ),
             WebhookError::InvalidPayload {
                 event: None,
                 source,

@@ -79,7 +79,10 @@ pub fn run(args: &SliceArgs) -> Result<(), Box<dyn Error>> {
     };
     let command = command_line(
         &args.from.display().to_string(),
-        args.webhooks.as_ref().map(|p| p.display().to_string()).as_deref(),
+        args.webhooks
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .as_deref(),
         &overlay_labels,
         &args.operations,
         &args.out.display().to_string(),
@@ -176,7 +179,9 @@ pub fn render(
     let mut sliced = slice(&document, operations)?;
     if let Some(webhooks) = webhooks {
         let webhooks: Value = serde_yaml::from_str(webhooks).map_err(|err| {
-            SliceError(format!("the webhooks document is not valid YAML or JSON: {err}"))
+            SliceError(format!(
+                "the webhooks document is not valid YAML or JSON: {err}"
+            ))
         })?;
         crate::slice_webhooks::merge(&mut sliced, &webhooks)
             .map_err(|err| SliceError(format!("webhooks: {err}")))?;

@@ -31,7 +31,9 @@ pub fn merge(slice: &mut Value, webhooks: &Value) -> Result<(), SliceError> {
     // In the webhooks document's order, so a new revision diffs small.
     for (kind, entries) in components.into_iter().flatten() {
         let Some(kind) = kind.as_str() else { continue };
-        let Some(names) = needed.get(kind) else { continue };
+        let Some(names) = needed.get(kind) else {
+            continue;
+        };
         for (name, value) in entries.as_mapping().into_iter().flatten() {
             let Some(name) = name.as_str().filter(|n| names.contains(*n)) else {
                 continue;
@@ -152,7 +154,10 @@ mod tests {
             schemas["Event"]["properties"]["data"]["$ref"],
             "#/components/schemas/WebhookSession"
         );
-        assert_eq!(schemas["Event"]["properties"]["error"]["$ref"], "#/components/schemas/Error");
+        assert_eq!(
+            schemas["Event"]["properties"]["error"]["$ref"],
+            "#/components/schemas/Error"
+        );
         assert!(slice["x-webhooks"]["session.created"]["post"].is_mapping());
     }
 }

@@ -12,8 +12,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
-use reqwest::header::HeaderMap;
 use sha2::Sha256;
+
+// `http::HeaderMap`, as the parent module imports it (reqwest re-exports it).
+use super::HeaderMap;
 
 /// The headers of a delivery, in both spellings: the standard one first.
 const ID: [&str; 2] = ["webhook-id", "svix-id"];

@@ -382,7 +382,10 @@ fn cargo_toml(cx: &Context<'_>) -> String {
         .replace("{{description}}", &toml_string(&description))
         .replace("{{metadata}}", &metadata)
         .replace("{{default_features}}", &default_features(cx))
-        .replace("{{group_features}}", &(webhook_feature + &group_features(cx)))
+        .replace(
+            "{{group_features}}",
+            &(webhook_feature + &group_features(cx)),
+        )
         .replace("{{webhook_dependencies}}", &webhook_dependencies)
         .replace("{{regex}}", if uses_regex { "regex = \"1\"\n" } else { "" })
 }

@@ -15,7 +15,6 @@ use crate::WebhookSigning;
 /// The verifier, copied into crates with a signing scheme.
 const VERIFY: &str = include_str!("../../../templates/webhooks/verify.rs");
 
-
 /// The module's files: `src/webhooks/mod.rs` as tokens; none without events.
 pub(super) fn files(cx: &Context<'_>) -> Vec<(String, TokenStream)> {
     if cx.api.webhooks.is_empty() {
@@ -86,14 +85,20 @@ fn module(cx: &Context<'_>) -> TokenStream {
         quote!(WebhookEvent::#variant(_) => Some(#value),)
     });
     let decode = decoding(events);
-    let uses_models = events
-        .iter()
-        .any(|event| mentions_named(&event.payload));
-    let models_import = uses_models.then(|| quote!(use crate::models;));
+    let uses_models = events.iter().any(|event| mentions_named(&event.payload));
+    let models_import = uses_models.then(|| {
+        quote!(
+            use crate::models;
+        )
+    });
     let map_import = events
         .iter()
         .any(|event| mentions_map(&event.payload))
-        .then(|| quote!(use std::collections::BTreeMap;));
+        .then(|| {
+            quote!(
+                use std::collections::BTreeMap;
+            )
+        });
     let (error, verify) = if signing {
         (
             quote! {
@@ -257,15 +262,20 @@ fn decoding(events: &[WebhookEvent]) -> TokenStream {
     let first = properties.first().copied().unwrap_or("type");
     let mut chain = quote!(Ok(WebhookEvent::Unknown { event, payload }));
     for (index, property) in properties.iter().enumerate().rev() {
-        let arms = events.iter().filter(|e| e.tag.property == *property).map(|e| {
-            let variant = ident(&e.rust_name);
-            let value = &e.tag.value;
-            let wrap = match e.payload {
-                TypeRef::Named(_) => quote!(|payload| WebhookEvent::#variant(Box::new(payload))),
-                _ => quote!(WebhookEvent::#variant),
-            };
-            quote!(Some(#value) => decode(payload, #value).map(#wrap),)
-        });
+        let arms = events
+            .iter()
+            .filter(|e| e.tag.property == *property)
+            .map(|e| {
+                let variant = ident(&e.rust_name);
+                let value = &e.tag.value;
+                let wrap = match e.payload {
+                    TypeRef::Named(_) => {
+                        quote!(|payload| WebhookEvent::#variant(Box::new(payload)))
+                    }
+                    _ => quote!(WebhookEvent::#variant),
+                };
+                quote!(Some(#value) => decode(payload, #value).map(#wrap),)
+            });
         let binding = if index == 0 {
             ident("event")
         } else {

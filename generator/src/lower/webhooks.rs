@@ -41,7 +41,10 @@ impl<'a> Lowerer<'a> {
                 .find(|(method, _)| *method == "post")
                 .or_else(|| item.iter().next())
             else {
-                self.warn(&pointer, "the webhook has no operation; the event is left out");
+                self.warn(
+                    &pointer,
+                    "the webhook has no operation; the event is left out",
+                );
                 continue;
             };
             let pointer = child(&pointer, method);
@@ -97,8 +100,12 @@ impl<'a> Lowerer<'a> {
         let components = self.doc.components.as_ref();
         let content = if let Some(body) = &operation.request_body {
             let bodies = components.map(|c| &c.request_bodies);
-            let (body, at) =
-                self.resolve(body, bodies, "requestBodies", &child(pointer, "requestBody"))?;
+            let (body, at) = self.resolve(
+                body,
+                bodies,
+                "requestBodies",
+                &child(pointer, "requestBody"),
+            )?;
             Some((&body.content, at))
         } else {
             let responses = components.map(|c| &c.responses);
@@ -206,7 +213,10 @@ impl<'a> Lowerer<'a> {
             _ => (None, None),
         };
         for (name, property) in properties.into_iter().flatten() {
-            if let Some(value) = self.schema_of(SchemaRef::from(property)).and_then(one_value) {
+            if let Some(value) = self
+                .schema_of(SchemaRef::from(property))
+                .and_then(one_value)
+            {
                 into.push((name.clone(), value));
             }
         }
@@ -228,7 +238,11 @@ impl<'a> Lowerer<'a> {
         let (target, key) = self.schema_target(reference, "#").ok()?;
         let mut candidates = vec![target];
         if let SchemaKind::AllOf { all_of } = &target.schema_kind {
-            candidates.extend(all_of.iter().filter_map(|m| self.schema_of(SchemaRef::from(m))));
+            candidates.extend(
+                all_of
+                    .iter()
+                    .filter_map(|m| self.schema_of(SchemaRef::from(m))),
+            );
         }
         let discriminator = candidates
             .iter()
@@ -263,4 +277,3 @@ fn is_json(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or_default().trim();
     essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
 }
-
