@@ -22,6 +22,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
+pub mod prose;
 pub mod sizes;
 pub mod stats;
 pub mod write;
@@ -79,14 +80,64 @@ pub enum Grouping {
 }
 
 /// A hand-written module: `src/custom/{name}.rs` of the crate, which the
-/// generator never writes. `lib.rs` declares it (privately) and re-exports
-/// `exports` from it at the crate root.
+/// generator never writes. `lib.rs` declares it (privately unless `public`)
+/// and re-exports `exports` from it at the crate root.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HandWritten {
     /// The module's name, a Rust identifier.
     pub name: String,
     /// Items re-exported at the crate root, e.g. `SECRET_KEY_VAR`.
     pub exports: Vec<String>,
+    /// Declared `pub mod`, so users name its items through it
+    /// (`clerk_backend_api::auth::Claims`).
+    pub public: bool,
+    /// The Cargo feature the module (and its exports) compiles under;
+    /// `None`: always. A feature the crate already has (a group's, the
+    /// runtime's) is shared; any other is declared for the module.
+    pub feature: Option<ModuleFeature>,
+    /// The module's own dependencies. With a feature they are optional,
+    /// turned on by it (or only by the extra feature that names them with
+    /// `dep:`).
+    pub dependencies: Vec<Dependency>,
+    /// Dependencies of the module's tests.
+    pub dev_dependencies: Vec<Dependency>,
+}
+
+/// The Cargo feature of a [`HandWritten`] module.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModuleFeature {
+    /// The feature's name.
+    pub name: String,
+    /// Its line in the manifest's feature docs.
+    pub doc: Option<String>,
+    /// Other features it turns on: groups (`m2m`), the runtime's
+    /// (`blocking`), or a dependency's (`tokio/sync`).
+    pub requires: Vec<String>,
+    /// Further features of the module, such as a `tower` layer.
+    pub extra: Vec<ExtraFeature>,
+}
+
+/// A further feature a hand-written module offers (`tower = ["auth",
+/// "dep:tower"]`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExtraFeature {
+    /// The feature's name.
+    pub name: String,
+    /// What it turns on: features, and `dep:name` for the module's
+    /// dependencies only this feature needs.
+    pub enables: Vec<String>,
+    /// Its line in the manifest's feature docs.
+    pub doc: Option<String>,
+}
+
+/// One dependency of a hand-written module, as `Cargo.toml` writes it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Dependency {
+    /// The crate's name.
+    pub name: String,
+    /// Its TOML value: `"1"` or an inline table (`{ version = "1", ... }`),
+    /// without `optional`, which the generator adds.
+    pub spec: String,
 }
 
 impl HandWritten {
@@ -153,7 +204,17 @@ pub fn model(spec: &Path) -> Result<lower::Lowered, Error> {
 
 /// [`model`] for a document already in memory; `file` names it in errors.
 pub fn model_from_str(source: &str, file: &Path) -> Result<lower::Lowered, Error> {
-    lower::lower(&load::load_str(source, file)?, file, Grouping::Auto)
+    model_grouped(source, file, Grouping::Auto)
+}
+
+/// [`model_from_str`] with the operations grouped as `grouping` says, as a
+/// crate generated with that [`Options::grouping`] groups them.
+pub fn model_grouped(
+    source: &str,
+    file: &Path,
+    grouping: Grouping,
+) -> Result<lower::Lowered, Error> {
+    lower::lower(&load::load_str(source, file)?, file, grouping)
 }
 
 /// Runs the whole pipeline on the document at `spec`.

@@ -69,6 +69,35 @@ pub struct Module {
     /// Items the crate root re-exports from it.
     #[serde(default)]
     pub exports: Vec<String>,
+    /// `pub mod` rather than a private module.
+    #[serde(default)]
+    pub public: bool,
+    /// The Cargo feature it compiles under.
+    pub feature: Option<String>,
+    /// That feature's doc line.
+    pub feature_doc: Option<String>,
+    /// Other features that feature turns on.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// The module's dependencies, as `Cargo.toml` writes them.
+    #[serde(default)]
+    pub dependencies: toml::Table,
+    /// Its tests' dependencies.
+    #[serde(default, rename = "dev-dependencies")]
+    pub dev_dependencies: toml::Table,
+    /// Further features: `tower = { enables = ["auth", "dep:tower"], doc = "…" }`.
+    #[serde(default)]
+    pub features: std::collections::BTreeMap<String, ExtraFeature>,
+}
+
+/// One of `[modules.features]`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtraFeature {
+    /// What it turns on.
+    pub enables: Vec<String>,
+    /// Its doc line.
+    pub doc: Option<String>,
 }
 
 /// `[sdk]`.
@@ -252,6 +281,23 @@ impl Config {
             .map(|m| generator::HandWritten {
                 name: m.name.clone(),
                 exports: m.exports.clone(),
+                public: m.public,
+                feature: m.feature.as_ref().map(|name| generator::ModuleFeature {
+                    name: name.clone(),
+                    doc: m.feature_doc.clone(),
+                    requires: m.requires.clone(),
+                    extra: m
+                        .features
+                        .iter()
+                        .map(|(name, extra)| generator::ExtraFeature {
+                            name: name.clone(),
+                            enables: extra.enables.clone(),
+                            doc: extra.doc.clone(),
+                        })
+                        .collect(),
+                }),
+                dependencies: dependencies(&m.dependencies),
+                dev_dependencies: dependencies(&m.dev_dependencies),
             })
             .collect()
     }
@@ -292,4 +338,96 @@ pub fn set_version(path: &Path, version: &str) -> Result<(), Box<dyn Error>> {
     fs::write(path, document.to_string())
         .map_err(|err| format!("{}: cannot write: {err}", path.display()))?;
     Ok(())
+}
+
+/// A `[dependencies]`-style table as the generator takes it: each value in
+/// TOML's inline form, in the table's (sorted) order.
+fn dependencies(table: &toml::Table) -> Vec<generator::Dependency> {
+    table
+        .iter()
+        .map(|(name, value)| generator::Dependency {
+            name: name.clone(),
+            spec: inline(value),
+        })
+        .collect()
+}
+
+/// A TOML value on one line (`toml` writes tables over several).
+fn inline(value: &toml::Value) -> String {
+    match value {
+        toml::Value::Table(table) => {
+            // `version` first, as people write it; the rest sorted.
+            let (version, rest): (Vec<_>, Vec<_>) =
+                table.iter().partition(|(key, _)| *key == "version");
+            let pairs: Vec<String> = version
+                .into_iter()
+                .chain(rest)
+                .map(|(key, value)| format!("{key} = {}", inline(value)))
+                .collect();
+            format!("{{ {} }}", pairs.join(", "))
+        }
+        toml::Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(inline).collect();
+            format!("[{}]", items.join(", "))
+        }
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+
+    #[test]
+    fn a_module_with_a_feature_reaches_the_generator_whole() {
+        let config: Config = toml::from_str(
+            r#"
+[sdk]
+spec = "a.yaml"
+out = "out"
+[package]
+name = "a"
+version = "0.1.0"
+[[modules]]
+name = "auth"
+public = true
+feature = "auth"
+feature_doc = "Verifies tokens."
+requires = ["m2m"]
+[modules.dependencies]
+jsonwebtoken = { features = ["rust_crypto"], version = "10", default-features = false }
+tower = "0.5"
+[modules.dev-dependencies]
+rsa = "0.9"
+[modules.features]
+tower = { enables = ["auth", "dep:tower"], doc = "A layer." }
+"#,
+        )
+        .expect("the config parses");
+        let [generated] = config.modules().try_into().expect("one module");
+        assert!(generated.public);
+        let feature = generated.feature.expect("a feature");
+        assert_eq!(feature.name, "auth");
+        assert_eq!(feature.doc.as_deref(), Some("Verifies tokens."));
+        assert_eq!(feature.requires, ["m2m"]);
+        assert_eq!(feature.extra[0].name, "tower");
+        assert_eq!(feature.extra[0].enables, ["auth", "dep:tower"]);
+        let specs: Vec<(String, String)> = generated
+            .dependencies
+            .iter()
+            .map(|d| (d.name.clone(), d.spec.clone()))
+            .collect();
+        assert_eq!(
+            specs,
+            [
+                (
+                    "jsonwebtoken".to_owned(),
+                    r#"{ version = "10", default-features = false, features = ["rust_crypto"] }"#
+                        .to_owned()
+                ),
+                ("tower".to_owned(), r#""0.5""#.to_owned()),
+            ]
+        );
+        assert_eq!(generated.dev_dependencies[0].spec, r#""0.9""#);
+    }
 }

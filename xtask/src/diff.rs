@@ -7,6 +7,7 @@ use std::process::{Command, ExitCode};
 
 use generator::diff::{self, Level, Report};
 use generator::ir::Api;
+use generator::Grouping;
 
 use crate::config::Config;
 use crate::generate::{label, workspace_root};
@@ -69,21 +70,26 @@ pub struct Side {
 }
 
 impl Side {
-    /// Loads and lowers `text`, named `label`.
-    pub fn from_text(label: String, text: String) -> Result<Self, Box<dyn Error>> {
-        let model = generator::model_from_str(&text, Path::new(&label))?.model;
+    /// Loads and lowers `text`, named `label`, its operations grouped as
+    /// the crate groups them.
+    pub fn from_text(
+        label: String,
+        text: String,
+        grouping: Grouping,
+    ) -> Result<Self, Box<dyn Error>> {
+        let model = generator::model_grouped(&text, Path::new(&label), grouping)?.model;
         Ok(Side { label, text, model })
     }
 
     /// Reads the document at `path`.
-    pub fn read(path: &Path) -> Result<Self, Box<dyn Error>> {
+    pub fn read(path: &Path, grouping: Grouping) -> Result<Self, Box<dyn Error>> {
         let text = std::fs::read_to_string(path)
             .map_err(|err| format!("{}: cannot read: {err}", path.display()))?;
-        Self::from_text(label(path), text)
+        Self::from_text(label(path), text, grouping)
     }
 
     /// The document at `path` as of git `HEAD`.
-    pub fn head(path: &Path) -> Result<Self, Box<dyn Error>> {
+    pub fn head(path: &Path, grouping: Grouping) -> Result<Self, Box<dyn Error>> {
         let relative = label(path);
         let output = Command::new("git")
             .arg("-C")
@@ -100,7 +106,7 @@ impl Side {
         }
         let text = String::from_utf8(output.stdout)
             .map_err(|_| format!("HEAD:{relative} is not UTF-8"))?;
-        Self::from_text(format!("HEAD:{relative}"), text)
+        Self::from_text(format!("HEAD:{relative}"), text, grouping)
     }
 }
 
@@ -158,19 +164,24 @@ pub fn run(args: &DiffArgs) -> Result<ExitCode, Box<dyn Error>> {
             (None, None) => Err("no spec/sdk.toml: pass --old and --new".into()),
         }
     };
+    // The crate's groups, so group accessors in the report are the crate's.
+    let grouping = config
+        .as_ref()
+        .map(|c| c.sdk.grouping())
+        .unwrap_or_default();
     let overlays = crate::overlay::read_all(&args.overlays)?;
     let overlaid = |side: Side| -> Result<Side, Box<dyn Error>> {
         if overlays.is_empty() {
             return Ok(side);
         }
         let text = crate::overlay::apply_all(&side.text, Path::new(&side.label), &overlays, false)?;
-        Side::from_text(side.label, text)
+        Side::from_text(side.label, text, grouping)
     };
     let old = overlaid(match &args.old {
-        Some(path) => Side::read(path)?,
-        None => Side::head(&spec(&None)?)?,
+        Some(path) => Side::read(path, grouping)?,
+        None => Side::head(&spec(&None)?, grouping)?,
     })?;
-    let new = overlaid(Side::read(&spec(&args.new)?)?)?;
+    let new = overlaid(Side::read(&spec(&args.new)?, grouping)?)?;
     let krate = Crate::of(config.as_ref());
     let started = std::time::Instant::now();
     let report = diff::compare(&old.model, &new.model, &krate.client);

@@ -144,8 +144,10 @@ fn plan(args: &RefreshArgs) -> Result<Plan, Box<dyn Error>> {
     };
     let (_, sliced) = config.slice_overlaid(&overlaid, &kept, webhooks_text.as_deref())?;
 
-    let old = Side::read(&spec_path)?;
-    let new = Side::from_text(label(&spec_path), sliced.clone())?;
+    // Grouped as the crate is, so the report names the crate's accessors.
+    let grouping = config.sdk.grouping();
+    let old = Side::read(&spec_path, grouping)?;
+    let new = Side::from_text(label(&spec_path), sliced.clone(), grouping)?;
     let krate = Crate::of(Some(&config));
     let report = diff::compare(&old.model, &new.model, &krate.client);
     // Changes of the generator and its runtime, which no document shows,

@@ -105,13 +105,14 @@ impl Webhook {
         let id = header(headers, ID)?;
         let timestamp_text = header(headers, TIMESTAMP)?;
         let signatures = header(headers, SIGNATURE)?;
-        let timestamp: i64 = timestamp_text
-            .trim()
-            .parse()
-            .map_err(|_| WebhookError::MalformedHeader {
-                name: TIMESTAMP[0],
-                reason: "not a whole number of seconds since the Unix epoch",
-            })?;
+        let timestamp: i64 =
+            timestamp_text
+                .trim()
+                .parse()
+                .map_err(|_| WebhookError::MalformedHeader {
+                    name: TIMESTAMP[0],
+                    reason: "not a whole number of seconds since the Unix epoch",
+                })?;
         let now = unix_seconds(now);
         let tolerance = i64::try_from(self.tolerance.as_secs()).unwrap_or(i64::MAX);
         if timestamp < now.saturating_sub(tolerance) {
@@ -254,7 +255,10 @@ impl fmt::Display for WebhookError {
             WebhookError::InvalidPayload {
                 event: Some(event),
                 source,
-            } => write!(f, "invalid payload for the `{event}` webhook event: {source}"),
+            } => write!(
+                f,
+                "invalid payload for the `{event}` webhook event: {source}"
+            ),
             WebhookError::InvalidPayload {
                 event: None,
                 source,

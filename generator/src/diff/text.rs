@@ -2,6 +2,8 @@
 //! around the change, so that a maintainer tells a typo fix from a changed
 //! contract without the report growing by whole paragraphs.
 
+use crate::prose::{deprecation_note, sentences};
+
 /// At most this many characters of a quoted sentence, each side.
 const LIMIT: usize = 80;
 
@@ -116,68 +118,6 @@ fn quote(text: &str) -> String {
     format!("\"{text}\"")
 }
 
-/// The sentences of `text`: whitespace collapsed, Markdown links reduced to
-/// their text, a blank line or a list item ending a sentence too.
-fn sentences(text: &str) -> Vec<String> {
-    let text = unlink(text);
-    let mut out = Vec::new();
-    for paragraph in text.split("\n\n").flat_map(|p| p.split("\n- ")) {
-        let words: Vec<&str> = paragraph.split_whitespace().collect();
-        let mut sentence = String::new();
-        for word in words {
-            if !sentence.is_empty() {
-                sentence.push(' ');
-            }
-            sentence.push_str(word);
-            if word.ends_with(['.', '!', '?']) && !is_abbreviation(word) {
-                out.push(std::mem::take(&mut sentence));
-            }
-        }
-        if !sentence.is_empty() {
-            out.push(sentence);
-        }
-    }
-    out
-}
-
-/// Words that end with a full stop without ending a sentence.
-fn is_abbreviation(word: &str) -> bool {
-    matches!(
-        word.trim_start_matches(['(', '[']),
-        "e.g." | "i.e." | "etc." | "vs." | "approx."
-    )
-}
-
-/// `[text](url)` as `text`: the target rarely matters in a changelog line,
-/// and it would take the room of the words.
-fn unlink(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find('[') {
-        let after = &rest[open + 1..];
-        let link = after.find("](").and_then(|close| {
-            let target = &after[close + 2..];
-            target
-                .find(')')
-                .filter(|&end| !target[..end].contains(char::is_whitespace))
-                .map(|end| (close, close + 2 + end + 1))
-        });
-        match link {
-            Some((close, end)) => {
-                out.push_str(&rest[..open]);
-                out.push_str(&after[..close]);
-                rest = &after[end..];
-            }
-            None => {
-                out.push_str(&rest[..=open]);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Both sentences cut to where they differ, with a few words of context on
 /// each side: a long sentence with one word changed shows that word, not
 /// the sentence's start. Short sentences are shown whole.
@@ -251,19 +191,6 @@ fn shorten(text: &str) -> String {
     }
     cut.push('…');
     cut
-}
-
-/// What a deprecated item's docs say of its deprecation: the document's
-/// note (`x-speakeasy-deprecation-message`), else the first sentence of its
-/// description that speaks of it. `None` stands for the generated crate's
-/// plain "Deprecated by the API.".
-pub(super) fn deprecation_note(note: Option<&str>, description: Option<&str>) -> Option<String> {
-    if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
-        return Some(note.trim().to_owned());
-    }
-    sentences(description?)
-        .into_iter()
-        .find(|s| s.to_lowercase().contains("deprecat"))
 }
 
 /// "newly deprecated by the API.", or its note, shortened, when it has one.

@@ -384,8 +384,10 @@ fn field(cx: &mut Cx<'_>, old: &Field, new: &Field, item: &Item<'_>) {
             &rules::FIELD_DEPRECATED,
             text::deprecated(new.deprecation_note.as_deref(), new.description.as_deref()),
         );
-        let note =
-            text::deprecation_note(new.deprecation_note.as_deref(), new.description.as_deref());
+        let note = crate::prose::deprecation_note(
+            new.deprecation_note.as_deref(),
+            new.description.as_deref(),
+        );
         cx.detail(match note {
             Some(note) => format!("`{}` (\"{}\")", new.rust_name, text::first_sentence(&note)),
             None => code(&new.rust_name),

@@ -12,20 +12,10 @@ use super::Context;
 use crate::ir::{Api, TypeKind};
 
 /// The note of a deprecated item: the document's deprecation note, else
-/// the description's first sentence when it speaks of the deprecation,
-/// else a plain "Deprecated by the API.".
+/// the description's sentence that speaks of the deprecation (the one the
+/// change report quotes), else a plain "Deprecated by the API.".
 pub fn note(note: Option<&str>, description: Option<&str>) -> String {
-    if let Some(note) = note {
-        return note.trim().to_owned();
-    }
-    description
-        .and_then(|text| {
-            let first = text.split_inclusive(". ").next().unwrap_or(text).trim();
-            first
-                .to_lowercase()
-                .contains("deprecat")
-                .then(|| first.to_owned())
-        })
+    crate::prose::deprecation_note(note, description)
         .unwrap_or_else(|| "Deprecated by the API.".to_owned())
 }
 

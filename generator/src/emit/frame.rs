@@ -64,18 +64,7 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
     let webhooks = super::webhooks::declaration(cx);
     // Hand-written modules, and the crate root's first group of re-exports
     // with theirs, each sorted as rustfmt sorts them.
-    let mut modules: Vec<&crate::HandWritten> = cx.options.modules.iter().collect();
-    modules.sort_by(|a, b| a.name.cmp(&b.name));
-    let custom = modules.iter().map(|module| {
-        let name = ident(&module.name);
-        let path = format!("custom/{}.rs", module.name);
-        quote! {
-            /// Hand-written (declared in the SDK's config; the generator never writes it).
-            #[path = #path]
-            mod #name;
-        }
-    });
-    let custom = quote!(#(#custom)*);
+    let custom = super::custom::declarations(cx);
     let mut first_uses = vec![
         (
             "client".to_owned(),
@@ -88,18 +77,7 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
             ),
         ),
     ];
-    for module in modules.iter().filter(|m| !m.exports.is_empty()) {
-        let name = ident(&module.name);
-        let mut exports: Vec<&String> = module.exports.iter().collect();
-        exports.sort();
-        let exports = exports.into_iter().map(|export| ident(export));
-        let tokens = if module.exports.len() == 1 {
-            quote!(pub use #name::#(#exports)*;)
-        } else {
-            quote!(pub use #name::{#(#exports),*};)
-        };
-        first_uses.push((module.name.clone(), tokens));
-    }
+    first_uses.extend(super::custom::export_uses(cx));
     first_uses.sort_by(|a, b| a.0.cmp(&b.0));
     let first_uses = first_uses.into_iter().map(|(_, tokens)| tokens);
     // Intra-doc definitions of the README's links to group pages, read
@@ -117,10 +95,8 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
         " and hooks: naming its types through this path needs no reqwest dependency of one's own.".to_owned(),
     ];
     // On docs.rs, each gated item shows the features it needs.
-    let doc_cfg = cx
-        .features
-        .is_some()
-        .then(|| quote!(#![cfg_attr(docsrs, feature(doc_cfg))]));
+    let doc_cfg =
+        super::has_optional_parts(cx).then(|| quote!(#![cfg_attr(docsrs, feature(doc_cfg))]));
     quote! {
         #(#![doc = #group_links])*
         #![doc = include_str!("../README.md")]

@@ -6,6 +6,7 @@
 
 mod apis;
 mod cfg;
+mod custom;
 mod deprecation;
 mod doc;
 mod error_body;
@@ -30,7 +31,7 @@ use crate::{Error, Generated, Options, Warning};
 /// made by `build.rs` from `templates/runtime/`).
 const RUNTIME: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
 
-const CARGO_TEMPLATE: &str = include_str!("../../../templates/Cargo.toml.tmpl");
+pub(crate) const CARGO_TEMPLATE: &str = include_str!("../../../templates/Cargo.toml.tmpl");
 
 /// The reqwest requirement of the manifest template (`0.13`), which the
 /// docs name: reqwest is public API of the generated crate.
@@ -68,25 +69,6 @@ pub fn emit_crate(
     options: &Options,
     mut warnings: Vec<Warning>,
 ) -> Result<Generated, Error> {
-    for module in &options.modules {
-        let is_name = |text: &str| {
-            text.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-                && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        };
-        let bad_export = module.exports.iter().find(|e| {
-            !e.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-                || !e.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        });
-        if !is_name(&module.name) || bad_export.is_some() {
-            return Err(Error::Emit {
-                file: "src/lib.rs".into(),
-                reason: format!(
-                    "hand-written module `{}` (exports {:?}): a module name is a snake_case identifier, and each export an identifier",
-                    module.name, module.exports
-                ),
-            });
-        }
-    }
     let (client, renamed) = resolved_client_name(options, api);
     warnings.extend(renamed);
     let cx = Context {
@@ -102,6 +84,7 @@ pub fn emit_crate(
         deprecated_owners: deprecation::owners(api),
         secret_holders: apis::secret_holders(api),
     };
+    custom::check(options, &crate_features(&cx))?;
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), cargo_toml(&cx));
     for (name, text) in RUNTIME {
@@ -386,7 +369,14 @@ fn cargo_toml(cx: &Context<'_>) -> String {
             "{{group_features}}",
             &(webhook_feature + &group_features(cx)),
         )
+        .replace(
+            "{{module_features}}",
+            &custom::features(cx, &crate_features(cx)),
+        )
+        .replace("{{module_dependencies}}", &custom::dependencies(cx))
         .replace("{{webhook_dependencies}}", &webhook_dependencies)
+        .replace("{{module_dev_dependencies}}", &custom::dev_dependencies(cx))
+        .replace("{{docs_rs}}", docs_rs(cx))
         .replace("{{regex}}", if uses_regex { "regex = \"1\"\n" } else { "" })
 }
 
@@ -421,16 +411,11 @@ fn default_features(cx: &Context<'_>) -> String {
     format!("## {doc}\ndefault = [{}]", all.join(", "))
 }
 
-/// The `[features]` lines of the operation groups, and docs.rs' settings
-/// that document them all; empty without a feature plan.
+/// The `[features]` lines of the operation groups; empty without a feature
+/// plan.
 fn group_features(cx: &Context<'_>) -> String {
     let Some(plan) = &cx.features else {
-        // docs.rs documents the webhooks module, the one feature-gated module.
-        return if cx.api.webhooks.is_empty() {
-            String::new()
-        } else {
-            "\n[package.metadata.docs.rs]\nall-features = true\n".to_owned()
-        };
+        return String::new();
     };
     let mut out = String::new();
     for (group, feature) in cx.api.groups.iter().zip(&plan.groups) {
@@ -439,15 +424,40 @@ fn group_features(cx: &Context<'_>) -> String {
             group.name, cx.client, group.module
         ));
     }
-    // docs.rs documents every group, each gated item labelled with its features.
-    out.push_str(
-        "\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n",
-    );
     out
 }
 
+/// Whether the crate has features beyond the runtime's (groups, hand-written
+/// modules), whose gated items docs.rs should show, labelled.
+pub(crate) fn has_optional_parts(cx: &Context<'_>) -> bool {
+    cx.features.is_some() || custom::declares_features(cx) || !cx.api.webhooks.is_empty()
+}
+
+/// docs.rs' settings: every feature on, each gated item labelled with its
+/// features; empty when nothing is gated.
+fn docs_rs(cx: &Context<'_>) -> &'static str {
+    if has_optional_parts(cx) {
+        "\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n"
+    } else {
+        ""
+    }
+}
+
+/// The features the generator declares: the runtime's and the groups'.
+fn crate_features(cx: &Context<'_>) -> std::collections::BTreeSet<String> {
+    let runtime = crate::features::RUNTIME_FEATURES
+        .iter()
+        .map(|f| (*f).to_owned());
+    let groups = cx
+        .features
+        .iter()
+        .flat_map(|plan| plan.groups.iter().cloned());
+    let webhooks = (!cx.api.webhooks.is_empty()).then(|| "webhooks".to_owned());
+    runtime.chain(groups).chain(webhooks).collect()
+}
+
 /// A TOML basic string: JSON's escapes are a subset of TOML's.
-fn toml_string(text: &str) -> String {
+pub(crate) fn toml_string(text: &str) -> String {
     serde_json::Value::from(text).to_string()
 }
 

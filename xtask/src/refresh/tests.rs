@@ -276,3 +276,42 @@ fn check_names_a_declared_module_that_is_missing() {
     );
     assert!(lib.contains("pub use extra::helper;"), "{lib}");
 }
+
+#[test]
+fn the_report_names_the_groups_the_config_gives_the_crate() {
+    let scratch = Scratch::new("grouping");
+    // The tags say `stock`; the config groups by path, so the crate has
+    // `widgets()`, and the report must name that accessor.
+    let config = scratch.read("sdk.toml").replace(
+        "client = \"Shop\"\n",
+        "client = \"Shop\"\ngrouping = \"path\"\n",
+    );
+    fs::write(scratch.path("sdk.toml"), config).expect("writable");
+    let retagged = scratch.upstream("retagged.json", |doc| {
+        for item in doc["paths"].as_object_mut().expect("paths").values_mut() {
+            for operation in item.as_object_mut().expect("a path item").values_mut() {
+                if let Some(operation) = operation.as_object_mut() {
+                    operation.insert("tags".into(), serde_json::json!(["stock"]));
+                }
+            }
+        }
+    });
+    scratch
+        .refresh(&retagged)
+        .expect("the first refresh succeeds");
+    let upstream = scratch.upstream("new.json", |doc| {
+        doc["paths"]["/widgets/{widget_id}"]
+            .as_object_mut()
+            .expect("a path item")
+            .remove("get");
+    });
+    scratch
+        .refresh(&upstream)
+        .expect("the second refresh succeeds");
+    let changelog = scratch.read("sdk/CHANGELOG.md");
+    assert!(
+        changelog.contains("`Shop::widgets().get_widget`: removed"),
+        "{changelog}"
+    );
+    assert!(!changelog.contains("stock()"), "{changelog}");
+}
