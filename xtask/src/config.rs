@@ -152,6 +152,10 @@ pub struct Upstream {
     /// A document of the API's webhook events, published apart from the
     /// API's; its events join the slice.
     pub webhooks: Option<PathBuf>,
+    /// OpenAPI Overlays applied, in order, to the webhooks document before
+    /// its events join the slice.
+    #[serde(default)]
+    pub webhooks_overlays: Vec<PathBuf>,
 }
 
 /// `[package]`.
@@ -236,9 +240,16 @@ impl Config {
             .collect();
         let out = label(&self.resolve(&self.sdk.spec));
         let webhooks_label = upstream.webhooks.as_ref().map(|w| label(&self.resolve(w)));
+        let webhooks_overlays: Vec<String> = upstream
+            .webhooks_overlays
+            .iter()
+            .map(|o| label(&self.resolve(o)))
+            .collect();
         let command = crate::slice::command_line(
             &label(&from),
-            webhooks_label.as_deref(),
+            webhooks_label
+                .as_deref()
+                .map(|w| (w, webhooks_overlays.as_slice())),
             &overlays,
             operations,
             &out,
@@ -248,15 +259,33 @@ impl Config {
         Ok((command, text))
     }
 
-    /// The text of the config's webhooks document, if it names one.
-    pub fn webhooks_text(&self) -> Result<Option<String>, Box<dyn Error>> {
+    /// The config's webhooks document, if it names one, with its overlays
+    /// applied.
+    pub fn webhooks_text(&self, strict: bool) -> Result<Option<String>, Box<dyn Error>> {
         let Some(file) = &self.upstream()?.webhooks else {
             return Ok(None);
         };
         let path = self.resolve(file);
-        fs::read_to_string(&path)
-            .map(Some)
-            .map_err(|err| format!("{}: cannot read: {err}", path.display()).into())
+        let source = fs::read_to_string(&path)
+            .map_err(|err| format!("{}: cannot read: {err}", path.display()))?;
+        self.webhooks_overlaid(&source, strict).map(Some)
+    }
+
+    /// `source`, a webhooks document, with the config's webhooks overlays
+    /// applied.
+    pub fn webhooks_overlaid(&self, source: &str, strict: bool) -> Result<String, Box<dyn Error>> {
+        let upstream = self.upstream()?;
+        let files: Vec<PathBuf> = upstream
+            .webhooks_overlays
+            .iter()
+            .map(|o| self.resolve(o))
+            .collect();
+        let overlays = crate::overlay::read_all(&files)?;
+        let file = upstream
+            .webhooks
+            .as_deref()
+            .unwrap_or(Path::new("webhooks"));
+        crate::overlay::apply_all(source, &self.resolve(file), &overlays, strict)
     }
 
     /// What the committed spec must be: the upstream file on disk, with the
@@ -266,7 +295,7 @@ impl Config {
         let from = self.resolve(&upstream.file);
         let source = fs::read_to_string(&from)
             .map_err(|err| format!("{}: cannot read: {err}", from.display()))?;
-        let webhooks = self.webhooks_text()?;
+        let webhooks = self.webhooks_text(strict)?;
         self.slice_overlaid(
             &self.overlaid(&source, strict)?,
             &upstream.operations,

@@ -139,8 +139,8 @@ fn plan(args: &RefreshArgs) -> Result<Plan, Box<dyn Error>> {
         (None, _) => None,
     };
     let webhooks_text = match &webhooks {
-        Some((_, text)) => Some(text.clone()),
-        None => config.webhooks_text()?,
+        Some((_, text)) => Some(config.webhooks_overlaid(text, args.strict)?),
+        None => config.webhooks_text(args.strict)?,
     };
     let (_, sliced) = config.slice_overlaid(&overlaid, &kept, webhooks_text.as_deref())?;
 

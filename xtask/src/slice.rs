@@ -35,6 +35,10 @@ pub struct SliceArgs {
     /// events, and the components they use, join the slice.
     #[arg(long, value_name = "FILE")]
     pub webhooks: Option<PathBuf>,
+    /// An OpenAPI Overlay to apply to the webhooks document before its
+    /// events are merged; repeat for several, applied in order.
+    #[arg(long = "webhooks-overlay", value_name = "FILE", requires = "webhooks")]
+    pub webhooks_overlays: Vec<PathBuf>,
 }
 
 /// Why a document could not be sliced.
@@ -71,18 +75,30 @@ pub fn run(args: &SliceArgs) -> Result<(), Box<dyn Error>> {
         .map(|o| o.display().to_string())
         .collect();
     let webhooks = match &args.webhooks {
-        Some(path) => Some(
-            fs::read_to_string(path)
-                .map_err(|err| format!("{}: cannot read: {err}", path.display()))?,
-        ),
+        Some(path) => {
+            let text = fs::read_to_string(path)
+                .map_err(|err| format!("{}: cannot read: {err}", path.display()))?;
+            let overlays = crate::overlay::read_all(&args.webhooks_overlays)?;
+            Some(crate::overlay::apply_all(
+                &text,
+                path,
+                &overlays,
+                args.strict,
+            )?)
+        }
         None => None,
     };
+    let webhooks_label = args.webhooks.as_ref().map(|p| p.display().to_string());
+    let webhooks_overlay_labels: Vec<String> = args
+        .webhooks_overlays
+        .iter()
+        .map(|o| o.display().to_string())
+        .collect();
     let command = command_line(
         &args.from.display().to_string(),
-        args.webhooks
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .as_deref(),
+        webhooks_label
+            .as_deref()
+            .map(|w| (w, webhooks_overlay_labels.as_slice())),
         &overlay_labels,
         &args.operations,
         &args.out.display().to_string(),
@@ -128,15 +144,19 @@ pub fn sliced(
 /// The command line recorded in the slice's header, paths as given.
 pub fn command_line(
     from: &str,
-    webhooks: Option<&str>,
+    webhooks: Option<(&str, &[String])>,
     overlays: &[String],
     operations: &[String],
     out: &str,
 ) -> String {
     let mut line = format!("cargo xtask slice --from {}", shell_quote(from));
-    if let Some(webhooks) = webhooks {
+    if let Some((webhooks, webhooks_overlays)) = webhooks {
         line.push_str(" --webhooks ");
         line.push_str(&shell_quote(webhooks));
+        for overlay in webhooks_overlays {
+            line.push_str(" --webhooks-overlay ");
+            line.push_str(&shell_quote(overlay));
+        }
     }
     for overlay in overlays {
         line.push_str(" --overlay ");

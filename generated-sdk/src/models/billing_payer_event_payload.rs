@@ -22,9 +22,9 @@ pub struct BillingPayerEventPayload {
     /// Email address of the payer.
     pub email: String,
     /// Unique identifier for the organization (only populated for organization payers).
-    pub organization_id: String,
+    pub organization_id: Option<String>,
     /// Name of the organization (only populated for organization payers).
-    pub organization_name: String,
+    pub organization_name: Option<String>,
     /// URL of the profile image for the payer (user avatar or organization logo).
     pub image_url: String,
     /// Unix timestamp in milliseconds when the payer was created.
@@ -41,8 +41,8 @@ de::struct_serde! {
         first_name: String = "first_name" => required,
         last_name: String = "last_name" => required,
         email: String = "email" => required,
-        organization_id: String = "organization_id" => required,
-        organization_name: String = "organization_name" => required,
+        organization_id: Option<String> = "organization_id" => optional,
+        organization_name: Option<String> = "organization_name" => optional,
         image_url: String = "image_url" => required,
         created_at: Option<i64> = "created_at" => optional,
         updated_at: Option<i64> = "updated_at" => optional,
@@ -51,15 +51,12 @@ de::struct_serde! {
 
 impl BillingPayerEventPayload {
     /// Creates a `BillingPayerEventPayload` from its required fields; optional fields start absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
         user_id: impl Into<String>,
         first_name: impl Into<String>,
         last_name: impl Into<String>,
         email: impl Into<String>,
-        organization_id: impl Into<String>,
-        organization_name: impl Into<String>,
         image_url: impl Into<String>,
     ) -> Self {
         Self {
@@ -69,8 +66,8 @@ impl BillingPayerEventPayload {
             first_name: first_name.into(),
             last_name: last_name.into(),
             email: email.into(),
-            organization_id: organization_id.into(),
-            organization_name: organization_name.into(),
+            organization_id: None,
+            organization_name: None,
             image_url: image_url.into(),
             created_at: None,
             updated_at: None,
@@ -82,6 +79,22 @@ impl BillingPayerEventPayload {
     /// String representing the object's type
     pub fn object(mut self, object: BillingPayerEventPayloadObject) -> Self {
         self.object = Some(object);
+        self
+    }
+
+    /// Sets `organization_id`.
+    ///
+    /// Unique identifier for the organization (only populated for organization payers)
+    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
+        self.organization_id = Some(organization_id.into());
+        self
+    }
+
+    /// Sets `organization_name`.
+    ///
+    /// Name of the organization (only populated for organization payers)
+    pub fn organization_name(mut self, organization_name: impl Into<String>) -> Self {
+        self.organization_name = Some(organization_name.into());
         self
     }
 

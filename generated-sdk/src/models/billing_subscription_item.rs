@@ -18,19 +18,19 @@ pub struct BillingSubscriptionItem {
     /// Unique identifier for the subscription item.
     pub id: String,
     /// String representing the object's type.
-    pub object: BillingSubscriptionItemObject,
+    pub object: Option<BillingSubscriptionItemObject>,
     /// Current status of the subscription item.
     pub status: BillingSubscriptionItemStatus,
     /// Unix timestamp in milliseconds when the subscription item was created.
-    pub created_at: i64,
+    pub created_at: Option<i64>,
     /// Unix timestamp in milliseconds when the subscription item was most recently updated.
-    pub updated_at: i64,
+    pub updated_at: Option<i64>,
     /// Unix timestamp in milliseconds when the subscription item period started.
     pub period_start: i64,
     /// Unix timestamp in milliseconds when the subscription item period ended.
     pub period_end: i64,
     /// How frequently the payer will be charged while this subscription item is active.
-    pub interval: BillingSubscriptionItemInterval,
+    pub interval: Option<BillingSubscriptionItemInterval>,
     /// Unique identifier for the plan associated with this subscription item.
     ///
     /// May be `null` (`None`).
@@ -57,13 +57,13 @@ pub struct BillingSubscriptionItem {
 de::struct_serde! {
     BillingSubscriptionItem {
         id: String = "id" => required,
-        object: BillingSubscriptionItemObject = "object" => required,
+        object: Option<BillingSubscriptionItemObject> = "object" => optional,
         status: BillingSubscriptionItemStatus = "status" => required,
-        created_at: i64 = "created_at" => required,
-        updated_at: i64 = "updated_at" => required,
+        created_at: Option<i64> = "created_at" => optional,
+        updated_at: Option<i64> = "updated_at" => optional,
         period_start: i64 = "period_start" => required,
         period_end: i64 = "period_end" => required,
-        interval: BillingSubscriptionItemInterval = "interval" => required,
+        interval: Option<BillingSubscriptionItemInterval> = "interval" => optional,
         plan_id: Option<String> = "plan_id" => nullable,
         plan: Option<BillingPlan> = "plan" => nullable,
         payer: Option<BillingPayerEventPayload> = "payer" => optional,
@@ -75,28 +75,23 @@ de::struct_serde! {
 
 impl BillingSubscriptionItem {
     /// Creates a `BillingSubscriptionItem` from its required fields; optional fields start absent.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
-        object: BillingSubscriptionItemObject,
         status: BillingSubscriptionItemStatus,
-        created_at: i64,
-        updated_at: i64,
         period_start: i64,
         period_end: i64,
-        interval: BillingSubscriptionItemInterval,
         plan_id: Option<String>,
         plan: Option<BillingPlan>,
     ) -> Self {
         Self {
             id: id.into(),
-            object,
+            object: None,
             status,
-            created_at,
-            updated_at,
+            created_at: None,
+            updated_at: None,
             period_start,
             period_end,
-            interval,
+            interval: None,
             plan_id,
             plan,
             payer: None,
@@ -104,6 +99,38 @@ impl BillingSubscriptionItem {
             credit: None,
             credits: None,
         }
+    }
+
+    /// Sets `object`.
+    ///
+    /// String representing the object's type
+    pub fn object(mut self, object: BillingSubscriptionItemObject) -> Self {
+        self.object = Some(object);
+        self
+    }
+
+    /// Sets `created_at`.
+    ///
+    /// Unix timestamp in milliseconds when the subscription item was created
+    pub fn created_at(mut self, created_at: i64) -> Self {
+        self.created_at = Some(created_at);
+        self
+    }
+
+    /// Sets `updated_at`.
+    ///
+    /// Unix timestamp in milliseconds when the subscription item was most recently updated
+    pub fn updated_at(mut self, updated_at: i64) -> Self {
+        self.updated_at = Some(updated_at);
+        self
+    }
+
+    /// Sets `interval`.
+    ///
+    /// How frequently the payer will be charged while this subscription item is active
+    pub fn interval(mut self, interval: BillingSubscriptionItemInterval) -> Self {
+        self.interval = Some(interval);
+        self
     }
 
     /// Sets `payer`.

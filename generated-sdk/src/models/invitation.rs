@@ -17,7 +17,7 @@ pub struct Invitation {
     /// The `email_address` field.
     pub email_address: String,
     /// The `public_metadata` field.
-    pub public_metadata: InvitationPublicMetadata,
+    pub public_metadata: Option<InvitationPublicMetadata>,
     /// The `revoked` field.
     pub revoked: Option<bool>,
     /// The `status` field.
@@ -39,7 +39,7 @@ de::struct_serde! {
         object: InvitationObject = "object" => required,
         id: String = "id" => required,
         email_address: String = "email_address" => required,
-        public_metadata: InvitationPublicMetadata = "public_metadata" => required,
+        public_metadata: Option<InvitationPublicMetadata> = "public_metadata" => optional,
         revoked: Option<bool> = "revoked" => optional,
         status: InvitationStatus = "status" => required,
         url: Option<String> = "url" => optional,
@@ -55,7 +55,6 @@ impl Invitation {
         object: InvitationObject,
         id: impl Into<String>,
         email_address: impl Into<String>,
-        public_metadata: InvitationPublicMetadata,
         status: InvitationStatus,
         created_at: i64,
         updated_at: i64,
@@ -64,7 +63,7 @@ impl Invitation {
             object,
             id: id.into(),
             email_address: email_address.into(),
-            public_metadata,
+            public_metadata: None,
             revoked: None,
             status,
             url: None,
@@ -72,6 +71,12 @@ impl Invitation {
             created_at,
             updated_at,
         }
+    }
+
+    /// Sets `public_metadata`.
+    pub fn public_metadata(mut self, public_metadata: InvitationPublicMetadata) -> Self {
+        self.public_metadata = Some(public_metadata);
+        self
     }
 
     /// Sets `revoked`.
@@ -103,8 +108,7 @@ impl Invitation {
 
     #[inline]
     pub(crate) fn validate_at(&self, loc: &Loc<'_>) -> Result<(), ValidationError> {
-        {
-            let value = &self.public_metadata;
+        if let Some(value) = &self.public_metadata {
             let loc = &Loc::Field(loc, "public_metadata");
             validate::object(loc, value)?;
         }

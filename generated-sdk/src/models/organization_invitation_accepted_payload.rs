@@ -50,7 +50,7 @@ pub struct OrganizationInvitationAcceptedPayload {
     /// The ID of the user that accepted the invitation.
     pub user_id: String,
     /// The `data` field.
-    pub data: OrganizationInvitationAcceptedPayloadData,
+    pub data: Option<OrganizationInvitationAcceptedPayloadData>,
 }
 
 de::struct_serde! {
@@ -71,7 +71,7 @@ de::struct_serde! {
         created_at: i64 = "created_at" => required,
         updated_at: i64 = "updated_at" => required,
         user_id: String = "user_id" => required,
-        data: OrganizationInvitationAcceptedPayloadData = "data" => required,
+        data: Option<OrganizationInvitationAcceptedPayloadData> = "data" => optional,
     }
 }
 
@@ -92,7 +92,6 @@ impl OrganizationInvitationAcceptedPayload {
         created_at: i64,
         updated_at: i64,
         user_id: impl Into<String>,
-        data: OrganizationInvitationAcceptedPayloadData,
     ) -> Self {
         Self {
             object,
@@ -111,7 +110,7 @@ impl OrganizationInvitationAcceptedPayload {
             created_at,
             updated_at,
             user_id: user_id.into(),
-            data,
+            data: None,
         }
     }
 
@@ -133,6 +132,12 @@ impl OrganizationInvitationAcceptedPayload {
         private_metadata: OrganizationInvitationAcceptedPayloadPrivateMetadata,
     ) -> Self {
         self.private_metadata = Some(private_metadata);
+        self
+    }
+
+    /// Sets `data`.
+    pub fn data(mut self, data: OrganizationInvitationAcceptedPayloadData) -> Self {
+        self.data = Some(data);
         self
     }
 

@@ -24,7 +24,7 @@ pub struct PaymentAttemptEventPayload {
     ///
     /// Deprecated.
     #[deprecated(note = "Deprecated by the API.")]
-    pub invoice_id: String,
+    pub invoice_id: Option<String>,
     /// Unique identifier for the statement associated with this payment.
     pub statement_id: String,
     /// External identifier from the payment gateway for this payment attempt.
@@ -68,7 +68,7 @@ de::struct_serde! {
         id: String = "id" => required,
         instance_id: String = "instance_id" => required,
         payment_id: String = "payment_id" => required,
-        invoice_id: String = "invoice_id" => required,
+        invoice_id: Option<String> = "invoice_id" => optional,
         statement_id: String = "statement_id" => required,
         gateway_external_id: String = "gateway_external_id" => required,
         status: PaymentAttemptEventPayloadStatus = "status" => required,
@@ -94,7 +94,6 @@ impl PaymentAttemptEventPayload {
         id: impl Into<String>,
         instance_id: impl Into<String>,
         payment_id: impl Into<String>,
-        invoice_id: impl Into<String>,
         statement_id: impl Into<String>,
         gateway_external_id: impl Into<String>,
         status: PaymentAttemptEventPayloadStatus,
@@ -115,7 +114,7 @@ impl PaymentAttemptEventPayload {
             id: id.into(),
             instance_id: instance_id.into(),
             payment_id: payment_id.into(),
-            invoice_id: invoice_id.into(),
+            invoice_id: None,
             statement_id: statement_id.into(),
             gateway_external_id: gateway_external_id.into(),
             status,
@@ -132,6 +131,15 @@ impl PaymentAttemptEventPayload {
             payment_source,
             subscription_items,
         }
+    }
+
+    /// Sets `invoice_id`.
+    ///
+    /// Unique identifier for the invoice associated with this payment
+    #[deprecated(note = "Deprecated by the API.")]
+    pub fn invoice_id(mut self, invoice_id: impl Into<String>) -> Self {
+        self.invoice_id = Some(invoice_id.into());
+        self
     }
 
     /// Checks every constraint the API description sets on this value

@@ -20,7 +20,7 @@ pub struct Role {
     /// May be `null` (`None`).
     pub description: Option<String>,
     /// Whether this role is eligible to be an organization creator role.
-    pub is_creator_eligible: bool,
+    pub is_creator_eligible: Option<bool>,
     /// The `permissions` field.
     pub permissions: Vec<Permission>,
     /// Unix timestamp of creation.
@@ -36,7 +36,7 @@ de::struct_serde! {
         name: String = "name" => required,
         key: String = "key" => required,
         description: Option<String> = "description" => nullable,
-        is_creator_eligible: bool = "is_creator_eligible" => required,
+        is_creator_eligible: Option<bool> = "is_creator_eligible" => optional,
         permissions: Vec<Permission> = "permissions" => required,
         created_at: i64 = "created_at" => required,
         updated_at: i64 = "updated_at" => required,
@@ -52,7 +52,6 @@ impl Role {
         name: impl Into<String>,
         key: impl Into<String>,
         description: Option<String>,
-        is_creator_eligible: bool,
         permissions: Vec<Permission>,
         created_at: i64,
         updated_at: i64,
@@ -63,11 +62,19 @@ impl Role {
             name: name.into(),
             key: key.into(),
             description,
-            is_creator_eligible,
+            is_creator_eligible: None,
             permissions,
             created_at,
             updated_at,
         }
+    }
+
+    /// Sets `is_creator_eligible`.
+    ///
+    /// Whether this role is eligible to be an organization creator role
+    pub fn is_creator_eligible(mut self, is_creator_eligible: bool) -> Self {
+        self.is_creator_eligible = Some(is_creator_eligible);
+        self
     }
 
     /// Checks every constraint the API description sets on this value

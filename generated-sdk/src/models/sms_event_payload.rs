@@ -39,7 +39,7 @@ pub struct SmsEventPayload {
     /// Whether the SMS message was delivered by Clerk.
     pub delivered_by_clerk: bool,
     /// Unix timestamp of creation.
-    pub created_at_ms: i64,
+    pub created_at_ms: Option<i64>,
 }
 
 de::struct_serde! {
@@ -55,7 +55,7 @@ de::struct_serde! {
         status: String = "status" => required,
         data: SmsEventPayloadData = "data" => required,
         delivered_by_clerk: bool = "delivered_by_clerk" => required,
-        created_at_ms: i64 = "created_at_ms" => required,
+        created_at_ms: Option<i64> = "created_at_ms" => optional,
     }
 }
 
@@ -71,7 +71,6 @@ impl SmsEventPayload {
         status: impl Into<String>,
         data: SmsEventPayloadData,
         delivered_by_clerk: bool,
-        created_at_ms: i64,
     ) -> Self {
         Self {
             object: object.into(),
@@ -85,7 +84,7 @@ impl SmsEventPayload {
             status: status.into(),
             data,
             delivered_by_clerk,
-            created_at_ms,
+            created_at_ms: None,
         }
     }
 
@@ -113,6 +112,14 @@ impl SmsEventPayload {
     /// The user ID
     pub fn user_id(mut self, user_id: impl Into<Nullable<String>>) -> Self {
         self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `created_at_ms`.
+    ///
+    /// Unix timestamp of creation.
+    pub fn created_at_ms(mut self, created_at_ms: i64) -> Self {
+        self.created_at_ms = Some(created_at_ms);
         self
     }
 
