@@ -87,6 +87,7 @@ fn normalised_value(
     let mut warnings = Vec::new();
     check_version(&value, file)?;
     check_response_keys(&value, file)?;
+    webhooks::fill_missing_paths(&mut value, &mut warnings);
     repair::fill_responses(&mut value, &mut warnings);
     misplaced::repair(&mut value, &mut warnings);
     if scan.odd_references {

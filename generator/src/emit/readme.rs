@@ -139,6 +139,8 @@ pub fn readme(cx: &Context<'_>) -> String {
         blocking_call.trim()
     );
 
+    out.push_str(&super::webhooks::readme_section(cx));
+
     let _ = writeln!(out, "## Operations\n");
     for group in &api.groups {
         // A reference link: rustdoc reads the crate root's intra-doc

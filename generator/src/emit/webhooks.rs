@@ -352,3 +352,56 @@ fn mentions_map(ty: &TypeRef) -> bool {
         _ => false,
     }
 }
+
+/// The README's `## Webhooks` section: what the module holds, and an axum
+/// handler that verifies a delivery and matches on its event. The handler
+/// is a doctest: hidden stand-ins give it axum's paths, since axum is no
+/// dependency of the crate.
+pub(super) fn readme_section(cx: &Context<'_>) -> String {
+    let events = &cx.api.webhooks;
+    // The event most APIs have, when this one has it, reads best.
+    let Some(first) = events
+        .iter()
+        .find(|event| event.name == "user.created")
+        .or(events.first())
+    else {
+        return String::new();
+    };
+    let lib = &cx.lib_name;
+    let variant = &first.rust_name;
+    let count = events.len();
+    let plural = if count == 1 { "" } else { "s" };
+    let mut out = format!(
+        "## Webhooks\n\nWith the `webhooks` feature, `{lib}::webhooks::WebhookEvent` decodes the {count} event{plural} the API sends, one variant each (the `{}` event is `WebhookEvent::{variant}`). An event this version does not know, or a renamed one, is `WebhookEvent::Unknown`, holding its name and the whole payload, not an error. Each variant's docs say how a payload is recognised as its event.\n\n",
+        first.name
+    );
+    let (intro, call, errors) = if signs(cx) {
+        (
+            "`Webhook` verifies a delivery before reading it: the Standard Webhooks signature of its `webhook-id`, `webhook-timestamp` and `webhook-signature` headers (or their `svix-` spellings), with the `whsec_…` signing secret, in constant time; any of several signatures passes, so a rotated secret keeps working; the timestamp must be within five minutes of the clock (`with_tolerance` changes that). Pass the body exactly as received. `webhook.sign(id, timestamp, body)` makes the signature header, to test a handler. Build one with `Webhook::new(secret)` at start-up and share it; in an axum handler:",
+            "webhook.verify(&body, &headers)",
+            "a missing or malformed header, a stale timestamp, no matching signature, or a payload not valid for its event",
+        )
+    } else {
+        (
+            "The crate does not verify deliveries (its configuration names no signing scheme): check one as the API says before decoding it. In an axum handler:",
+            "WebhookEvent::from_slice(&body)",
+            "a payload that is not JSON, or not valid for its event",
+        )
+    };
+    let (state, state_import, webhook_import, headers) = if signs(cx) {
+        (
+            "State(webhook): State<Arc<Webhook>>, headers: HeaderMap, ",
+            "use std::sync::Arc;\n\n",
+            "Webhook, WebhookEvent",
+            "use axum::extract::State;\nuse axum::http::{HeaderMap, StatusCode};\n",
+        )
+    } else {
+        ("", "", "WebhookEvent", "use axum::http::StatusCode;\n")
+    };
+    out.push_str(intro);
+    out.push_str(&format!(
+        "\n\n```rust\n# #[cfg(feature = \"webhooks\")]\n# mod example {{\n# mod axum {{\n#     pub mod body {{ pub type Bytes = Vec<u8>; }}\n#     pub mod extract {{ pub struct State<T>(pub T); }}\n#     pub mod http {{ pub use {lib}::reqwest::{{header::HeaderMap, StatusCode}}; }}\n# }}\n{state_import}use axum::body::Bytes;\n{headers}use {lib}::webhooks::{{{webhook_import}}};\n\npub async fn webhook({state}body: Bytes) -> StatusCode {{\n    match {call} {{\n        Ok(WebhookEvent::{variant}(event)) => {{\n            println!(\"{}: {{event:?}}\");\n            StatusCode::NO_CONTENT\n        }}\n        Ok(other) => {{\n            println!(\"not handled: {{:?}}\", other.event_type());\n            StatusCode::NO_CONTENT\n        }}\n        // {errors}\n        Err(error) => {{\n            eprintln!(\"refused: {{error}}\");\n            StatusCode::BAD_REQUEST\n        }}\n    }}\n}}\n# }}\n# fn main() {{}}\n```\n\n",
+        first.name
+    ));
+    out
+}

@@ -73,6 +73,29 @@ pub(super) fn take(value: &mut Value, warnings: &mut Vec<Warning>) -> Webhooks {
     webhooks
 }
 
+/// Gives a document of webhooks alone an empty `paths`: OpenAPI 3.1 allows
+/// leaving it out, and `openapiv3` (3.0) requires it. A 3.0 document
+/// without it breaks a rule, so that is reported as a repair.
+pub(super) fn fill_missing_paths(value: &mut Value, warnings: &mut Vec<Warning>) {
+    let Some(root) = value.as_object_mut() else {
+        return;
+    };
+    if root.contains_key("paths")
+        || !(root.contains_key("webhooks") || root.contains_key("x-webhooks"))
+    {
+        return;
+    }
+    let is_31 = matches!(root.get("openapi"), Some(Value::String(v)) if v.starts_with("3.1"));
+    if !is_31 {
+        warnings.push(Warning::repair(
+            "#",
+            "OpenAPI 3.0 requires `paths`; this document of webhooks alone has none, \
+             and is read as having no operations",
+        ));
+    }
+    root.insert("paths".into(), Value::Object(serde_json::Map::new()));
+}
+
 /// Gives each operation of a webhook that lists no `responses` an empty
 /// list: `openapiv3` requires one, and what a receiver answers does not
 /// shape the event (Clerk's events list none).
