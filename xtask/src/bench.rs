@@ -44,6 +44,10 @@ pub struct BenchArgs {
     /// `clerk-2025-04-10`).
     #[arg(long)]
     features_only: Option<String>,
+    /// Only measure webhook verification (a 2 KB delivery against the raw
+    /// HMAC of the same bytes).
+    #[arg(long)]
+    webhooks_only: bool,
 }
 
 /// Median, min and max of some durations.
@@ -103,6 +107,10 @@ pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
         // Only Cargo's own runs are timed, so xtask need not be optimised.
         return crate::feature_bench::run(workspace_root(), Some(name));
     }
+    if args.webhooks_only {
+        // The example runs in release on its own.
+        return crate::bench_webhooks::run(workspace_root());
+    }
     if cfg!(debug_assertions) {
         return rerun_in_release();
     }
@@ -118,6 +126,7 @@ pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
     }
     if !args.skip_runtime {
         runtime(root)?;
+        crate::bench_webhooks::run(root)?;
     }
     Ok(())
 }
