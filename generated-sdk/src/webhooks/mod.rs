@@ -231,259 +231,233 @@ impl WebhookEvent {
     /// [`WebhookError::InvalidPayload`] when it is not valid for the
     /// event it names.
     pub fn from_value(payload: Value) -> Result<Self, WebhookError> {
-        {
-            let event = payload.get("type").and_then(Value::as_str).map(str::to_owned);
-            match event.as_deref() {
-                Some("email.created") => {
-                    decode(payload, "email.created")
-                        .map(|payload| WebhookEvent::EmailCreated(Box::new(payload)))
-                }
-                Some("organization.created") => {
-                    decode(payload, "organization.created")
-                        .map(|payload| WebhookEvent::OrganizationCreated(
-                            Box::new(payload),
-                        ))
-                }
-                Some("organization.updated") => {
-                    decode(payload, "organization.updated")
-                        .map(|payload| WebhookEvent::OrganizationUpdated(
-                            Box::new(payload),
-                        ))
-                }
-                Some("organization.deleted") => {
-                    decode(payload, "organization.deleted")
-                        .map(|payload| WebhookEvent::OrganizationDeleted(
-                            Box::new(payload),
-                        ))
-                }
-                Some("organizationDomain.created") => {
-                    decode(payload, "organizationDomain.created")
-                        .map(|payload| WebhookEvent::OrganizationDomainCreated(
-                            Box::new(payload),
-                        ))
-                }
-                Some("organizationDomain.updated") => {
-                    decode(payload, "organizationDomain.updated")
-                        .map(|payload| WebhookEvent::OrganizationDomainUpdated(
-                            Box::new(payload),
-                        ))
-                }
-                Some("organizationDomain.deleted") => {
-                    decode(payload, "organizationDomain.deleted")
-                        .map(|payload| WebhookEvent::OrganizationDomainDeleted(
-                            Box::new(payload),
-                        ))
-                }
-                Some("organizationInvitation.created") => {
-                    decode(payload, "organizationInvitation.created")
-                        .map(|payload| WebhookEvent::OrganizationInvitationCreated(
-                            Box::new(payload),
-                        ))
-                }
-                Some("organizationInvitation.accepted") => {
-                    decode(payload, "organizationInvitation.accepted")
-                        .map(|payload| WebhookEvent::OrganizationInvitationAccepted(
-                            Box::new(payload),
-                        ))
-                }
-                Some("organizationInvitation.revoked") => {
-                    decode(payload, "organizationInvitation.revoked")
-                        .map(|payload| WebhookEvent::OrganizationInvitationRevoked(
-                            Box::new(payload),
-                        ))
-                }
-                Some("organizationMembership.created") => {
-                    decode(payload, "organizationMembership.created")
-                        .map(|payload| WebhookEvent::OrganizationMembershipCreated(
-                            Box::new(payload),
-                        ))
-                }
-                Some("organizationMembership.updated") => {
-                    decode(payload, "organizationMembership.updated")
-                        .map(|payload| WebhookEvent::OrganizationMembershipUpdated(
-                            Box::new(payload),
-                        ))
-                }
-                Some("organizationMembership.deleted") => {
-                    decode(payload, "organizationMembership.deleted")
-                        .map(|payload| WebhookEvent::OrganizationMembershipDeleted(
-                            Box::new(payload),
-                        ))
-                }
-                Some("paymentAttempt.created") => {
-                    decode(payload, "paymentAttempt.created")
-                        .map(|payload| WebhookEvent::PaymentAttemptCreated(
-                            Box::new(payload),
-                        ))
-                }
-                Some("paymentAttempt.updated") => {
-                    decode(payload, "paymentAttempt.updated")
-                        .map(|payload| WebhookEvent::PaymentAttemptUpdated(
-                            Box::new(payload),
-                        ))
-                }
-                Some("permission.created") => {
-                    decode(payload, "permission.created")
-                        .map(|payload| WebhookEvent::PermissionCreated(
-                            Box::new(payload),
-                        ))
-                }
-                Some("permission.updated") => {
-                    decode(payload, "permission.updated")
-                        .map(|payload| WebhookEvent::PermissionUpdated(
-                            Box::new(payload),
-                        ))
-                }
-                Some("permission.deleted") => {
-                    decode(payload, "permission.deleted")
-                        .map(|payload| WebhookEvent::PermissionDeleted(
-                            Box::new(payload),
-                        ))
-                }
-                Some("role.created") => {
-                    decode(payload, "role.created")
-                        .map(|payload| WebhookEvent::RoleCreated(Box::new(payload)))
-                }
-                Some("role.updated") => {
-                    decode(payload, "role.updated")
-                        .map(|payload| WebhookEvent::RoleUpdated(Box::new(payload)))
-                }
-                Some("role.deleted") => {
-                    decode(payload, "role.deleted")
-                        .map(|payload| WebhookEvent::RoleDeleted(Box::new(payload)))
-                }
-                Some("session.created") => {
-                    decode(payload, "session.created")
-                        .map(|payload| WebhookEvent::SessionCreated(Box::new(payload)))
-                }
-                Some("session.pending") => {
-                    decode(payload, "session.pending")
-                        .map(|payload| WebhookEvent::SessionPending(Box::new(payload)))
-                }
-                Some("session.ended") => {
-                    decode(payload, "session.ended")
-                        .map(|payload| WebhookEvent::SessionEnded(Box::new(payload)))
-                }
-                Some("session.removed") => {
-                    decode(payload, "session.removed")
-                        .map(|payload| WebhookEvent::SessionRemoved(Box::new(payload)))
-                }
-                Some("session.revoked") => {
-                    decode(payload, "session.revoked")
-                        .map(|payload| WebhookEvent::SessionRevoked(Box::new(payload)))
-                }
-                Some("sms.created") => {
-                    decode(payload, "sms.created")
-                        .map(|payload| WebhookEvent::SmsCreated(Box::new(payload)))
-                }
-                Some("subscription.created") => {
-                    decode(payload, "subscription.created")
-                        .map(|payload| WebhookEvent::SubscriptionCreated(
-                            Box::new(payload),
-                        ))
-                }
-                Some("subscription.updated") => {
-                    decode(payload, "subscription.updated")
-                        .map(|payload| WebhookEvent::SubscriptionUpdated(
-                            Box::new(payload),
-                        ))
-                }
-                Some("subscription.active") => {
-                    decode(payload, "subscription.active")
-                        .map(|payload| WebhookEvent::SubscriptionActive(
-                            Box::new(payload),
-                        ))
-                }
-                Some("subscription.pastDue") => {
-                    decode(payload, "subscription.pastDue")
-                        .map(|payload| WebhookEvent::SubscriptionPastDue(
-                            Box::new(payload),
-                        ))
-                }
-                Some("subscriptionItem.abandoned") => {
-                    decode(payload, "subscriptionItem.abandoned")
-                        .map(|payload| WebhookEvent::SubscriptionItemAbandoned(
-                            Box::new(payload),
-                        ))
-                }
-                Some("subscriptionItem.active") => {
-                    decode(payload, "subscriptionItem.active")
-                        .map(|payload| WebhookEvent::SubscriptionItemActive(
-                            Box::new(payload),
-                        ))
-                }
-                Some("subscriptionItem.canceled") => {
-                    decode(payload, "subscriptionItem.canceled")
-                        .map(|payload| WebhookEvent::SubscriptionItemCanceled(
-                            Box::new(payload),
-                        ))
-                }
-                Some("subscriptionItem.ended") => {
-                    decode(payload, "subscriptionItem.ended")
-                        .map(|payload| WebhookEvent::SubscriptionItemEnded(
-                            Box::new(payload),
-                        ))
-                }
-                Some("subscriptionItem.freeTrialEnding") => {
-                    decode(payload, "subscriptionItem.freeTrialEnding")
-                        .map(|payload| WebhookEvent::SubscriptionItemFreeTrialEnding(
-                            Box::new(payload),
-                        ))
-                }
-                Some("subscriptionItem.incomplete") => {
-                    decode(payload, "subscriptionItem.incomplete")
-                        .map(|payload| WebhookEvent::SubscriptionItemIncomplete(
-                            Box::new(payload),
-                        ))
-                }
-                Some("subscriptionItem.pastDue") => {
-                    decode(payload, "subscriptionItem.pastDue")
-                        .map(|payload| WebhookEvent::SubscriptionItemPastDue(
-                            Box::new(payload),
-                        ))
-                }
-                Some("subscriptionItem.upcoming") => {
-                    decode(payload, "subscriptionItem.upcoming")
-                        .map(|payload| WebhookEvent::SubscriptionItemUpcoming(
-                            Box::new(payload),
-                        ))
-                }
-                Some("subscriptionItem.updated") => {
-                    decode(payload, "subscriptionItem.updated")
-                        .map(|payload| WebhookEvent::SubscriptionItemUpdated(
-                            Box::new(payload),
-                        ))
-                }
-                Some("user.created") => {
-                    decode(payload, "user.created")
-                        .map(|payload| WebhookEvent::UserCreated(Box::new(payload)))
-                }
-                Some("user.updated") => {
-                    decode(payload, "user.updated")
-                        .map(|payload| WebhookEvent::UserUpdated(Box::new(payload)))
-                }
-                Some("user.deleted") => {
-                    decode(payload, "user.deleted")
-                        .map(|payload| WebhookEvent::UserDeleted(Box::new(payload)))
-                }
-                Some("waitlistEntry.created") => {
-                    decode(payload, "waitlistEntry.created")
-                        .map(|payload| WebhookEvent::WaitlistEntryCreated(
-                            Box::new(payload),
-                        ))
-                }
-                Some("waitlistEntry.updated") => {
-                    decode(payload, "waitlistEntry.updated")
-                        .map(|payload| WebhookEvent::WaitlistEntryUpdated(
-                            Box::new(payload),
-                        ))
-                }
-                _ => {
-                    Ok(WebhookEvent::Unknown {
-                        event,
-                        payload,
-                    })
-                }
+        let event = payload.get("type").and_then(Value::as_str).map(str::to_owned);
+        match event.as_deref() {
+            Some("email.created") => {
+                decode(payload, "email.created")
+                    .map(|payload| WebhookEvent::EmailCreated(Box::new(payload)))
+            }
+            Some("organization.created") => {
+                decode(payload, "organization.created")
+                    .map(|payload| WebhookEvent::OrganizationCreated(Box::new(payload)))
+            }
+            Some("organization.updated") => {
+                decode(payload, "organization.updated")
+                    .map(|payload| WebhookEvent::OrganizationUpdated(Box::new(payload)))
+            }
+            Some("organization.deleted") => {
+                decode(payload, "organization.deleted")
+                    .map(|payload| WebhookEvent::OrganizationDeleted(Box::new(payload)))
+            }
+            Some("organizationDomain.created") => {
+                decode(payload, "organizationDomain.created")
+                    .map(|payload| WebhookEvent::OrganizationDomainCreated(
+                        Box::new(payload),
+                    ))
+            }
+            Some("organizationDomain.updated") => {
+                decode(payload, "organizationDomain.updated")
+                    .map(|payload| WebhookEvent::OrganizationDomainUpdated(
+                        Box::new(payload),
+                    ))
+            }
+            Some("organizationDomain.deleted") => {
+                decode(payload, "organizationDomain.deleted")
+                    .map(|payload| WebhookEvent::OrganizationDomainDeleted(
+                        Box::new(payload),
+                    ))
+            }
+            Some("organizationInvitation.created") => {
+                decode(payload, "organizationInvitation.created")
+                    .map(|payload| WebhookEvent::OrganizationInvitationCreated(
+                        Box::new(payload),
+                    ))
+            }
+            Some("organizationInvitation.accepted") => {
+                decode(payload, "organizationInvitation.accepted")
+                    .map(|payload| WebhookEvent::OrganizationInvitationAccepted(
+                        Box::new(payload),
+                    ))
+            }
+            Some("organizationInvitation.revoked") => {
+                decode(payload, "organizationInvitation.revoked")
+                    .map(|payload| WebhookEvent::OrganizationInvitationRevoked(
+                        Box::new(payload),
+                    ))
+            }
+            Some("organizationMembership.created") => {
+                decode(payload, "organizationMembership.created")
+                    .map(|payload| WebhookEvent::OrganizationMembershipCreated(
+                        Box::new(payload),
+                    ))
+            }
+            Some("organizationMembership.updated") => {
+                decode(payload, "organizationMembership.updated")
+                    .map(|payload| WebhookEvent::OrganizationMembershipUpdated(
+                        Box::new(payload),
+                    ))
+            }
+            Some("organizationMembership.deleted") => {
+                decode(payload, "organizationMembership.deleted")
+                    .map(|payload| WebhookEvent::OrganizationMembershipDeleted(
+                        Box::new(payload),
+                    ))
+            }
+            Some("paymentAttempt.created") => {
+                decode(payload, "paymentAttempt.created")
+                    .map(|payload| WebhookEvent::PaymentAttemptCreated(
+                        Box::new(payload),
+                    ))
+            }
+            Some("paymentAttempt.updated") => {
+                decode(payload, "paymentAttempt.updated")
+                    .map(|payload| WebhookEvent::PaymentAttemptUpdated(
+                        Box::new(payload),
+                    ))
+            }
+            Some("permission.created") => {
+                decode(payload, "permission.created")
+                    .map(|payload| WebhookEvent::PermissionCreated(Box::new(payload)))
+            }
+            Some("permission.updated") => {
+                decode(payload, "permission.updated")
+                    .map(|payload| WebhookEvent::PermissionUpdated(Box::new(payload)))
+            }
+            Some("permission.deleted") => {
+                decode(payload, "permission.deleted")
+                    .map(|payload| WebhookEvent::PermissionDeleted(Box::new(payload)))
+            }
+            Some("role.created") => {
+                decode(payload, "role.created")
+                    .map(|payload| WebhookEvent::RoleCreated(Box::new(payload)))
+            }
+            Some("role.updated") => {
+                decode(payload, "role.updated")
+                    .map(|payload| WebhookEvent::RoleUpdated(Box::new(payload)))
+            }
+            Some("role.deleted") => {
+                decode(payload, "role.deleted")
+                    .map(|payload| WebhookEvent::RoleDeleted(Box::new(payload)))
+            }
+            Some("session.created") => {
+                decode(payload, "session.created")
+                    .map(|payload| WebhookEvent::SessionCreated(Box::new(payload)))
+            }
+            Some("session.pending") => {
+                decode(payload, "session.pending")
+                    .map(|payload| WebhookEvent::SessionPending(Box::new(payload)))
+            }
+            Some("session.ended") => {
+                decode(payload, "session.ended")
+                    .map(|payload| WebhookEvent::SessionEnded(Box::new(payload)))
+            }
+            Some("session.removed") => {
+                decode(payload, "session.removed")
+                    .map(|payload| WebhookEvent::SessionRemoved(Box::new(payload)))
+            }
+            Some("session.revoked") => {
+                decode(payload, "session.revoked")
+                    .map(|payload| WebhookEvent::SessionRevoked(Box::new(payload)))
+            }
+            Some("sms.created") => {
+                decode(payload, "sms.created")
+                    .map(|payload| WebhookEvent::SmsCreated(Box::new(payload)))
+            }
+            Some("subscription.created") => {
+                decode(payload, "subscription.created")
+                    .map(|payload| WebhookEvent::SubscriptionCreated(Box::new(payload)))
+            }
+            Some("subscription.updated") => {
+                decode(payload, "subscription.updated")
+                    .map(|payload| WebhookEvent::SubscriptionUpdated(Box::new(payload)))
+            }
+            Some("subscription.active") => {
+                decode(payload, "subscription.active")
+                    .map(|payload| WebhookEvent::SubscriptionActive(Box::new(payload)))
+            }
+            Some("subscription.pastDue") => {
+                decode(payload, "subscription.pastDue")
+                    .map(|payload| WebhookEvent::SubscriptionPastDue(Box::new(payload)))
+            }
+            Some("subscriptionItem.abandoned") => {
+                decode(payload, "subscriptionItem.abandoned")
+                    .map(|payload| WebhookEvent::SubscriptionItemAbandoned(
+                        Box::new(payload),
+                    ))
+            }
+            Some("subscriptionItem.active") => {
+                decode(payload, "subscriptionItem.active")
+                    .map(|payload| WebhookEvent::SubscriptionItemActive(
+                        Box::new(payload),
+                    ))
+            }
+            Some("subscriptionItem.canceled") => {
+                decode(payload, "subscriptionItem.canceled")
+                    .map(|payload| WebhookEvent::SubscriptionItemCanceled(
+                        Box::new(payload),
+                    ))
+            }
+            Some("subscriptionItem.ended") => {
+                decode(payload, "subscriptionItem.ended")
+                    .map(|payload| WebhookEvent::SubscriptionItemEnded(
+                        Box::new(payload),
+                    ))
+            }
+            Some("subscriptionItem.freeTrialEnding") => {
+                decode(payload, "subscriptionItem.freeTrialEnding")
+                    .map(|payload| WebhookEvent::SubscriptionItemFreeTrialEnding(
+                        Box::new(payload),
+                    ))
+            }
+            Some("subscriptionItem.incomplete") => {
+                decode(payload, "subscriptionItem.incomplete")
+                    .map(|payload| WebhookEvent::SubscriptionItemIncomplete(
+                        Box::new(payload),
+                    ))
+            }
+            Some("subscriptionItem.pastDue") => {
+                decode(payload, "subscriptionItem.pastDue")
+                    .map(|payload| WebhookEvent::SubscriptionItemPastDue(
+                        Box::new(payload),
+                    ))
+            }
+            Some("subscriptionItem.upcoming") => {
+                decode(payload, "subscriptionItem.upcoming")
+                    .map(|payload| WebhookEvent::SubscriptionItemUpcoming(
+                        Box::new(payload),
+                    ))
+            }
+            Some("subscriptionItem.updated") => {
+                decode(payload, "subscriptionItem.updated")
+                    .map(|payload| WebhookEvent::SubscriptionItemUpdated(
+                        Box::new(payload),
+                    ))
+            }
+            Some("user.created") => {
+                decode(payload, "user.created")
+                    .map(|payload| WebhookEvent::UserCreated(Box::new(payload)))
+            }
+            Some("user.updated") => {
+                decode(payload, "user.updated")
+                    .map(|payload| WebhookEvent::UserUpdated(Box::new(payload)))
+            }
+            Some("user.deleted") => {
+                decode(payload, "user.deleted")
+                    .map(|payload| WebhookEvent::UserDeleted(Box::new(payload)))
+            }
+            Some("waitlistEntry.created") => {
+                decode(payload, "waitlistEntry.created")
+                    .map(|payload| WebhookEvent::WaitlistEntryCreated(Box::new(payload)))
+            }
+            Some("waitlistEntry.updated") => {
+                decode(payload, "waitlistEntry.updated")
+                    .map(|payload| WebhookEvent::WaitlistEntryUpdated(Box::new(payload)))
+            }
+            _ => {
+                Ok(WebhookEvent::Unknown {
+                    event,
+                    payload,
+                })
             }
         }
     }

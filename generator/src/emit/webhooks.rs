@@ -281,15 +281,15 @@ fn decoding(events: &[WebhookEvent]) -> TokenStream {
         } else {
             ident(&format!("tag_{index}"))
         };
-        chain = quote! {
-            {
-                let #binding = payload.get(#property).and_then(Value::as_str).map(str::to_owned);
-                match #binding.as_deref() {
-                    #(#arms)*
-                    _ => #chain,
-                }
+        let body = quote! {
+            let #binding = payload.get(#property).and_then(Value::as_str).map(str::to_owned);
+            match #binding.as_deref() {
+                #(#arms)*
+                _ => #chain,
             }
         };
+        // The outermost match is the function's body; the others are arms.
+        chain = if index == 0 { body } else { quote!({ #body }) };
     }
     if properties.is_empty() {
         chain = quote! {
