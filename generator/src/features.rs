@@ -15,6 +15,10 @@
 //! - a type no operation reaches is compiled only when every group is on
 //!   (as by default), so the default build holds exactly what it held before
 //!   and a build of a few groups does not pay for it;
+//! - the `webhooks` feature (a crate with webhook events) reaches the types
+//!   of the events' payloads as a group would; a type that neither a group
+//!   nor an event reaches then also needs `webhooks` (see
+//!   [`crate::emit`]'s gates), since it may hold a type only events reach;
 //! - a type's gate is never narrower than the gate of a type that holds it,
 //!   so every compiled type finds the types it names;
 //! - gates list features in group order, so the output is deterministic.

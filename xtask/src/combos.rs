@@ -54,6 +54,10 @@ pub fn run(scratch: &Path, members: &[String], target: &Path) -> Result<(), Box<
         }
         if *webhooks {
             combinations.push("webhooks".to_owned());
+            if groups.len() >= 2 {
+                // Every group without webhooks: the default build.
+                combinations.push("default".to_owned());
+            }
         }
         println!(
             "{name} ({models} model files, {} groups): checking {} feature combinations",

@@ -304,7 +304,7 @@ mod organization_domain_updated_event_event_attributes_http_request;
 #[cfg(feature = "webhooks")]
 mod organization_domain_verification;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 mod organization_invitation;
 
 #[cfg(feature = "webhooks")]
@@ -355,13 +355,13 @@ mod organization_invitation_created_event_event_attributes;
 #[cfg(feature = "webhooks")]
 mod organization_invitation_created_event_event_attributes_http_request;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 mod organization_invitation_object;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 mod organization_invitation_private_metadata;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 mod organization_invitation_public_metadata;
 
 #[cfg(feature = "webhooks")]
@@ -634,13 +634,13 @@ mod scim_strategy;
 #[cfg(feature = "webhooks")]
 mod scim_user_metadata;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 mod session;
 
 #[cfg(feature = "webhooks")]
 mod session_activity_response;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 mod session_actor;
 
 #[cfg(feature = "webhooks")]
@@ -673,7 +673,7 @@ mod session_event_payload_object;
 #[cfg(feature = "webhooks")]
 mod session_event_payload_status;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 mod session_object;
 
 #[cfg(feature = "webhooks")]
@@ -703,7 +703,7 @@ mod session_revoked_event_event_attributes;
 #[cfg(feature = "webhooks")]
 mod session_revoked_event_event_attributes_http_request;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 mod session_status;
 
 #[cfg(feature = "webhooks")]
@@ -952,13 +952,13 @@ mod web3_wallet_object;
 #[cfg(feature = "webhooks")]
 mod web3_wallet_verification;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 mod webhook_event_payload;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 mod webhook_event_payload_event_attributes;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 mod webhook_event_payload_event_attributes_http_request;
 
 #[cfg(feature = "webhooks")]
@@ -1263,7 +1263,7 @@ pub use organization_domain_updated_event_event_attributes_http_request::Organiz
 #[cfg(feature = "webhooks")]
 pub use organization_domain_verification::OrganizationDomainVerification;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 pub use organization_invitation::OrganizationInvitation;
 
 #[cfg(feature = "webhooks")]
@@ -1314,13 +1314,13 @@ pub use organization_invitation_created_event_event_attributes::OrganizationInvi
 #[cfg(feature = "webhooks")]
 pub use organization_invitation_created_event_event_attributes_http_request::OrganizationInvitationCreatedEventEventAttributesHttpRequest;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 pub use organization_invitation_object::OrganizationInvitationObject;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 pub use organization_invitation_private_metadata::OrganizationInvitationPrivateMetadata;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 pub use organization_invitation_public_metadata::OrganizationInvitationPublicMetadata;
 
 #[cfg(feature = "webhooks")]
@@ -1593,13 +1593,13 @@ pub use scim_strategy::ScimStrategy;
 #[cfg(feature = "webhooks")]
 pub use scim_user_metadata::ScimUserMetadata;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 pub use session::Session;
 
 #[cfg(feature = "webhooks")]
 pub use session_activity_response::SessionActivityResponse;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 pub use session_actor::SessionActor;
 
 #[cfg(feature = "webhooks")]
@@ -1632,7 +1632,7 @@ pub use session_event_payload_object::SessionEventPayloadObject;
 #[cfg(feature = "webhooks")]
 pub use session_event_payload_status::SessionEventPayloadStatus;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 pub use session_object::SessionObject;
 
 #[cfg(feature = "webhooks")]
@@ -1662,7 +1662,7 @@ pub use session_revoked_event_event_attributes::SessionRevokedEventEventAttribut
 #[cfg(feature = "webhooks")]
 pub use session_revoked_event_event_attributes_http_request::SessionRevokedEventEventAttributesHttpRequest;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 pub use session_status::SessionStatus;
 
 #[cfg(feature = "webhooks")]
@@ -1911,11 +1911,11 @@ pub use web3_wallet_object::Web3WalletObject;
 #[cfg(feature = "webhooks")]
 pub use web3_wallet_verification::Web3WalletVerification;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 pub use webhook_event_payload::WebhookEventPayload;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 pub use webhook_event_payload_event_attributes::WebhookEventPayloadEventAttributes;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
 pub use webhook_event_payload_event_attributes_http_request::WebhookEventPayloadEventAttributesHttpRequest;

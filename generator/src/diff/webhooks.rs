@@ -26,7 +26,7 @@ pub(super) fn compare(cx: &mut Cx<'_>) {
                     rust,
                     now.pointer.clone(),
                     vec![],
-                    format!("now {} (was {}).", code(&shown(now)), code(&shown(event))),
+                    format!("now {} (was {}).", code(shown(now)), code(shown(event))),
                 ),
             Some(now) if now.tag != event.tag => cx.push(
                 &rules::WEBHOOK_EVENT_CHANGED,
@@ -51,7 +51,7 @@ pub(super) fn compare(cx: &mut Cx<'_>) {
                 format!(
                     "the `{}` event, decoded into {}.",
                     event.name,
-                    code(&payload(event))
+                    code(payload(event))
                 ),
             );
         }
