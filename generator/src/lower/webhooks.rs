@@ -59,6 +59,19 @@ impl<'a> Lowerer<'a> {
             let (schema, schema_pointer) = schema;
             let payload = self.shape(schema, &hint, &schema_pointer)?.ty;
             let tag = self.event_tag(key, schema);
+            let has_tag_property = self
+                .schema_of(schema)
+                .is_some_and(|target| self.has_property(target, &tag.property, 0));
+            if tag.rule == TagRule::EventKey && !has_tag_property {
+                self.advise(
+                    &pointer,
+                    format!(
+                        "the payload has no `{KEY_PROPERTY}` property naming its event, so it decodes \
+                         as this event only when it carries `\"{KEY_PROPERTY}\": \"{key}\"`; \
+                         give it a `const` property (an overlay can)"
+                    ),
+                );
+            }
             let claim = (tag.property.clone(), tag.value.clone());
             if let Some(other) = tags.get(&claim) {
                 self.warn(
@@ -225,6 +238,25 @@ impl<'a> Lowerer<'a> {
                 self.single_values(member, into, depth + 1);
             }
         }
+    }
+
+    /// Whether `schema` (or one of its `allOf` members) has the property
+    /// `name`.
+    fn has_property(&self, schema: &'a Schema, name: &str, depth: usize) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        let (properties, all_of) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => (Some(&object.properties), None),
+            SchemaKind::AllOf { all_of } => (None, Some(all_of)),
+            SchemaKind::Any(any) => (Some(&any.properties), Some(&any.all_of)),
+            _ => (None, None),
+        };
+        properties.is_some_and(|p| p.contains_key(name))
+            || all_of.into_iter().flatten().any(|member| {
+                self.schema_of(SchemaRef::from(member))
+                    .is_some_and(|member| self.has_property(member, name, depth + 1))
+            })
     }
 
     /// The discriminator property and this payload's value for it, when the
