@@ -7,7 +7,7 @@
 //! thread that may block can call it, `spawn_blocking` threads included.
 use std::sync::Arc;
 
-#[cfg(any(feature = "m2m", feature = "machine_tokens"))]
+#[cfg(any(feature = "jwks", feature = "m2m", feature = "machine_tokens"))]
 use crate::apis;
 use crate::client::API;
 
@@ -21,9 +21,15 @@ pub use crate::runtime::blocking::Request;
 /// The blocking counterpart of [`crate::Clerk`]: the same calls, each finished with `.send()`.
 #[derive(Clone, Debug)]
 pub struct Clerk {
-    #[cfg_attr(not(any(feature = "m2m", feature = "machine_tokens")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "jwks", feature = "m2m", feature = "machine_tokens")),
+        allow(dead_code)
+    )]
     inner: crate::Clerk,
-    #[cfg_attr(not(any(feature = "m2m", feature = "machine_tokens")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "jwks", feature = "m2m", feature = "machine_tokens")),
+        allow(dead_code)
+    )]
     runtime: Arc<BlockingRuntime>,
 }
 
@@ -33,6 +39,15 @@ impl Clerk {
     /// Starts building a client; set credentials on the builder.
     pub fn builder() -> ClerkBuilder {
         ClientBuilder::new(&API)
+    }
+
+    /// Operations of the `jwks` group; finish each call with `.send()`.
+    #[cfg(feature = "jwks")]
+    pub fn jwks(&self) -> Jwks {
+        Jwks {
+            inner: self.inner.jwks(),
+            runtime: Arc::clone(&self.runtime),
+        }
     }
 
     /// Operations of the `m2m` group; finish each call with `.send()`.
@@ -60,6 +75,26 @@ impl FromCore for Clerk {
             inner: crate::Clerk::from_core(core)?,
             runtime: Arc::new(BlockingRuntime::new()?),
         })
+    }
+}
+
+/// The blocking counterpart of [`crate::apis::Jwks`].
+#[cfg(feature = "jwks")]
+#[derive(Clone, Debug)]
+pub struct Jwks {
+    inner: apis::Jwks,
+    runtime: Arc<BlockingRuntime>,
+}
+
+#[cfg(feature = "jwks")]
+impl Jwks {
+    /// Retrieve the JSON Web Key Set of the instance
+    ///
+    /// `GET /jwks` (operation `GetJWKS`).
+    ///
+    /// Sending the request ([`send`](crate::blocking::Request::send)) gives [`Jwks`](crate::models::Jwks), or an [`Error`].
+    pub fn get_jwks(&self) -> Request<apis::jwks::GetJwks> {
+        Request::new(self.inner.get_jwks(), Arc::clone(&self.runtime))
     }
 }
 

@@ -3,6 +3,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+#[cfg(feature = "jwks")]
+use crate::apis::jwks::Jwks;
+
 #[cfg(feature = "m2m")]
 use crate::apis::m2m::M2m;
 
@@ -37,8 +40,11 @@ pub(crate) static API: ApiConfig = ApiConfig {
 /// Create one with [`Clerk::builder`]. Cloning is cheap: clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Clerk {
-    #[cfg_attr(not(any(feature = "m2m", feature = "machine_tokens")), allow(dead_code))]
-    core: Arc<ClientCore>,
+    #[cfg_attr(
+        not(any(feature = "jwks", feature = "m2m", feature = "machine_tokens")),
+        allow(dead_code)
+    )]
+    pub(crate) core: Arc<ClientCore>,
 }
 
 /// Builds a [`Clerk`].
@@ -47,6 +53,12 @@ impl Clerk {
     /// Starts building a client; set credentials on the builder.
     pub fn builder() -> ClerkBuilder {
         ClientBuilder::new(&API)
+    }
+
+    /// Operations of the `jwks` group.
+    #[cfg(feature = "jwks")]
+    pub fn jwks(&self) -> Jwks {
+        Jwks::new(Arc::clone(&self.core))
     }
 
     /// Operations of the `m2m` group.

@@ -101,6 +101,10 @@ pub struct HandWritten {
     pub dependencies: Vec<Dependency>,
     /// Dependencies of the module's tests.
     pub dev_dependencies: Vec<Dependency>,
+    /// A section of the crate's README for the module (Markdown, from its
+    /// `## ` heading), placed before the operations; its examples are
+    /// doctests like the README's others.
+    pub readme: Option<String>,
 }
 
 /// The Cargo feature of a [`HandWritten`] module.

@@ -56,6 +56,7 @@ fn auth() -> HandWritten {
             dependency("tower", r#""0.5""#),
         ],
         dev_dependencies: vec![dependency("rsa", r#""0.9""#)],
+        readme: None,
     }
 }
 
@@ -183,4 +184,26 @@ fn a_groups_feature_can_gate_a_module_without_dependencies() {
     assert!(generated.files["src/lib.rs"].contains(
         "#[cfg(feature = \"customers\")]\n#[path = \"custom/billing.rs\"]\nmod billing;"
     ));
+}
+
+#[test]
+fn a_modules_readme_section_comes_before_the_operations() {
+    let section = "## Authenticating requests\n\nHand-written words.\n";
+    let module = HandWritten {
+        name: "auth".into(),
+        readme: Some(section.into()),
+        ..Default::default()
+    };
+    let generated = generator::generate(&shape(), &options(vec![env(), module])).unwrap();
+    let readme = &generated.files["README.md"];
+    let at = readme.find(section).expect("the section is in the README");
+    let operations = readme.find("## Operations").expect("the operations");
+    assert!(at < operations, "{readme}");
+    assert_eq!(readme.matches("Hand-written words.").count(), 1);
+    // Without a section, the README is as before.
+    let plain = generator::generate(&shape(), &options(vec![env()])).unwrap();
+    assert_eq!(
+        readme.replace(&format!("{section}\n"), ""),
+        plain.files["README.md"]
+    );
 }

@@ -48,6 +48,10 @@ pub struct BenchArgs {
     /// HMAC of the same bytes).
     #[arg(long)]
     webhooks_only: bool,
+    /// Only measure offline session-token verification (`auth`) against
+    /// jsonwebtoken's own decode.
+    #[arg(long)]
+    auth: bool,
 }
 
 /// Median, min and max of some durations.
@@ -106,6 +110,10 @@ pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
     if let Some(name) = &args.features_only {
         // Only Cargo's own runs are timed, so xtask need not be optimised.
         return crate::feature_bench::run(workspace_root(), Some(name));
+    }
+    if args.auth {
+        // The example builds in release itself; xtask times nothing.
+        return crate::bench_auth::run(workspace_root());
     }
     if args.webhooks_only {
         // The example runs in release on its own.

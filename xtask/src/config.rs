@@ -88,6 +88,12 @@ pub struct Module {
     /// Further features: `tower = { enables = ["auth", "dep:tower"], doc = "…" }`.
     #[serde(default)]
     pub features: std::collections::BTreeMap<String, ExtraFeature>,
+    /// A Markdown file (from the config's folder) holding the module's
+    /// section of the crate's README.
+    pub readme: Option<PathBuf>,
+    /// That file's text, read with the config.
+    #[serde(skip)]
+    pub readme_text: Option<String>,
 }
 
 /// One of `[modules.features]`.
@@ -184,6 +190,20 @@ impl Config {
         let mut config: Config =
             toml::from_str(&text).map_err(|err| format!("{}: {err}", path.display()))?;
         config.path = path.to_owned();
+        for index in 0..config.modules.len() {
+            if let Some(readme) = &config.modules[index].readme {
+                let file = config.resolve(readme);
+                let text = fs::read_to_string(&file).map_err(|err| {
+                    format!(
+                        "{}: module `{}`: readme {}: cannot read: {err}",
+                        path.display(),
+                        config.modules[index].name,
+                        file.display()
+                    )
+                })?;
+                config.modules[index].readme_text = Some(text);
+            }
+        }
         Ok(config)
     }
 
@@ -327,6 +347,7 @@ impl Config {
                 }),
                 dependencies: dependencies(&m.dependencies),
                 dev_dependencies: dependencies(&m.dev_dependencies),
+                readme: m.readme_text.clone(),
             })
             .collect()
     }

@@ -1,6 +1,7 @@
 //! Project tasks, run as `cargo xtask <command>` (an alias in `.cargo/config.toml`).
 
 mod bench;
+mod bench_auth;
 mod bench_webhooks;
 mod breadth;
 mod check;

@@ -2,6 +2,11 @@
 
 //! The API's operations, one module per group, each documented by its
 //! page of `docs/sdks/`. Reach them through the client's accessors.
+#[cfg(feature = "jwks")]
+/// [Jwks]: crate::models::Jwks
+#[doc = include_str!("../../docs/sdks/jwks/README.md")]
+pub mod jwks;
+
 #[cfg(feature = "m2m")]
 /// [CreateM2mTokenRequestBody]: crate::models::CreateM2mTokenRequestBody
 /// [CreateM2mTokenResponseBody]: crate::models::CreateM2mTokenResponseBody
@@ -17,6 +22,9 @@ pub mod m2m;
 /// [MachineToken]: crate::models::MachineToken
 #[doc = include_str!("../../docs/sdks/machinetokens/README.md")]
 pub mod machine_tokens;
+
+#[cfg(feature = "jwks")]
+pub use jwks::Jwks;
 
 #[cfg(feature = "m2m")]
 pub use m2m::M2m;

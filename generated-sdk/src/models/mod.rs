@@ -224,6 +224,60 @@ mod invitation_public_metadata;
 
 #[cfg(feature = "webhooks")]
 mod invitation_status;
+
+#[cfg(feature = "jwks")]
+mod jwks;
+
+#[cfg(feature = "jwks")]
+mod jwks_ecdsa_private_key;
+
+#[cfg(feature = "jwks")]
+mod jwks_ecdsa_private_key_kty;
+
+#[cfg(feature = "jwks")]
+mod jwks_ecdsa_public_key;
+
+#[cfg(feature = "jwks")]
+mod jwks_ecdsa_public_key_kty;
+
+#[cfg(feature = "jwks")]
+mod jwks_ed25519_private_key;
+
+#[cfg(feature = "jwks")]
+mod jwks_ed25519_private_key_crv;
+
+#[cfg(feature = "jwks")]
+mod jwks_ed25519_private_key_kty;
+
+#[cfg(feature = "jwks")]
+mod jwks_ed25519_public_key;
+
+#[cfg(feature = "jwks")]
+mod jwks_ed25519_public_key_crv;
+
+#[cfg(feature = "jwks")]
+mod jwks_ed25519_public_key_kty;
+
+#[cfg(feature = "jwks")]
+mod jwks_keys;
+
+#[cfg(feature = "jwks")]
+mod jwks_rsa_private_key;
+
+#[cfg(feature = "jwks")]
+mod jwks_rsa_private_key_kty;
+
+#[cfg(feature = "jwks")]
+mod jwks_rsa_public_key;
+
+#[cfg(feature = "jwks")]
+mod jwks_rsa_public_key_kty;
+
+#[cfg(feature = "jwks")]
+mod jwks_symmetric_key;
+
+#[cfg(feature = "jwks")]
+mod jwks_symmetric_key_kty;
 mod m2m400_response_body;
 mod m2m_errors;
 mod m2m_errors2;
@@ -304,7 +358,14 @@ mod organization_domain_updated_event_event_attributes_http_request;
 #[cfg(feature = "webhooks")]
 mod organization_domain_verification;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 mod organization_invitation;
 
 #[cfg(feature = "webhooks")]
@@ -355,13 +416,34 @@ mod organization_invitation_created_event_event_attributes;
 #[cfg(feature = "webhooks")]
 mod organization_invitation_created_event_event_attributes_http_request;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 mod organization_invitation_object;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 mod organization_invitation_private_metadata;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 mod organization_invitation_public_metadata;
 
 #[cfg(feature = "webhooks")]
@@ -634,13 +716,27 @@ mod scim_strategy;
 #[cfg(feature = "webhooks")]
 mod scim_user_metadata;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 mod session;
 
 #[cfg(feature = "webhooks")]
 mod session_activity_response;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 mod session_actor;
 
 #[cfg(feature = "webhooks")]
@@ -673,7 +769,14 @@ mod session_event_payload_object;
 #[cfg(feature = "webhooks")]
 mod session_event_payload_status;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 mod session_object;
 
 #[cfg(feature = "webhooks")]
@@ -703,7 +806,14 @@ mod session_revoked_event_event_attributes;
 #[cfg(feature = "webhooks")]
 mod session_revoked_event_event_attributes_http_request;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 mod session_status;
 
 #[cfg(feature = "webhooks")]
@@ -952,13 +1062,34 @@ mod web3_wallet_object;
 #[cfg(feature = "webhooks")]
 mod web3_wallet_verification;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 mod webhook_event_payload;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 mod webhook_event_payload_event_attributes;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 mod webhook_event_payload_event_attributes_http_request;
 
 #[cfg(feature = "webhooks")]
@@ -1183,6 +1314,60 @@ pub use invitation_public_metadata::InvitationPublicMetadata;
 
 #[cfg(feature = "webhooks")]
 pub use invitation_status::InvitationStatus;
+
+#[cfg(feature = "jwks")]
+pub use jwks::Jwks;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ecdsa_private_key::JwksEcdsaPrivateKey;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ecdsa_private_key_kty::JwksEcdsaPrivateKeyKty;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ecdsa_public_key::JwksEcdsaPublicKey;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ecdsa_public_key_kty::JwksEcdsaPublicKeyKty;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ed25519_private_key::JwksEd25519PrivateKey;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ed25519_private_key_crv::JwksEd25519PrivateKeyCrv;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ed25519_private_key_kty::JwksEd25519PrivateKeyKty;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ed25519_public_key::JwksEd25519PublicKey;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ed25519_public_key_crv::JwksEd25519PublicKeyCrv;
+
+#[cfg(feature = "jwks")]
+pub use jwks_ed25519_public_key_kty::JwksEd25519PublicKeyKty;
+
+#[cfg(feature = "jwks")]
+pub use jwks_keys::JwksKeys;
+
+#[cfg(feature = "jwks")]
+pub use jwks_rsa_private_key::JwksRsaPrivateKey;
+
+#[cfg(feature = "jwks")]
+pub use jwks_rsa_private_key_kty::JwksRsaPrivateKeyKty;
+
+#[cfg(feature = "jwks")]
+pub use jwks_rsa_public_key::JwksRsaPublicKey;
+
+#[cfg(feature = "jwks")]
+pub use jwks_rsa_public_key_kty::JwksRsaPublicKeyKty;
+
+#[cfg(feature = "jwks")]
+pub use jwks_symmetric_key::JwksSymmetricKey;
+
+#[cfg(feature = "jwks")]
+pub use jwks_symmetric_key_kty::JwksSymmetricKeyKty;
 pub use m2m400_response_body::M2m400ResponseBody;
 pub use m2m_errors::M2mErrors;
 pub use m2m_errors2::M2mErrors2;
@@ -1263,7 +1448,14 @@ pub use organization_domain_updated_event_event_attributes_http_request::Organiz
 #[cfg(feature = "webhooks")]
 pub use organization_domain_verification::OrganizationDomainVerification;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 pub use organization_invitation::OrganizationInvitation;
 
 #[cfg(feature = "webhooks")]
@@ -1314,13 +1506,34 @@ pub use organization_invitation_created_event_event_attributes::OrganizationInvi
 #[cfg(feature = "webhooks")]
 pub use organization_invitation_created_event_event_attributes_http_request::OrganizationInvitationCreatedEventEventAttributesHttpRequest;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 pub use organization_invitation_object::OrganizationInvitationObject;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 pub use organization_invitation_private_metadata::OrganizationInvitationPrivateMetadata;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 pub use organization_invitation_public_metadata::OrganizationInvitationPublicMetadata;
 
 #[cfg(feature = "webhooks")]
@@ -1593,13 +1806,27 @@ pub use scim_strategy::ScimStrategy;
 #[cfg(feature = "webhooks")]
 pub use scim_user_metadata::ScimUserMetadata;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 pub use session::Session;
 
 #[cfg(feature = "webhooks")]
 pub use session_activity_response::SessionActivityResponse;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 pub use session_actor::SessionActor;
 
 #[cfg(feature = "webhooks")]
@@ -1632,7 +1859,14 @@ pub use session_event_payload_object::SessionEventPayloadObject;
 #[cfg(feature = "webhooks")]
 pub use session_event_payload_status::SessionEventPayloadStatus;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 pub use session_object::SessionObject;
 
 #[cfg(feature = "webhooks")]
@@ -1662,7 +1896,14 @@ pub use session_revoked_event_event_attributes::SessionRevokedEventEventAttribut
 #[cfg(feature = "webhooks")]
 pub use session_revoked_event_event_attributes_http_request::SessionRevokedEventEventAttributesHttpRequest;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 pub use session_status::SessionStatus;
 
 #[cfg(feature = "webhooks")]
@@ -1911,11 +2152,32 @@ pub use web3_wallet_object::Web3WalletObject;
 #[cfg(feature = "webhooks")]
 pub use web3_wallet_verification::Web3WalletVerification;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 pub use webhook_event_payload::WebhookEventPayload;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 pub use webhook_event_payload_event_attributes::WebhookEventPayloadEventAttributes;
 
-#[cfg(all(feature = "m2m", feature = "machine_tokens", feature = "webhooks"))]
+#[cfg(
+    all(
+        feature = "jwks",
+        feature = "m2m",
+        feature = "machine_tokens",
+        feature = "webhooks"
+    )
+)]
 pub use webhook_event_payload_event_attributes_http_request::WebhookEventPayloadEventAttributesHttpRequest;

@@ -152,7 +152,7 @@ pub fn error_arm(cx: &Context<'_>, op: Option<&Operation>) -> (String, bool) {
 
 /// The first error schema `op`'s documented error responses decode into
 /// (what its `ErrorBody` accessor can match), if any.
-fn decoded_error<'a>(api: &'a crate::ir::Api, op: &Operation) -> Option<&'a String> {
+pub(super) fn decoded_error<'a>(api: &'a crate::ir::Api, op: &Operation) -> Option<&'a String> {
     use crate::ir::{BodyEncoding, TypeRef};
     op.responses
         .iter()

@@ -273,7 +273,7 @@ fn client_rs(cx: &Context<'_>) -> TokenStream {
         pub struct #client {
             #unused
             #unread
-            core: Arc<ClientCore>,
+            pub(crate) core: Arc<ClientCore>,
         }
 
         #[doc = #builder_doc]

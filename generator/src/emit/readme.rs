@@ -78,7 +78,8 @@ pub fn readme(cx: &Context<'_>) -> String {
 
     let _ = writeln!(out, "## Error handling\n");
     let _ = writeln!(out, "Every call returns `Result<_, {lib}::Error>`. `Error::Api` holds an error response the API documents, decoded into its schema (`ErrorBody`); `Error::UnexpectedStatus` any other error status with its raw body; `Error::Decode` a body that did not match its schema; `Error::Validation` an input that breaks a constraint of the API description, or a path parameter that is empty, `.` or `..` (which would address another resource; nothing was sent); `Error::Redirect` a redirect to another origin, not followed; `Error::Body` a response whose body broke off or stalled (with the status, headers and the bytes that arrived); `Error::Timeout` and `Error::Transport` the network. `status()`, `headers()` and `is_retryable()` work on all of them.\n");
-    let (arm, names_body) = super::error_docs::error_arm(cx, first.op);
+    let (error_op, error_call) = error_call(cx, &first);
+    let (arm, names_body) = super::error_docs::error_arm(cx, error_op);
     let handling = format!(
         "match result {{\n        Ok(_) => println!(\"done\"),\n        Err(Error::Validation(error)) => eprintln!(\"not sent: {{error}}\"),\n{}\n    }}",
         arm
@@ -95,7 +96,7 @@ pub fn readme(cx: &Context<'_>) -> String {
             "```rust,no_run\n{}```\n",
             program_with_imports(
                 cx,
-                &first.call.replace("let response = ", "let result = "),
+                &error_call.replace("let response = ", "let result = "),
                 &handling,
                 &imports
             )
@@ -141,6 +142,7 @@ pub fn readme(cx: &Context<'_>) -> String {
 
     out.push_str(&super::webhooks::readme_section(cx));
 
+    out.push_str(&module_sections(cx));
     let _ = writeln!(out, "## Operations\n");
     for group in &api.groups {
         // A reference link: rustdoc reads the crate root's intra-doc
@@ -256,6 +258,23 @@ fn first_call<'a>(cx: &Context<'a>) -> FirstCall<'a> {
     }
 }
 
+/// The call the error-handling example makes: the first call when its
+/// operation documents an error body, else the first callable operation
+/// that does, so that the example shows reading one.
+fn error_call<'a>(cx: &Context<'a>, first: &FirstCall<'a>) -> (Option<&'a Operation>, String) {
+    let documents_errors = |op: &Operation| super::error_docs::decoded_error(cx.api, op).is_some();
+    if first.op.is_some_and(documents_errors) {
+        return (first.op, first.call.clone());
+    }
+    cx.api
+        .groups
+        .iter()
+        .flat_map(|g| g.operations.iter().map(move |o| (g, o)))
+        .filter(|(_, o)| documents_errors(o))
+        .find_map(|(g, o)| call_text(cx, g, o).map(|call| (Some(o), call)))
+        .unwrap_or_else(|| (first.op, first.call.clone()))
+}
+
 fn call_text(cx: &Context<'_>, group: &OperationGroup, op: &Operation) -> Option<String> {
     let args = super::example::call_arguments(cx.api, op, &cx.lib_name)?;
     Some(format!(
@@ -365,6 +384,17 @@ pub(super) fn requirement(version: &str) -> String {
         .position(|p| *p != "0")
         .map_or(parts.len(), |i| i + 1);
     parts[..significant.min(parts.len())].join(".")
+}
+
+/// The hand-written modules' README sections, in the modules' name order.
+fn module_sections(cx: &Context<'_>) -> String {
+    let mut modules: Vec<&crate::HandWritten> = cx.options.modules.iter().collect();
+    modules.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut out = String::new();
+    for section in modules.iter().filter_map(|m| m.readme.as_deref()) {
+        let _ = writeln!(out, "{}\n", section.trim());
+    }
+    out
 }
 
 #[cfg(test)]

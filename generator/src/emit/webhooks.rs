@@ -58,10 +58,44 @@ pub(super) fn manifest(cx: &Context<'_>) -> (String, String) {
         let feature = "## The `webhooks` module: the typed events the API sends.\nwebhooks = []\n";
         return (feature.to_owned(), String::new());
     }
-    let feature = "## The `webhooks` module: the typed events the API sends, and `Webhook`, which verifies their Standard Webhooks signatures.\nwebhooks = [\"dep:base64\", \"dep:hmac\", \"dep:sha2\"]\n";
-    let dependencies = "# Webhook signatures (the `webhooks` feature).\nbase64 = { version = \"0.22\", optional = true }\nhmac = { version = \"0.12\", optional = true }\nsha2 = { version = \"0.10\", optional = true }\n";
-    (feature.to_owned(), dependencies.to_owned())
+    // A dependency a hand-written module declares too is declared once, by
+    // the module; the feature turns it on when the module's is optional.
+    let module_dependency = |name: &str| {
+        cx.options.modules.iter().find_map(|module| {
+            module
+                .dependencies
+                .iter()
+                .any(|d| d.name == name)
+                .then_some(module.feature.is_some())
+        })
+    };
+    let mut enables = Vec::new();
+    let mut dependencies = String::new();
+    for (name, version) in VERIFY_DEPENDENCIES {
+        match module_dependency(name) {
+            Some(false) => {}
+            Some(true) => enables.push(format!("\"dep:{name}\"")),
+            None => {
+                enables.push(format!("\"dep:{name}\""));
+                dependencies.push_str(&format!(
+                    "{name} = {{ version = \"{version}\", optional = true }}\n"
+                ));
+            }
+        }
+    }
+    let feature = format!(
+        "## The `webhooks` module: the typed events the API sends, and `Webhook`, which verifies their Standard Webhooks signatures.\nwebhooks = [{}]\n",
+        enables.join(", ")
+    );
+    if !dependencies.is_empty() {
+        dependencies.insert_str(0, "# Webhook signatures (the `webhooks` feature).\n");
+    }
+    (feature, dependencies)
 }
+
+/// The verifier's dependencies and their versions.
+const VERIFY_DEPENDENCIES: [(&str, &str); 3] =
+    [("base64", "0.22"), ("hmac", "0.12"), ("sha2", "0.10")];
 
 fn module(cx: &Context<'_>) -> TokenStream {
     let events = &cx.api.webhooks;
