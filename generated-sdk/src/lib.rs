@@ -26,6 +26,10 @@ pub mod models;
 #[rustfmt::skip]
 mod runtime;
 
+#[cfg(feature = "webhooks")]
+#[rustfmt::skip]
+pub mod webhooks;
+
 /// Hand-written (declared in the SDK's config; the generator never writes it).
 #[cfg(feature = "auth")]
 #[path = "custom/auth.rs"]
@@ -34,9 +38,17 @@ pub mod auth;
 /// Hand-written (declared in the SDK's config; the generator never writes it).
 #[path = "custom/env.rs"]
 mod env;
+
+/// Hand-written (declared in the SDK's config; the generator never writes it).
+#[cfg(feature = "webhooks")]
+#[path = "custom/webhook_env.rs"]
+mod webhook_env;
 pub use client::{Clerk, ClerkBuilder};
 pub use env::{API_URL_VAR, SECRET_KEY_VAR};
 pub use error_body::ErrorBody;
+
+#[cfg(feature = "webhooks")]
+pub use webhook_env::WEBHOOK_SECRET_VAR;
 
 /// The HTTP client this crate is built on (reqwest 0.13), for `ClientBuilder::http_client`
 /// and hooks: naming its types through this path needs no reqwest dependency of one's own.

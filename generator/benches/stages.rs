@@ -44,6 +44,7 @@ fn options() -> Options {
         package: Default::default(),
         modules: Vec::new(),
         grouping: Default::default(),
+        webhook_signing: None,
     }
 }
 

@@ -15,6 +15,10 @@
 //! - a type no operation reaches is compiled only when every group is on
 //!   (as by default), so the default build holds exactly what it held before
 //!   and a build of a few groups does not pay for it;
+//! - the `webhooks` feature (a crate with webhook events) reaches the types
+//!   of the events' payloads as a group would; a type that neither a group
+//!   nor an event reaches then also needs `webhooks` (see
+//!   [`crate::emit`]'s gates), since it may hold a type only events reach;
 //! - a type's gate is never narrower than the gate of a type that holds it,
 //!   so every compiled type finds the types it names;
 //! - gates list features in group order, so the output is deterministic.
@@ -83,7 +87,7 @@ pub const DEFAULT_RUNTIME_FEATURES: &[&str] = &["rustls"];
 /// `_api`.
 pub fn feature_name(group: &OperationGroup) -> String {
     let module = group.module.trim_start_matches("r#");
-    if module == "default" || RUNTIME_FEATURES.contains(&module) {
+    if module == "default" || module == "webhooks" || RUNTIME_FEATURES.contains(&module) {
         format!("{module}_api")
     } else {
         module.to_owned()
@@ -103,20 +107,32 @@ pub fn plan(api: &Api) -> Option<Plan> {
         .iter()
         .map(|g| api.reachable(group_roots(g)))
         .collect();
+    // The webhooks module (its own feature) needs its payloads' types.
+    let hooks = api.reachable(api.webhooks.iter().flat_map(|event| {
+        let mut names = Vec::new();
+        event.payload.push_named(&mut names);
+        names
+    }));
     let mut gates = BTreeMap::new();
     for ty in &api.types {
         if always.contains(&ty.name) {
             continue;
         }
-        let reaching: Vec<String> = per_group
+        let mut reaching: Vec<String> = per_group
             .iter()
             .zip(&groups)
             .filter(|(set, _)| set.contains(&ty.name))
             .map(|(_, feature)| feature.clone())
             .collect();
+        if reaching.len() == groups.len() {
+            continue;
+        }
+        if hooks.contains(&ty.name) {
+            reaching.push("webhooks".to_owned());
+        }
         if reaching.is_empty() {
             gates.insert(ty.name.clone(), Gate::EveryGroup);
-        } else if reaching.len() < groups.len() {
+        } else {
             gates.insert(ty.name.clone(), Gate::AnyOf(reaching));
         }
     }

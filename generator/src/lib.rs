@@ -50,6 +50,19 @@ pub struct Options {
     pub modules: Vec<HandWritten>,
     /// How operations are grouped into the client's accessors.
     pub grouping: Grouping,
+    /// How the API signs its webhook deliveries; `None` generates the
+    /// typed events without a verifier.
+    pub webhook_signing: Option<WebhookSigning>,
+}
+
+/// How an API signs its webhook deliveries: the maintainer's choice, since
+/// documents rarely say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WebhookSigning {
+    /// Standard Webhooks (Svix and Clerk): HMAC-SHA256 of
+    /// `{id}.{timestamp}.{body}` under a `whsec_` secret, in `webhook-*` or
+    /// `svix-*` headers.
+    StandardWebhooks,
 }
 
 /// How operations are grouped into the client's accessors (and Cargo

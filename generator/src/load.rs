@@ -20,11 +20,13 @@ mod normalise;
 mod patterns;
 mod repair;
 mod typed;
+mod webhooks;
 
 use lenient::Scan;
 use normalise::normalise;
 pub(crate) use patterns::compile as compile_pattern;
 pub use patterns::Patterns;
+pub use webhooks::Webhooks;
 
 /// A parsed document and what normalising it changed.
 #[derive(Debug)]
@@ -37,6 +39,9 @@ pub struct Document {
     pub warnings: Vec<Warning>,
     /// Whether each `pattern` string compiles in Rust.
     pub patterns: Patterns,
+    /// The webhook events (`webhooks`, `x-webhooks`), which `openapiv3`
+    /// has no place for.
+    pub webhooks: Webhooks,
 }
 
 /// Reads and parses the document at `path`.
@@ -52,7 +57,8 @@ pub fn load_file(path: &Path) -> Result<Document, Error> {
 pub fn load_str(text: &str, file: &Path) -> Result<Document, Error> {
     std::thread::scope(|scope| {
         let (patterns, compiler) = patterns::Compiler::start(scope);
-        let (value, warnings) = normalised_value(text, file, Scan::new(patterns))?;
+        let (mut value, mut warnings) = normalised_value(text, file, Scan::new(patterns))?;
+        let webhooks = webhooks::take(&mut value, &mut warnings);
         // The fast path: a plain deserialisation that consumes the value,
         // moving its strings instead of copying them, and tracks no path.
         // Valid documents, the common case, pay nothing for error reporting.
@@ -63,6 +69,7 @@ pub fn load_str(text: &str, file: &Path) -> Result<Document, Error> {
             openapi,
             file: file.to_owned(),
             warnings,
+            webhooks,
             // The scan, and with it the last sender, is gone: this cannot
             // wait on a pattern that will never come.
             patterns: compiler.finish(),
@@ -81,6 +88,7 @@ fn normalised_value(
     let mut warnings = Vec::new();
     check_version(&value, file)?;
     check_response_keys(&value, file)?;
+    webhooks::fill_missing_paths(&mut value, &mut warnings);
     repair::fill_responses(&mut value, &mut warnings);
     misplaced::repair(&mut value, &mut warnings);
     if scan.odd_references {

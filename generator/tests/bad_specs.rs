@@ -18,6 +18,7 @@ fn every_bad_spec_gets_an_answer_a_maintainer_can_act_on() {
             package: Default::default(),
             modules: Vec::new(),
             grouping: Default::default(),
+            webhook_signing: None,
         };
         let answer = match generator::generate(spec, &options) {
             Err(error) => format!("error: {error}"),

@@ -50,6 +50,7 @@ fn the_body_carries_its_constraints_and_prepare_checks_them() {
         package: Default::default(),
         modules: Vec::new(),
         grouping: Default::default(),
+        webhook_signing: None,
     };
     let generated =
         generator::generate_from_str(&document(10), Path::new("invites.yaml"), &options)

@@ -32,6 +32,7 @@ fn client(crate_name: &str, client_name: Option<&str>) -> (String, Vec<generator
         package: Default::default(),
         modules: Vec::new(),
         grouping: Default::default(),
+        webhook_signing: None,
     };
     let generated = generator::generate_from_str(PETS, Path::new("pets.yaml"), &options)
         .expect("the spec generates");

@@ -20,6 +20,7 @@ fn generated(spec: &str) -> generator::Generated {
         package: Default::default(),
         modules: Vec::new(),
         grouping: Default::default(),
+        webhook_signing: None,
     };
     generator::generate(&workspace_root().join(spec), &options).expect("the spec generates")
 }

@@ -17,6 +17,7 @@ fn generated() -> generator::Generated {
         package: Default::default(),
         modules: Vec::new(),
         grouping: Default::default(),
+        webhook_signing: None,
     };
     generator::generate(&spec, &options).expect("the committed spec generates")
 }

@@ -19,6 +19,7 @@ fn options(modules: Vec<HandWritten>) -> Options {
         package: Default::default(),
         modules,
         grouping: Default::default(),
+        webhook_signing: None,
     }
 }
 

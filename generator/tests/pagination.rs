@@ -26,6 +26,7 @@ fn generated(relative: &str) -> generator::Generated {
         package: Default::default(),
         modules: Vec::new(),
         grouping: Default::default(),
+        webhook_signing: None,
     };
     generator::generate(&spec(relative), &options).expect("the spec generates")
 }

@@ -64,6 +64,7 @@ fn every_operation_of_every_real_spec_is_generated() {
             package: Default::default(),
             modules: Vec::new(),
             grouping: Default::default(),
+            webhook_signing: None,
         };
         let generated =
             generator::generate(&path, &options).unwrap_or_else(|e| panic!("{spec}: {e}"));

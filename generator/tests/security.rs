@@ -36,6 +36,7 @@ components:
         package: Default::default(),
         modules: Vec::new(),
         grouping: Default::default(),
+        webhook_signing: None,
     };
     let generated = generator::generate_from_str(&spec, Path::new("keys.yaml"), &options)
         .expect("the spec generates");

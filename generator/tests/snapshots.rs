@@ -18,6 +18,7 @@ fn options(spec_label: &str) -> Options {
         package: Default::default(),
         modules: Vec::new(),
         grouping: Default::default(),
+        webhook_signing: None,
     }
 }
 
@@ -72,6 +73,7 @@ fn shapes() {
                     || *path == "src/error_body.rs"
             })
             .filter(|(path, _)| !path.ends_with("mod.rs"))
+            .chain(generated.files.get_key_value("src/webhooks/mod.rs"))
             .map(|(path, text)| format!("==> {path}\n{text}"))
             .collect();
         insta::assert_snapshot!("rust", rust);

@@ -44,6 +44,10 @@ pub struct BenchArgs {
     /// `clerk-2025-04-10`).
     #[arg(long)]
     features_only: Option<String>,
+    /// Only measure webhook verification (a 2 KB delivery against the raw
+    /// HMAC of the same bytes).
+    #[arg(long)]
+    webhooks_only: bool,
     /// Only measure offline session-token verification (`auth`) against
     /// jsonwebtoken's own decode.
     #[arg(long)]
@@ -126,6 +130,10 @@ pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
         // The example is built in release; xtask itself only runs it.
         return crate::bench_pagination::run(workspace_root());
     }
+    if args.webhooks_only {
+        // The example runs in release on its own.
+        return crate::bench_webhooks::run(workspace_root());
+    }
     if cfg!(debug_assertions) {
         return rerun_in_release();
     }
@@ -142,6 +150,7 @@ pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
     if !args.skip_runtime {
         runtime(root)?;
         crate::bench_pagination::run(root)?;
+        crate::bench_webhooks::run(root)?;
     }
     Ok(())
 }
@@ -181,6 +190,7 @@ fn generation(root: &Path, runs: usize) -> Result<(), Box<dyn Error>> {
         package: Default::default(),
         modules: Vec::new(),
         grouping: Default::default(),
+        webhook_signing: None,
     };
     let document = generator::load::load_str(&text, &spec)?;
     let lowered = generator::lower::lower(&document, &spec, generator::Grouping::Auto)?;
@@ -373,6 +383,7 @@ fn compile_time(root: &Path, builds: usize) -> Result<(), Box<dyn Error>> {
             package: Default::default(),
             modules: Vec::new(),
             grouping: Default::default(),
+            webhook_signing: None,
         },
     )?;
     generator::write::write(&crate_dir, &generated)?;

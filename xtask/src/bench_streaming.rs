@@ -22,6 +22,7 @@ pub fn run(root: &Path) -> Result<(), Box<dyn Error>> {
         package: Default::default(),
         modules: Vec::new(),
         grouping: Default::default(),
+        webhook_signing: None,
     };
     let generated = generator::generate(&spec, &options)?;
     let crate_dir = scratch.join("shape-streaming");

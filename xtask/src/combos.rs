@@ -26,25 +26,39 @@ pub fn run(scratch: &Path, members: &[String], target: &Path) -> Result<(), Box<
             continue;
         };
         let groups = group_features(&manifest);
-        if groups.len() < 2 {
+        // The webhooks module's gate, and its payloads' gates, are checked
+        // whatever the number of groups.
+        let webhooks = manifest.contains("\nwebhooks = [");
+        if groups.len() < 2 && !webhooks {
             continue;
         }
         let models = fs::read_dir(dir.join("src/models")).map_or(0, |d| d.count());
-        crates.push((models, member.clone(), groups));
+        crates.push((models, member.clone(), (groups, webhooks)));
     }
     crates.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     // The biggest crates, sampled, and the small shape crates, every group.
     let chosen = crates
         .iter()
         .enumerate()
-        .filter(|(rank, (_, name, _))| *rank < BIGGEST || name.starts_with("shape-"));
-    for (rank, (models, name, groups)) in chosen {
+        .filter(|(rank, (_, name, (_, webhooks)))| {
+            *rank < BIGGEST || name.starts_with("shape-") || *webhooks
+        });
+    for (rank, (models, name, (groups, webhooks))) in chosen {
         let limit = if rank < BIGGEST { SAMPLE } else { usize::MAX };
         let mut combinations = vec![String::new()];
-        combinations.extend(sample(groups, limit).into_iter().cloned());
-        // The blocking client alone and with one group, for its own gates.
-        combinations.push("blocking".to_owned());
-        combinations.push(format!("{},blocking", groups[0]));
+        if groups.len() >= 2 {
+            combinations.extend(sample(groups, limit).into_iter().cloned());
+            // The blocking client alone and with one group, for its own gates.
+            combinations.push("blocking".to_owned());
+            combinations.push(format!("{},blocking", groups[0]));
+        }
+        if *webhooks {
+            combinations.push("webhooks".to_owned());
+            if groups.len() >= 2 {
+                // Every group without webhooks: the default build.
+                combinations.push("default".to_owned());
+            }
+        }
         println!(
             "{name} ({models} model files, {} groups): checking {} feature combinations",
             groups.len(),
@@ -69,7 +83,7 @@ pub fn run(scratch: &Path, members: &[String], target: &Path) -> Result<(), Box<
             }
         }
     }
-    println!("the biggest and the shape crates compile without warnings with no groups and with single groups");
+    println!("the biggest, the shape and the webhook crates compile without warnings with no groups, with single groups and with webhooks alone");
     Ok(())
 }
 

@@ -30,6 +30,33 @@ pub struct Config {
     /// Hand-written modules of the crate.
     #[serde(default)]
     pub modules: Vec<Module>,
+    /// How the API's webhook deliveries are signed.
+    pub webhooks: Option<Webhooks>,
+}
+
+/// `[webhooks]`: what the documents do not say about webhooks.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Webhooks {
+    /// How deliveries are signed: `standard-webhooks` (Svix, Clerk).
+    pub signing: SigningChoice,
+}
+
+/// `[webhooks] signing`.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum SigningChoice {
+    /// Standard Webhooks: `webhook-*` or `svix-*` headers, HMAC-SHA256.
+    StandardWebhooks,
+}
+
+impl Config {
+    /// The generator's view of `[webhooks]`.
+    pub fn webhook_signing(&self) -> Option<generator::WebhookSigning> {
+        self.webhooks.as_ref().map(|w| match w.signing {
+            SigningChoice::StandardWebhooks => generator::WebhookSigning::StandardWebhooks,
+        })
+    }
 }
 
 /// One `[[modules]]` entry: `src/custom/{name}.rs` of the crate, written by
@@ -128,6 +155,13 @@ pub struct Upstream {
     /// it is sliced.
     #[serde(default)]
     pub overlays: Vec<PathBuf>,
+    /// A document of the API's webhook events, published apart from the
+    /// API's; its events join the slice.
+    pub webhooks: Option<PathBuf>,
+    /// OpenAPI Overlays applied, in order, to the webhooks document before
+    /// its events join the slice.
+    #[serde(default)]
+    pub webhooks_overlays: Vec<PathBuf>,
 }
 
 /// `[package]`.
@@ -208,11 +242,14 @@ impl Config {
     }
 
     /// The slice of `overlaid` (an upstream document with the overlays
-    /// applied) to `operations`: its recorded command and its text.
+    /// applied) to `operations`, with the events of `webhooks` (the
+    /// webhooks document's text) when the config names one: its recorded
+    /// command and its text.
     pub fn slice_overlaid(
         &self,
         overlaid: &str,
         operations: &[String],
+        webhooks: Option<&str>,
     ) -> Result<(String, String), Box<dyn Error>> {
         let upstream = self.upstream()?;
         let from = self.resolve(&upstream.file);
@@ -222,10 +259,53 @@ impl Config {
             .map(|o| label(&self.resolve(o)))
             .collect();
         let out = label(&self.resolve(&self.sdk.spec));
-        let command = crate::slice::command_line(&label(&from), &overlays, operations, &out);
-        let text = crate::slice::render(overlaid, operations, &command)
+        let webhooks_label = upstream.webhooks.as_ref().map(|w| label(&self.resolve(w)));
+        let webhooks_overlays: Vec<String> = upstream
+            .webhooks_overlays
+            .iter()
+            .map(|o| label(&self.resolve(o)))
+            .collect();
+        let command = crate::slice::command_line(
+            &label(&from),
+            webhooks_label
+                .as_deref()
+                .map(|w| (w, webhooks_overlays.as_slice())),
+            &overlays,
+            operations,
+            &out,
+        );
+        let text = crate::slice::render(overlaid, operations, &command, webhooks)
             .map_err(|err| format!("{}: {err}", from.display()))?;
         Ok((command, text))
+    }
+
+    /// The config's webhooks document, if it names one, with its overlays
+    /// applied.
+    pub fn webhooks_text(&self, strict: bool) -> Result<Option<String>, Box<dyn Error>> {
+        let Some(file) = &self.upstream()?.webhooks else {
+            return Ok(None);
+        };
+        let path = self.resolve(file);
+        let source = fs::read_to_string(&path)
+            .map_err(|err| format!("{}: cannot read: {err}", path.display()))?;
+        self.webhooks_overlaid(&source, strict).map(Some)
+    }
+
+    /// `source`, a webhooks document, with the config's webhooks overlays
+    /// applied.
+    pub fn webhooks_overlaid(&self, source: &str, strict: bool) -> Result<String, Box<dyn Error>> {
+        let upstream = self.upstream()?;
+        let files: Vec<PathBuf> = upstream
+            .webhooks_overlays
+            .iter()
+            .map(|o| self.resolve(o))
+            .collect();
+        let overlays = crate::overlay::read_all(&files)?;
+        let file = upstream
+            .webhooks
+            .as_deref()
+            .unwrap_or(Path::new("webhooks"));
+        crate::overlay::apply_all(source, &self.resolve(file), &overlays, strict)
     }
 
     /// What the committed spec must be: the upstream file on disk, with the
@@ -235,7 +315,12 @@ impl Config {
         let from = self.resolve(&upstream.file);
         let source = fs::read_to_string(&from)
             .map_err(|err| format!("{}: cannot read: {err}", from.display()))?;
-        self.slice_overlaid(&self.overlaid(&source, strict)?, &upstream.operations)
+        let webhooks = self.webhooks_text(strict)?;
+        self.slice_overlaid(
+            &self.overlaid(&source, strict)?,
+            &upstream.operations,
+            webhooks.as_deref(),
+        )
     }
 
     /// The generator's view of `[[modules]]`.

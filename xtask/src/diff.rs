@@ -134,6 +134,7 @@ impl Crate {
             package: Default::default(),
             modules: Vec::new(),
             grouping: Default::default(),
+            webhook_signing: None,
         };
         Crate {
             name,

@@ -84,6 +84,7 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<(), Box<dyn Error>> {
                 package: Default::default(),
                 modules: Vec::new(),
                 grouping: Default::default(),
+                webhook_signing: None,
             },
         )?;
         generator::write::write(&crate_dir, &generated)?;

@@ -248,6 +248,7 @@ fn run_mutants(
         package: Default::default(),
         modules: Vec::new(),
         grouping: Default::default(),
+        webhook_signing: None,
     };
     // Each seed's model, so that every mutant that lowers is also compared
     // with its seed, both ways, by the change report.

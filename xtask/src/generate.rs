@@ -122,6 +122,7 @@ impl Target {
             package,
             modules: config.map(Config::modules).unwrap_or_default(),
             grouping: config.map(|c| c.sdk.grouping()).unwrap_or_default(),
+            webhook_signing: config.and_then(Config::webhook_signing),
         }
     }
 

@@ -4,6 +4,7 @@ mod bench;
 mod bench_auth;
 mod bench_pagination;
 mod bench_streaming;
+mod bench_webhooks;
 mod breadth;
 mod check;
 mod combos;
@@ -16,6 +17,7 @@ mod overlay;
 mod prove;
 mod refresh;
 mod slice;
+mod slice_webhooks;
 mod verify;
 mod yaml;
 

@@ -46,6 +46,7 @@ pub fn run() -> Result<bool, Box<dyn Error>> {
                 package: Default::default(),
                 modules: Vec::new(),
                 grouping: Default::default(),
+                webhook_signing: None,
             };
             let text = serde_json::to_string(&document)?;
             let generated =

@@ -28,6 +28,10 @@ pub struct RefreshArgs {
     /// The new upstream document; it replaces the config's `upstream.file`.
     #[arg(long, value_name = "FILE")]
     pub upstream: PathBuf,
+    /// The new webhooks document; it replaces the config's
+    /// `upstream.webhooks` [default: that file, unchanged].
+    #[arg(long, value_name = "FILE")]
+    pub webhooks: Option<PathBuf>,
     /// The maintainer's config file [default: spec/sdk.toml of the workspace].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -50,6 +54,9 @@ struct Plan {
     /// The new upstream document's text, and where its copy goes.
     source: String,
     upstream_path: PathBuf,
+    /// The new webhooks document's text and where its copy goes, when
+    /// `--webhooks` gave one.
+    webhooks: Option<(PathBuf, String)>,
     /// The new slice, and where it goes.
     sliced: String,
     spec_path: PathBuf,
@@ -116,7 +123,26 @@ fn plan(args: &RefreshArgs) -> Result<Plan, Box<dyn Error>> {
         )
         .into());
     }
-    let (_, sliced) = config.slice_overlaid(&overlaid, &kept)?;
+    let webhooks = match (&args.webhooks, &upstream.webhooks) {
+        (Some(new), Some(copy)) => {
+            let text = fs::read_to_string(new)
+                .map_err(|err| format!("{}: cannot read: {err}", new.display()))?;
+            Some((config.resolve(copy), text))
+        }
+        (Some(_), None) => {
+            return Err(format!(
+                "{}: --webhooks needs `upstream.webhooks`, the file its copy replaces",
+                config.path.display()
+            )
+            .into())
+        }
+        (None, _) => None,
+    };
+    let webhooks_text = match &webhooks {
+        Some((_, text)) => Some(config.webhooks_overlaid(text, args.strict)?),
+        None => config.webhooks_text(args.strict)?,
+    };
+    let (_, sliced) = config.slice_overlaid(&overlaid, &kept, webhooks_text.as_deref())?;
 
     // Grouped as the crate is, so the report names the crate's accessors.
     let grouping = config.sdk.grouping();
@@ -135,7 +161,10 @@ fn plan(args: &RefreshArgs) -> Result<Plan, Box<dyn Error>> {
         .max(unreleased.as_ref().map_or(Level::None, |u| u.level));
     let next = diff::next_version(&krate.version, level)?;
     let upstream_same = fs::read_to_string(&upstream_path).is_ok_and(|text| text == source);
-    let up_to_date = old.text == sliced && upstream_same && unreleased.is_none();
+    let webhooks_same = webhooks
+        .as_ref()
+        .is_none_or(|(path, text)| fs::read_to_string(path).is_ok_and(|old| old == *text));
+    let up_to_date = old.text == sliced && upstream_same && webhooks_same && unreleased.is_none();
     let entry = (level != Level::None).then(|| {
         let date = args.date.clone().unwrap_or_else(today);
         let mut entry = diff::markdown(&report, &format!("[{next}] - {date}"));
@@ -157,6 +186,7 @@ fn plan(args: &RefreshArgs) -> Result<Plan, Box<dyn Error>> {
         config,
         source,
         upstream_path,
+        webhooks,
         sliced,
         spec_path,
         krate,
@@ -177,7 +207,9 @@ impl Plan {
             Some(entry) => entry.clone(),
             None => crate::diff::markdown(&self.report, krate, &self.next),
         };
-        let mut files = vec![label(&self.upstream_path), label(&self.spec_path)];
+        let mut files = vec![label(&self.upstream_path)];
+        files.extend(self.webhooks.iter().map(|(path, _)| label(path)));
+        files.push(label(&self.spec_path));
         if self.next != krate.version {
             files.push(label(&self.config.path));
         }
@@ -208,6 +240,9 @@ fn apply(plan: &Plan) -> Result<ExitCode, Box<dyn Error>> {
     let (krate, next) = (&plan.krate, &plan.next);
     fs::write(&plan.upstream_path, &plan.source)
         .map_err(|err| format!("{}: cannot write: {err}", plan.upstream_path.display()))?;
+    if let Some((path, text)) = &plan.webhooks {
+        fs::write(path, text).map_err(|err| format!("{}: cannot write: {err}", path.display()))?;
+    }
     fs::write(&plan.spec_path, &plan.sliced)
         .map_err(|err| format!("{}: cannot write: {err}", plan.spec_path.display()))?;
     if *next != krate.version {

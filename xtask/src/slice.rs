@@ -31,6 +31,14 @@ pub struct SliceArgs {
     /// Fail when an overlay action's target matches nothing.
     #[arg(long)]
     pub strict: bool,
+    /// A document of webhook events (`webhooks` or `x-webhooks`) whose
+    /// events, and the components they use, join the slice.
+    #[arg(long, value_name = "FILE")]
+    pub webhooks: Option<PathBuf>,
+    /// An OpenAPI Overlay to apply to the webhooks document before its
+    /// events are merged; repeat for several, applied in order.
+    #[arg(long = "webhooks-overlay", value_name = "FILE", requires = "webhooks")]
+    pub webhooks_overlays: Vec<PathBuf>,
 }
 
 /// Why a document could not be sliced.
@@ -44,6 +52,13 @@ impl fmt::Display for SliceError {
 }
 
 impl Error for SliceError {}
+
+impl SliceError {
+    /// An error saying `message`.
+    pub fn new(message: impl Into<String>) -> Self {
+        SliceError(message.into())
+    }
+}
 
 fn fail<T>(message: impl Into<String>) -> Result<T, SliceError> {
     Err(SliceError(message.into()))
@@ -59,8 +74,31 @@ pub fn run(args: &SliceArgs) -> Result<(), Box<dyn Error>> {
         .iter()
         .map(|o| o.display().to_string())
         .collect();
+    let webhooks = match &args.webhooks {
+        Some(path) => {
+            let text = fs::read_to_string(path)
+                .map_err(|err| format!("{}: cannot read: {err}", path.display()))?;
+            let overlays = crate::overlay::read_all(&args.webhooks_overlays)?;
+            Some(crate::overlay::apply_all(
+                &text,
+                path,
+                &overlays,
+                args.strict,
+            )?)
+        }
+        None => None,
+    };
+    let webhooks_label = args.webhooks.as_ref().map(|p| p.display().to_string());
+    let webhooks_overlay_labels: Vec<String> = args
+        .webhooks_overlays
+        .iter()
+        .map(|o| o.display().to_string())
+        .collect();
     let command = command_line(
         &args.from.display().to_string(),
+        webhooks_label
+            .as_deref()
+            .map(|w| (w, webhooks_overlay_labels.as_slice())),
         &overlay_labels,
         &args.operations,
         &args.out.display().to_string(),
@@ -70,7 +108,7 @@ pub fn run(args: &SliceArgs) -> Result<(), Box<dyn Error>> {
         &args.from,
         &overlays,
         &args.operations,
-        &command,
+        (&command, webhooks.as_deref()),
         args.strict,
     )?;
     if let Some(folder) = args.out.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -95,16 +133,31 @@ pub fn sliced(
     from: &std::path::Path,
     overlays: &[crate::overlay::Overlay],
     operations: &[String],
-    command: &str,
+    (command, webhooks): (&str, Option<&str>),
     strict: bool,
 ) -> Result<String, Box<dyn Error>> {
     let source = crate::overlay::apply_all(source, from, overlays, strict)?;
-    Ok(render(&source, operations, command).map_err(|err| format!("{}: {err}", from.display()))?)
+    Ok(render(&source, operations, command, webhooks)
+        .map_err(|err| format!("{}: {err}", from.display()))?)
 }
 
 /// The command line recorded in the slice's header, paths as given.
-pub fn command_line(from: &str, overlays: &[String], operations: &[String], out: &str) -> String {
+pub fn command_line(
+    from: &str,
+    webhooks: Option<(&str, &[String])>,
+    overlays: &[String],
+    operations: &[String],
+    out: &str,
+) -> String {
     let mut line = format!("cargo xtask slice --from {}", shell_quote(from));
+    if let Some((webhooks, webhooks_overlays)) = webhooks {
+        line.push_str(" --webhooks ");
+        line.push_str(&shell_quote(webhooks));
+        for overlay in webhooks_overlays {
+            line.push_str(" --webhooks-overlay ");
+            line.push_str(&shell_quote(overlay));
+        }
+    }
     for overlay in overlays {
         line.push_str(" --overlay ");
         line.push_str(&shell_quote(overlay));
@@ -132,12 +185,27 @@ fn shell_quote(word: &str) -> String {
     }
 }
 
-/// Slices the document in `source` and renders it as YAML headed by a
-/// comment naming `command`.
-pub fn render(source: &str, operations: &[String], command: &str) -> Result<String, SliceError> {
+/// Slices the document in `source`, adds the events of the `webhooks`
+/// document if there is one, and renders it as YAML headed by a comment
+/// naming `command`.
+pub fn render(
+    source: &str,
+    operations: &[String],
+    command: &str,
+    webhooks: Option<&str>,
+) -> Result<String, SliceError> {
     let document: Value = serde_yaml::from_str(source)
         .map_err(|err| SliceError(format!("not a valid YAML or JSON document: {err}")))?;
-    let sliced = slice(&document, operations)?;
+    let mut sliced = slice(&document, operations)?;
+    if let Some(webhooks) = webhooks {
+        let webhooks: Value = serde_yaml::from_str(webhooks).map_err(|err| {
+            SliceError(format!(
+                "the webhooks document is not valid YAML or JSON: {err}"
+            ))
+        })?;
+        crate::slice_webhooks::merge(&mut sliced, &webhooks)
+            .map_err(|err| SliceError(format!("webhooks: {err}")))?;
+    }
     let body = crate::yaml::to_string(&sliced)
         .map_err(|err| SliceError(format!("cannot render the slice as YAML: {err}")))?;
     Ok(format!("# Generated by `{command}`; do not edit.\n{body}"))
@@ -297,7 +365,7 @@ fn scheme_names(security: Option<&Value>) -> Vec<(String, String)> {
 }
 
 /// Every component reachable from `refs` and `schemes`, by kind.
-fn closure(
+pub(crate) fn closure(
     components: Option<&Mapping>,
     refs: Vec<(String, String)>,
     schemes: Vec<(String, String)>,
@@ -353,7 +421,7 @@ fn keep_components(components: &Value, needed: &HashMap<String, BTreeSet<String>
 
 /// Appends every component named by a `$ref` (or a discriminator mapping)
 /// inside `value` to `out`; `place` names `value` in error messages.
-fn collect_refs(
+pub(crate) fn collect_refs(
     value: &Value,
     place: &str,
     out: &mut Vec<(String, String)>,

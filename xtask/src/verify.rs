@@ -120,6 +120,7 @@ fn write_crate(side: &Side, krate: &Crate, dir: &Path) -> Result<PathBuf, Box<dy
         },
         modules: Vec::new(),
         grouping: Default::default(),
+        webhook_signing: None,
     };
     let mut generated = generator::generate_from_str(&side.text, Path::new(&side.label), &options)?;
     if let Some(manifest) = generated.files.get_mut("Cargo.toml") {

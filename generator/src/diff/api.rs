@@ -22,6 +22,7 @@ pub(super) fn compare(cx: &mut Cx<'_>) {
         groups: _,
         types: _,
         error_types,
+        webhooks: _,
     } = old;
     if *version != new.version {
         cx.push(

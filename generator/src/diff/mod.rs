@@ -34,6 +34,7 @@ mod streams;
 mod text;
 mod types;
 mod version;
+mod webhooks;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -127,6 +128,7 @@ pub fn compare(old: &Api, new: &Api, client: &str) -> Report {
     api::compare(&mut cx);
     operations::compare(&mut cx);
     types::compare(&mut cx);
+    webhooks::compare(&mut cx);
     let mut changes = cx.changes;
     changes.sort_by(|a, b| {
         b.level()

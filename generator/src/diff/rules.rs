@@ -253,6 +253,14 @@ rules! {
     UNION_DISCRIMINATOR_CHANGED = "union-discriminator-changed", Major, Breaking,
         "A union is told apart by another property or other values: the same JSON decodes differently.";
 
+    // Webhook events.
+    WEBHOOK_EVENT_ADDED = "webhook-event-added", Minor, Added,
+        "A webhook event was added: a new variant of the `#[non_exhaustive]` `WebhookEvent`.";
+    WEBHOOK_EVENT_REMOVED = "webhook-event-removed", Major, Breaking,
+        "A webhook event was removed: its variant is gone, and its payloads decode as `Unknown`.";
+    WEBHOOK_EVENT_CHANGED = "webhook-event-changed", Major, Breaking,
+        "A webhook event's payload type, variant or recognising value changed.";
+
     // Checks made before sending.
     CONSTRAINT_TIGHTENED = "constraint-tightened", Major, Breaking,
         "A request value's check is stricter: calls that passed are rejected before sending.";

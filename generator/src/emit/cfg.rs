@@ -25,7 +25,11 @@ pub(crate) fn for_type(cx: &Context<'_>, name: &str) -> Option<TokenStream> {
     Some(match plan.gate(name)? {
         Gate::AnyOf(features) => any_of(features),
         Gate::EveryGroup => {
-            let features = &plan.groups;
+            // A type nothing reaches may hold one only the webhooks module
+            // reaches: it needs that feature too, or it would name a type
+            // that is not compiled.
+            let webhooks = (!cx.api.webhooks.is_empty()).then_some("webhooks");
+            let features = plan.groups.iter().map(String::as_str).chain(webhooks);
             quote!(#[cfg(all(#(feature = #features),*))])
         }
     })
@@ -114,6 +118,10 @@ pub(crate) fn with_model_line(cx: &Context<'_>, name: &str, mut page: String) ->
                     list.join(", ")
                 ),
             }
+        }
+        Some(Gate::EveryGroup) if !cx.api.webhooks.is_empty() => {
+            "No operation or webhook event uses it: compiled only when every group's feature and `webhooks` are on.\n\n"
+                .to_owned()
         }
         Some(Gate::EveryGroup) => {
             "No operation uses it: compiled only when every group's feature is on (as by default).\n\n"

@@ -23,6 +23,9 @@ pub fn frame_files(cx: &Context<'_>) -> Vec<(String, TokenStream)> {
         ("src/apis/mod.rs".into(), apis_mod(cx)),
         ("src/blocking.rs".into(), blocking_rs(cx)),
     ]
+    .into_iter()
+    .chain(super::webhooks::files(cx))
+    .collect()
 }
 
 /// The runtime's items re-exported at the crate root, one per line in
@@ -68,6 +71,7 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
             };
         )
     });
+    let webhooks = super::webhooks::declaration(cx);
     // Hand-written modules, and the crate root's first group of re-exports
     // with theirs, each sorted as rustfmt sorts them.
     let custom = super::custom::declarations(cx);
@@ -123,6 +127,7 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
         pub mod models;
         #[rustfmt::skip]
         mod runtime;
+        #webhooks
 
         #custom
 

@@ -22,6 +22,7 @@ mod retry;
 mod rust;
 mod stream;
 mod validate;
+mod webhooks;
 
 use std::collections::BTreeMap;
 
@@ -119,6 +120,7 @@ pub fn emit_crate(
     // Each model and group file is built and formatted on its own, so the
     // work is split across the machine's cores; the `BTreeMap` keeps the
     // output order, and so the bytes, independent of the split.
+    files.extend(webhooks::static_files(&cx));
     let mut jobs: Vec<Job<'_>> = vec![Job::Frame, Job::Docs];
     jobs.extend(api.groups.iter().map(Job::Group));
     jobs.extend(api.types.iter().map(Job::Model));
@@ -356,6 +358,7 @@ fn cargo_toml(cx: &Context<'_>) -> String {
         .replace("{title}", &cx.api.title)
         .replace("{api_version}", &cx.api.version);
     let version = crate_version(cx);
+    let (webhook_feature, webhook_dependencies) = webhooks::manifest(cx);
     let mut metadata = String::new();
     for (key, value) in [
         ("license", &package.license),
@@ -384,12 +387,16 @@ fn cargo_toml(cx: &Context<'_>) -> String {
         .replace("{{description}}", &toml_string(&description))
         .replace("{{metadata}}", &metadata)
         .replace("{{default_features}}", &default_features(cx))
-        .replace("{{group_features}}", &group_features(cx))
+        .replace(
+            "{{group_features}}",
+            &(webhook_feature + &group_features(cx)),
+        )
         .replace(
             "{{module_features}}",
             &custom::features(cx, &crate_features(cx)),
         )
         .replace("{{module_dependencies}}", &custom::dependencies(cx))
+        .replace("{{webhook_dependencies}}", &webhook_dependencies)
         .replace("{{module_dev_dependencies}}", &custom::dev_dependencies(cx))
         .replace("{{docs_rs}}", docs_rs(cx))
         .replace("{{regex}}", if uses_regex { "regex = \"1\"\n" } else { "" })
@@ -465,7 +472,7 @@ fn group_features(cx: &Context<'_>) -> String {
 /// Whether the crate has features beyond the runtime's (groups, hand-written
 /// modules), whose gated items docs.rs should show, labelled.
 pub(crate) fn has_optional_parts(cx: &Context<'_>) -> bool {
-    cx.features.is_some() || custom::declares_features(cx)
+    cx.features.is_some() || custom::declares_features(cx) || !cx.api.webhooks.is_empty()
 }
 
 /// docs.rs' settings: every feature on, each gated item labelled with its
@@ -487,7 +494,8 @@ fn crate_features(cx: &Context<'_>) -> std::collections::BTreeSet<String> {
         .features
         .iter()
         .flat_map(|plan| plan.groups.iter().cloned());
-    runtime.chain(groups).collect()
+    let webhooks = (!cx.api.webhooks.is_empty()).then(|| "webhooks".to_owned());
+    runtime.chain(groups).chain(webhooks).collect()
 }
 
 /// A TOML basic string: JSON's escapes are a subset of TOML's.

@@ -140,6 +140,8 @@ pub fn readme(cx: &Context<'_>) -> String {
         blocking_call.trim()
     );
 
+    out.push_str(&super::webhooks::readme_section(cx));
+
     out.push_str(&module_sections(cx));
     out.push_str(&super::pagination::readme_section(cx));
     out.push_str(&super::stream::readme_section(cx));

@@ -17,13 +17,7 @@ pub(super) fn normalise(value: &mut Value, warnings: &mut Vec<Warning>, schemas:
     let is_31 = matches!(root.get("openapi"), Some(Value::String(v)) if v.starts_with("3.1"));
     if is_31 {
         root.insert("openapi".into(), Value::String("3.0.3".into()));
-        if root.remove("webhooks").is_some() {
-            warnings.push(Warning::fallback(
-                "#/webhooks",
-                "webhooks describe requests the API sends, not ones a client makes; \
-                 they are ignored",
-            ));
-        }
+        // `webhooks` stays: loading reads it (see `webhooks.rs`).
         // `jsonSchemaDialect` has no 3.0 meaning.
         root.remove("jsonSchemaDialect");
     }
@@ -210,14 +204,15 @@ mod tests {
         }));
         let schema = &value["components"]["schemas"]["A"];
         assert_eq!(value["openapi"], "3.0.3");
-        assert!(value.get("webhooks").is_none());
+        // Webhooks stay for loading to read.
+        assert_eq!(value["webhooks"], json!({}));
         assert_eq!(schema["type"], "string");
         assert_eq!(schema["nullable"], true);
         assert_eq!(schema["example"], "x");
         assert_eq!(schema["properties"]["type"]["enum"], json!(["a"]));
         assert_eq!(schema["properties"]["n"]["minimum"], 0);
         assert_eq!(schema["properties"]["n"]["exclusiveMinimum"], true);
-        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings.is_empty(), "{warnings:?}");
     }
 
     /// Every mapping the parser lets through unmarked is one normalising

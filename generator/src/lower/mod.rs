@@ -17,6 +17,7 @@ mod refs;
 mod schema;
 mod security;
 mod stream;
+mod webhooks;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -46,6 +47,7 @@ pub fn lower(document: &Document, file: &Path, grouping: Grouping) -> Result<Low
         Grouping::Path => true,
         Grouping::Auto => !operation::tags_any(&document.openapi),
     };
+    cx.webhooks = Some(&document.webhooks).filter(|w| !w.events.is_empty());
     cx.warnings.extend(document.warnings.iter().cloned());
     let model = cx.lower_api()?;
     Ok(Lowered {
@@ -85,6 +87,8 @@ pub(crate) struct Lowerer<'a> {
     /// Whether operations without `x-speakeasy-group` are grouped by their
     /// path's first segment rather than by their first tag.
     group_by_path: bool,
+    /// The document's webhook events, when it has any.
+    webhooks: Option<&'a crate::load::Webhooks>,
     warnings: Vec<Warning>,
 }
 
@@ -104,6 +108,7 @@ impl<'a> Lowerer<'a> {
             more_patterns: HashMap::new(),
             snake_names: HashMap::new(),
             group_by_path: false,
+            webhooks: None,
             warnings: Vec::new(),
         }
     }
@@ -163,6 +168,9 @@ impl<'a> Lowerer<'a> {
             &components,
             (&mut self.type_names, &mut self.module_names),
         );
+        // After merging, which renames types: the events refer to the
+        // names that stay.
+        let webhooks = self.lower_webhooks()?;
         self.check_alias_cycles()?;
         self.box_recursive_fields();
         self.name_deep_field_types();
@@ -180,6 +188,7 @@ impl<'a> Lowerer<'a> {
             groups,
             types,
             error_types: self.error_types.iter().cloned().collect(),
+            webhooks,
         };
         pagination::attach(doc, &mut api, &mut self.warnings);
         Ok(api)

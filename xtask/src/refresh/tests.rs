@@ -22,7 +22,7 @@ impl Scratch {
         .expect("the diff fixtures' base document");
         fs::write(dir.join("upstream.yaml"), &upstream).expect("writable");
         let operations = vec!["CreateWidget".to_owned(), "GetWidget".to_owned()];
-        let slice = slice::render(&upstream, &operations, "test").expect("the base slices");
+        let slice = slice::render(&upstream, &operations, "test", None).expect("the base slices");
         fs::write(dir.join("api.yaml"), slice).expect("writable");
         fs::write(
             dir.join("sdk.toml"),
@@ -59,6 +59,7 @@ impl Scratch {
     fn refresh(&self, upstream: &Path) -> Result<ExitCode, Box<dyn Error>> {
         run(&RefreshArgs {
             upstream: upstream.to_owned(),
+            webhooks: None,
             config: Some(self.path("sdk.toml")),
             strict: true,
             date: Some("2026-01-02".into()),
@@ -177,6 +178,7 @@ fn a_dry_run_previews_the_release_and_writes_nothing() {
     let before = scratch.tree();
     let args = RefreshArgs {
         upstream: upstream.clone(),
+        webhooks: None,
         config: Some(scratch.path("sdk.toml")),
         strict: true,
         date: Some("2026-01-03".into()),
@@ -314,4 +316,61 @@ fn the_report_names_the_groups_the_config_gives_the_crate() {
         "{changelog}"
     );
     assert!(!changelog.contains("stock()"), "{changelog}");
+}
+
+/// A webhooks document of `events`, each a `{type: string}` payload.
+fn hooks(events: &[&str]) -> String {
+    let mut text =
+        String::from("openapi: 3.0.3\ninfo: {title: Hooks, version: '1'}\nx-webhooks:\n");
+    for event in events {
+        text.push_str(&format!(
+            "  {event}:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {{type: object, properties: {{type: {{type: string}}}}}}\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn a_new_webhooks_document_is_released_with_its_events_in_the_report() {
+    let scratch = Scratch::new("webhooks");
+    fs::write(scratch.path("hooks.yaml"), hooks(&["widget.created"])).expect("writable");
+    let config = scratch.read("sdk.toml").replace(
+        "operations = [\"CreateWidget\", \"GetWidget\"]\n",
+        "operations = [\"CreateWidget\", \"GetWidget\"]\nwebhooks = \"hooks.yaml\"\n",
+    );
+    fs::write(scratch.path("sdk.toml"), config).expect("writable");
+    let loaded = Config::read(&scratch.path("sdk.toml")).expect("the config reads");
+    let (command, slice) = loaded.slice(true).expect("the slice with its events");
+    assert!(command.contains("--webhooks"), "{command}");
+    assert!(slice.contains("widget.created"), "{slice}");
+    fs::write(scratch.path("api.yaml"), slice).expect("writable");
+
+    fs::write(
+        scratch.path("new-hooks.yaml"),
+        hooks(&["widget.created", "widget.deleted"]),
+    )
+    .expect("writable");
+    let args = RefreshArgs {
+        upstream: scratch.path("upstream.yaml"),
+        webhooks: Some(scratch.path("new-hooks.yaml")),
+        config: Some(scratch.path("sdk.toml")),
+        strict: true,
+        date: Some("2026-01-04".into()),
+        dry_run: true,
+    };
+    let plan = plan(&args).expect("the plan succeeds");
+    let added: Vec<&str> = plan
+        .report
+        .changes
+        .iter()
+        .filter(|c| c.rule.id == "webhook-event-added")
+        .map(|c| c.rust.as_str())
+        .collect();
+    assert_eq!(added, ["webhooks::WebhookEvent::WidgetDeleted"]);
+    assert_eq!(plan.report.level, Level::Minor);
+    let preview = plan.preview();
+    assert!(preview.contains("hooks.yaml"), "{preview}");
+    let before = scratch.tree();
+    run(&args).expect("the dry run succeeds");
+    assert_eq!(scratch.tree(), before, "a dry run wrote to the tree");
 }

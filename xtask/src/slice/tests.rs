@@ -215,7 +215,7 @@ fn ref_tokens_are_unescaped() {
 #[test]
 fn the_header_quotes_only_what_needs_it() {
     assert_eq!(
-        command_line("a b.yml", &[], &ids(&["X"]), "o'ut.yaml"),
+        command_line("a b.yml", None, &[], &ids(&["X"]), "o'ut.yaml"),
         r"cargo xtask slice --from 'a b.yml' --operation X --out 'o'\''ut.yaml'"
     );
 }

@@ -107,7 +107,7 @@ impl<'a> Lowerer<'a> {
 
     /// The schema a `$ref` points at, following components that are
     /// themselves references, and its key in `components/schemas`.
-    fn schema_target<'r>(
+    pub(crate) fn schema_target<'r>(
         &self,
         reference: &'r str,
         pointer: &str,

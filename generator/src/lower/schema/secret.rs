@@ -58,7 +58,8 @@ impl<'a> Lowerer<'a> {
 /// credential: `token`, `secret`, `jwt`, `password` or a `*_key`, alone or
 /// as the last word (`access_token`, `client_secret`, `api_key`). Words
 /// that say the value is public or a pointer to one (`public_key`,
-/// `publishable_key`, `next_page_token`, `token_type`) are not.
+/// `publishable_key`, `next_page_token`, `token_type`) are not, nor is a
+/// key that names an entry (`role_set_key`, `idempotency_key`, `sort_key`).
 fn names_a_credential(snake: &str) -> bool {
     let words: Vec<&str> = snake.split('_').filter(|word| !word.is_empty()).collect();
     let Some(&last) = words.last() else {
@@ -69,7 +70,13 @@ fn names_a_credential(snake: &str) -> bool {
         .any(|word| matches!(*word, "public" | "publishable" | "page" | "cursor"));
     let credential = match last {
         "token" | "secret" | "jwt" | "password" | "passwd" => true,
-        "key" => words.len() > 1,
+        "key" => {
+            words.len() > 1
+                && !matches!(
+                    words[words.len() - 2],
+                    "set" | "idempotency" | "sort" | "partition"
+                )
+        }
         _ => false,
     };
     credential && !public
@@ -111,6 +118,9 @@ mod tests {
             "secret_count",
             "keys",
             "tokens",
+            "role_set_key",
+            "idempotencyKey",
+            "sort_key",
             "",
         ] {
             assert!(!names_a_credential(name), "{name}");
