@@ -286,7 +286,7 @@ impl Clerk {
             .await
             .map_err(|error| AuthError::api(&error))?;
         // The API answers in milliseconds.
-        let exp = verified.expiration.map(|ms| (ms / 1000.0) as i64);
+        let exp = verified.expiration.map(|ms| ms / 1000);
         if verified.revoked {
             return Err(AuthError::Revoked);
         }
