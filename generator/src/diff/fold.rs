@@ -1,7 +1,8 @@
 //! Which entries come with another: the types that only a new operation
 //! (or a new field, parameter or alternative) reaches come with it, the
 //! operations of a new group come with the group, and the same for
-//! removals; a type's deprecation or docs that mirror its field's (one
+//! removals (a new webhook event's payload types come with the event); a
+//! type's deprecation or docs that mirror its field's (one
 //! inline schema is both) come with the field's. The Markdown report lists
 //! such entries on the line of the entry they come with, so that it has one
 //! line per thing the document's authors changed; the JSON keeps every
@@ -88,6 +89,7 @@ impl Side {
             &rules::UNION_VARIANT_TYPE_CHANGED,
             &rules::TYPE_TARGET_CHANGED,
             &rules::TYPE_KIND_CHANGED,
+            &rules::WEBHOOK_EVENT_CHANGED,
         ];
         let own: &[&Rule] = match self {
             Side::Added => &[
@@ -102,6 +104,7 @@ impl Side {
                 &rules::FIELD_ADDED_REQUIRED,
                 &rules::UNION_VARIANT_ADDED,
                 &rules::TYPE_ADDED,
+                &rules::WEBHOOK_EVENT_ADDED,
             ],
             Side::Removed => &[
                 &rules::OPERATION_REMOVED,
@@ -112,6 +115,7 @@ impl Side {
                 &rules::FIELD_REMOVED,
                 &rules::UNION_VARIANT_REMOVED,
                 &rules::TYPE_REMOVED,
+                &rules::WEBHOOK_EVENT_REMOVED,
             ],
         };
         both.iter().chain(own).any(|r| std::ptr::eq(*r, rule))
@@ -212,6 +216,12 @@ fn sites(api: &Api, client: &str) -> BTreeMap<String, Vec<Site>> {
             }
             TypeKind::Enum(_) | TypeKind::FreeForm => {}
         }
+    }
+    for event in &api.webhooks {
+        add(
+            &event.payload,
+            vec![format!("webhooks::WebhookEvent::{}", event.rust_name)],
+        );
     }
     out
 }
