@@ -3,7 +3,7 @@
 //! HMAC-SHA256 of the same signed content: what the verifier adds to the
 //! hash it cannot avoid. Run it in release:
 //! `cargo run --release -p clerk-backend-api --features webhooks --example webhook_verify`
-//! (`cargo xtask bench --webhooks-only` does).
+//! (`cargo xtask bench --webhooks` does).
 
 #[cfg(feature = "webhooks")]
 fn main() {

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use generator::Options;
 
+use crate::bench_examples;
 use crate::generate::workspace_root;
 
 const SPEC: &str = "spec/upstream/clerk-bapi-2025-04-10.yml";
@@ -47,7 +48,7 @@ pub struct BenchArgs {
     /// Only measure webhook verification (a 2 KB delivery against the raw
     /// HMAC of the same bytes).
     #[arg(long)]
-    webhooks_only: bool,
+    webhooks: bool,
     /// Only measure offline session-token verification (`auth`) against
     /// jsonwebtoken's own decode.
     #[arg(long)]
@@ -122,17 +123,13 @@ pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
         // Only Cargo's own runs are timed, so xtask need not be optimised.
         return crate::feature_bench::run(workspace_root(), Some(name));
     }
-    if args.auth {
-        // The example builds in release itself; xtask times nothing.
-        return crate::bench_auth::run(workspace_root());
-    }
-    if args.pagination {
-        // The example is built in release; xtask itself only runs it.
-        return crate::bench_pagination::run(workspace_root());
-    }
-    if args.webhooks_only {
-        // The example runs in release on its own.
-        return crate::bench_webhooks::run(workspace_root());
+    let only = [
+        (args.auth, &bench_examples::AUTH),
+        (args.pagination, &bench_examples::PAGINATION),
+        (args.webhooks, &bench_examples::WEBHOOKS),
+    ];
+    if let Some((_, example)) = only.iter().find(|(chosen, _)| *chosen) {
+        return bench_examples::run(workspace_root(), example);
     }
     if cfg!(debug_assertions) {
         return rerun_in_release();
@@ -148,9 +145,13 @@ pub fn run(args: &BenchArgs) -> Result<(), Box<dyn Error>> {
         crate::feature_bench::run(root, None)?;
     }
     if !args.skip_runtime {
-        runtime(root)?;
-        crate::bench_pagination::run(root)?;
-        crate::bench_webhooks::run(root)?;
+        for example in [
+            &bench_examples::THROUGHPUT,
+            &bench_examples::PAGINATION,
+            &bench_examples::WEBHOOKS,
+        ] {
+            bench_examples::run(root, example)?;
+        }
     }
     Ok(())
 }
@@ -480,29 +481,6 @@ fn write_consumer(scratch: &Path, crate_dir: &Path) -> Result<(), Box<dyn Error>
     )?;
     fs::write(dir.join("src/main.rs"), example)?;
     Ok(())
-}
-
-/// Target 3: the generated SDK's `examples/throughput.rs`.
-fn runtime(root: &Path) -> Result<(), Box<dyn Error>> {
-    println!("## 3. Runtime: SDK `create` against hand-written reqwest\n");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .args([
-            "run",
-            "--quiet",
-            "--release",
-            "-p",
-            "clerk-backend-api",
-            "--example",
-            "throughput",
-        ])
-        .current_dir(root)
-        .status()?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err("the throughput example failed".into())
-    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,8 @@
 //! Project tasks, run as `cargo xtask <command>` (an alias in `.cargo/config.toml`).
 
 mod bench;
-mod bench_auth;
-mod bench_pagination;
+mod bench_examples;
 mod bench_streaming;
-mod bench_webhooks;
 mod breadth;
 mod check;
 mod combos;
