@@ -236,12 +236,26 @@ fn first_call<'a>(cx: &Context<'a>) -> FirstCall<'a> {
                 0,
             )
         });
-    // Prefer the operation the crate is named after when there is one.
-    let chosen = cx
+    // The first operation that is not deprecated and answers something to
+    // show, so the first example does something visible with the API's
+    // current surface; else the first group's first operation.
+    let showable = cx
         .api
         .groups
-        .first()
-        .and_then(|g| g.operations.first().map(|o| (g, o)))
+        .iter()
+        .flat_map(|g| g.operations.iter().map(move |o| (g, o)))
+        .find(|(g, o)| {
+            !o.deprecated
+                && super::example::show_response(cx.api, o).is_some()
+                && call_text(cx, g, o).is_some()
+        });
+    let chosen = showable
+        .or_else(|| {
+            cx.api
+                .groups
+                .first()
+                .and_then(|g| g.operations.first().map(|o| (g, o)))
+        })
         .or(simplest);
     let show = chosen.and_then(|(_, o)| super::example::show_response(cx.api, o));
     match chosen.and_then(|(g, o)| call_text(cx, g, o)) {
