@@ -10,6 +10,16 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+// The model of what comes beyond one request and one JSON answer, each in
+// its own file: pages, streamed responses, webhook events.
+mod pagination;
+mod stream;
+mod webhooks;
+
+pub use pagination::{PageInput, PageInputRole, Pagination, PaginationKind, PathStep, ValuePath};
+pub use stream::{StreamBody, StreamFraming, StreamItemForm};
+pub use webhooks::{EventTag, TagRule, WebhookEvent};
+
 /// The whole API.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Api {
@@ -680,191 +690,4 @@ pub struct Variant {
     pub ty: TypeRef,
     /// Whether the type must be boxed to break a cycle.
     pub boxed: bool,
-}
-
-/// How a list operation's results continue on further pages, from its
-/// `x-speakeasy-pagination` extension, checked against the operation's
-/// inputs and success response.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Pagination {
-    /// How the next page is asked for.
-    pub kind: PaginationKind,
-    /// The inputs that select a page, each at most once per role.
-    pub inputs: Vec<PageInput>,
-    /// Where the page's items are in the response (`outputs.results`).
-    pub results: ValuePath,
-    /// The type of one item of `results`.
-    pub item: TypeRef,
-    /// The number of pages (`outputs.numPages`), for page-numbered paging.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub num_pages: Option<ValuePath>,
-    /// The cursor of the next page (`outputs.nextCursor`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<ValuePath>,
-    /// The URL of the next page (`outputs.nextUrl`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_url: Option<ValuePath>,
-}
-
-/// The `type` of an `x-speakeasy-pagination` declaration.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PaginationKind {
-    /// `offsetLimit`: an offset (or page number) input advanced page by page.
-    OffsetLimit,
-    /// `cursor`: the response's next cursor goes into the cursor input.
-    Cursor,
-    /// `url`: the response names the next page's URL.
-    Url,
-}
-
-/// One input that selects a page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PageInput {
-    /// What it means.
-    pub role: PageInputRole,
-    /// The parameter or body field as the document names it.
-    pub wire_name: String,
-    /// The Rust name of the parameter, or of the body field.
-    pub rust_name: String,
-    /// Whether it is a field of the request body rather than a parameter.
-    pub in_body: bool,
-    /// Whether it is optional (an `Option` on the operation or body).
-    pub optional: bool,
-    /// Its type: an integer (offset, limit, page) or a string or integer
-    /// (cursor).
-    pub ty: Primitive,
-}
-
-/// What a [`PageInput`] carries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PageInputRole {
-    /// The page number, from 1.
-    Page,
-    /// The number of items to skip.
-    Offset,
-    /// The page size.
-    Limit,
-    /// The cursor of the page to fetch.
-    Cursor,
-}
-
-/// A JSONPath of a response value, resolved against the response's type.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ValuePath {
-    /// The expression as the document wrote it, e.g. `$.data[-1].id`.
-    pub expression: String,
-    /// The steps from the response to the value.
-    pub steps: Vec<PathStep>,
-    /// The type of the value reached (a list for `results`).
-    pub ty: TypeRef,
-}
-
-/// One step of a [`ValuePath`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum PathStep {
-    /// A struct field.
-    Field {
-        /// The Rust field name.
-        rust_name: String,
-        /// Whether the field is an `Option`.
-        optional: bool,
-        /// Whether the field may also be `null` inside that `Option`
-        /// (`Option<Nullable<T>>`).
-        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-        nullable: bool,
-        /// Whether the field is boxed.
-        boxed: bool,
-    },
-    /// A list element; negative counts from the end (`-1` is the last).
-    Index {
-        /// The index.
-        index: i64,
-        /// Whether the list's elements are nullable (`Option`).
-        nullable_items: bool,
-    },
-}
-
-/// A streamed success body: each event becomes an item of an `EventStream`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct StreamBody {
-    /// The media type, e.g. `text/event-stream`.
-    pub content_type: String,
-    /// How the body is cut into events.
-    pub framing: StreamFraming,
-    /// The type of one item.
-    pub item: TypeRef,
-    /// What an item is decoded from.
-    pub form: StreamItemForm,
-    /// The data that ends the stream and is never yielded (`[DONE]`).
-    pub sentinel: Option<String>,
-    /// The method that opens the stream: `<method>_stream` when the
-    /// operation also answers JSON, else the operation's own method.
-    pub method_name: String,
-    /// Whether the stream is the operation's only success body.
-    pub only: bool,
-}
-
-/// How a streamed body is cut into events.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StreamFraming {
-    /// `text/event-stream`.
-    ServerSentEvents,
-    /// `application/jsonl`, `application/x-ndjson`.
-    JsonLines,
-    /// `application/json-seq`.
-    JsonSeq,
-}
-
-/// What a streamed item is decoded from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StreamItemForm {
-    /// The event's `data` (or the line) is the item.
-    Payload,
-    /// The item is the event envelope (`id`, `event`, `data`, `retry`) with
-    /// `data` as text.
-    EnvelopeText,
-    /// The item is the event envelope with `data` decoded as JSON.
-    EnvelopeJson,
-}
-
-/// One webhook event: a request the API sends to its users' servers, which
-/// becomes a variant of the generated `WebhookEvent` enum.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct WebhookEvent {
-    /// The event's key in `webhooks`, e.g. `user.created`.
-    pub name: String,
-    /// The enum variant, e.g. `UserCreated`, unique among the events.
-    pub rust_name: String,
-    /// JSON pointer of the event, for docs and diagnostics.
-    pub pointer: String,
-    /// The operation's `summary`, or its `description`.
-    pub description: Option<String>,
-    /// The payload's type.
-    pub payload: TypeRef,
-    /// How a payload is recognised as this event.
-    pub tag: EventTag,
-}
-
-/// How a payload is recognised as one event: its `property` holds `value`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventTag {
-    /// The payload's property, e.g. `type`.
-    pub property: String,
-    /// The value that names this event, e.g. `user.created`.
-    pub value: String,
-    /// Where the value comes from.
-    pub rule: TagRule,
-}
-
-/// Where an event's tag value comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TagRule {
-    /// The payload schema allows the property one value (`const`, or an
-    /// `enum` of one).
-    SingleValue,
-    /// A `discriminator` of the payload schema maps the value to it.
-    Discriminator,
-    /// The schema names no value: the event's key, matched against the
-    /// payload's `type`.
-    EventKey,
 }
