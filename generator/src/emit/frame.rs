@@ -61,10 +61,10 @@ pub(super) const ROOT_EXPORTS: [&str; 24] = [
 fn lib_rs(cx: &Context<'_>) -> TokenStream {
     let client = ident(&cx.client);
     let builder = ident(&format!("{}Builder", cx.client));
-    let runtime_exports = super::pagination::root_exports(cx.api, &ROOT_EXPORTS)
+    let runtime_exports = super::pagination::root_exports(cx.pages, &ROOT_EXPORTS)
         .into_iter()
         .map(ident);
-    let stream_exports = super::stream::streams(cx.api).then(|| {
+    let stream_exports = cx.streams.then(|| {
         quote!(
             pub use runtime::{
                 EventStream, Framing, ItemForm, StreamFormat, StreamOperation, StreamRequest,
@@ -394,7 +394,7 @@ fn apis_mod(cx: &Context<'_>) -> TokenStream {
 }
 
 fn blocking_rs(cx: &Context<'_>) -> TokenStream {
-    let stream_exports = super::stream::streams(cx.api).then(|| {
+    let stream_exports = cx.streams.then(|| {
         quote!(
             pub use crate::runtime::stream_blocking::{EventStream, StreamRequest};
         )

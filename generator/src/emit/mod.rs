@@ -63,6 +63,10 @@ pub(crate) struct Context<'a> {
     pub deprecated_owners: Vec<&'a str>,
     /// The types that can hold a field marked secret, directly or inside.
     pub secret_holders: std::collections::BTreeSet<String>,
+    /// Whether an operation pages (the crate gets the paging module).
+    pub pages: bool,
+    /// Whether an operation streams (the crate gets the stream module).
+    pub streams: bool,
 }
 
 /// Builds every file of the generated crate.
@@ -85,17 +89,18 @@ pub fn emit_crate(
         features: crate::features::plan(api),
         deprecated_owners: deprecation::owners(api),
         secret_holders: apis::secret_holders(api),
+        pages: pagination::any(api),
+        streams: stream::streams(api),
     };
     custom::check(options, &crate_features(&cx))?;
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), cargo_toml(&cx));
-    let streams = stream::streams(api);
     for (name, text) in RUNTIME {
-        if pagination::RUNTIME_FILES.contains(name) && !pagination::any(api) {
+        if pagination::RUNTIME_FILES.contains(name) && !cx.pages {
             continue;
         }
         // Only a crate with a streaming operation gets the stream module.
-        if stream::is_stream_file(name) && !streams {
+        if stream::is_stream_file(name) && !cx.streams {
             continue;
         }
         // The copies are generated files like the others: an edit is lost
@@ -105,14 +110,14 @@ pub fn emit_crate(
         );
         let text = match *name {
             // The runtime's module list, with the optional modules the crate needs.
-            "mod.rs" if streams => {
+            "mod.rs" if cx.streams => {
                 format!(
                     "{}{}",
-                    pagination::runtime_mod(api, text),
+                    pagination::runtime_mod(cx.pages, text),
                     stream::RUNTIME_MOD
                 )
             }
-            "mod.rs" => pagination::runtime_mod(api, text),
+            "mod.rs" => pagination::runtime_mod(cx.pages, text),
             _ => (*text).to_owned(),
         };
         files.insert(format!("src/runtime/{name}"), header + &text);
@@ -400,22 +405,18 @@ fn cargo_toml(cx: &Context<'_>) -> String {
         .replace("{{module_dev_dependencies}}", &custom::dev_dependencies(cx))
         .replace("{{docs_rs}}", docs_rs(cx))
         .replace("{{regex}}", if uses_regex { "regex = \"1\"\n" } else { "" })
-        .replace("{{pagination}}", pagination::dependency(cx.api))
-        .replace("{{futures_dev}}", futures_dev(cx.api))
+        .replace("{{pagination}}", pagination::dependency(cx.pages))
+        .replace("{{futures_dev}}", futures_dev(cx))
         .replace(
             "{{streaming}}",
-            if stream::streams(cx.api) {
-                stream::DEPENDENCIES
-            } else {
-                ""
-            },
+            if cx.streams { stream::DEPENDENCIES } else { "" },
         )
 }
 
 /// The manifest's `futures` dev-dependency, for the docs' examples that walk
 /// a paged list or an event stream with `futures::TryStreamExt`.
-fn futures_dev(api: &Api) -> &'static str {
-    if pagination::any(api) || stream::streams(api) {
+fn futures_dev(cx: &Context<'_>) -> &'static str {
+    if cx.pages || cx.streams {
         "futures = \"0.3\"\n"
     } else {
         ""

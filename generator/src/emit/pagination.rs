@@ -23,10 +23,10 @@ pub(crate) fn any(api: &Api) -> bool {
         .any(|op| op.pagination.is_some())
 }
 
-/// The runtime's `mod.rs` with the paging module declared, when `api`
-/// pages; as it is otherwise.
-pub(crate) fn runtime_mod(api: &Api, text: &str) -> String {
-    if !any(api) {
+/// The runtime's `mod.rs` with the paging module declared, when the crate
+/// `pages`; as it is otherwise.
+pub(crate) fn runtime_mod(pages: bool, text: &str) -> String {
+    if !pages {
         return text.to_owned();
     }
     format!(
@@ -34,20 +34,20 @@ pub(crate) fn runtime_mod(api: &Api, text: &str) -> String {
     )
 }
 
-/// The manifest's paging dependency line, when `api` pages.
-pub(crate) fn dependency(api: &Api) -> &'static str {
-    if any(api) {
+/// The manifest's paging dependency line, when the crate `pages`.
+pub(crate) fn dependency(pages: bool) -> &'static str {
+    if pages {
         "# Paging: the `Stream` of `Request::items` and `Request::pages`.\nfutures-util = { version = \"0.3\", default-features = false }\n"
     } else {
         ""
     }
 }
 
-/// The crate root's runtime re-exports, `Paginated` among them when `api`
-/// pages (in rustfmt's order).
-pub(crate) fn root_exports(api: &Api, exports: &[&'static str]) -> Vec<&'static str> {
+/// The crate root's runtime re-exports, `Paginated` among them when the
+/// crate `pages` (in rustfmt's order).
+pub(crate) fn root_exports(pages: bool, exports: &[&'static str]) -> Vec<&'static str> {
     let mut all = exports.to_vec();
-    if any(api) {
+    if pages {
         all.push("Paginated");
         all.sort();
     }
