@@ -93,9 +93,12 @@ async fn the_largest_timeouts_are_no_limit() {
 
 #[tokio::test]
 async fn total_timeout_bounds_the_retries() {
-    // Always 503, answered at once. Waits of 150..200 ms, then 225..300 ms:
-    // the second wait would end past the 300 ms total, so the call ends
-    // with the last 503 there, long before the 10 s retry budget.
+    // Always 503, answered at once. Waits of 300..400 ms, then 450..600 ms:
+    // the second wait would end past the 600 ms total, so the call ends
+    // with the last 503 there (a timeout error would mean it slept into
+    // the deadline), long before the 10 s retry budget. A call that slept
+    // the second wait out would end after 750 ms at the earliest; the
+    // bound leaves a loaded machine room on both sides.
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(503))
@@ -103,7 +106,7 @@ async fn total_timeout_bounds_the_retries() {
         .await;
     let policy = RetryConfig::backoff(
         Backoff::new()
-            .initial_interval(Duration::from_millis(200))
+            .initial_interval(Duration::from_millis(400))
             .max_elapsed_time(Duration::from_secs(10)),
     );
     let start = Instant::now();
@@ -111,16 +114,13 @@ async fn total_timeout_bounds_the_retries() {
         .machine_tokens()
         .create(body())
         .retries(policy)
-        .total_timeout(Duration::from_millis(300))
+        .total_timeout(Duration::from_millis(600))
         .await
         .expect_err("503");
+    let elapsed = start.elapsed();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error:?}");
     assert_eq!(request_count(&server).await, 2);
-    assert!(
-        start.elapsed() < Duration::from_millis(300),
-        "{:?}",
-        start.elapsed()
-    );
+    assert!(elapsed < Duration::from_millis(700), "{elapsed:?}");
 }
 
 #[tokio::test]

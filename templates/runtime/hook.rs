@@ -1,7 +1,7 @@
 //! Hooks: user code that observes or adjusts every request.
 
 use super::error::Error;
-use super::transport::Response;
+use super::response::Response;
 
 /// What a [`Hook`] is told about the call in progress.
 #[derive(Clone, Debug)]

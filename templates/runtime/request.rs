@@ -15,7 +15,8 @@ use serde::Serialize;
 use super::error::Error;
 use super::hook::HookContext;
 use super::retry::RetryConfig;
-use super::transport::{ClientCore, Response};
+use super::response::Response;
+use super::transport::ClientCore;
 
 /// What one call of an operation returns: `Output` is what awaiting its
 /// [`Request`] (or sending it on the blocking client) gives on success.

@@ -11,24 +11,24 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_core::Stream;
 use http_body::Body as _;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
-use sse_stream::{Sse, SseByteStream};
+use sse_stream::Sse;
 use tokio::time::{Instant, Sleep};
 
 use super::error::{BodyError, BodyFailure, DecodeError, Error};
 use super::hook::HookContext;
 use super::request::{Prepared, Request, ResponseFuture, Sealed};
+use super::response::{LiveResponse, Opened, Response};
 use super::retry::RetryConfig;
-use super::transport::{LiveResponse, Opened, Response};
+use super::stream_decode::{Decoder, Next, Record};
 
 /// How a stream's body is cut into items.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,14 +104,25 @@ pub(crate) fn set_body_flag(
 #[must_use = "a request does nothing until it is awaited"]
 pub struct StreamRequest<O> {
     inner: Request<O>,
-    idle_timeout: Option<Duration>,
+    limits: Limits,
 }
+
+/// What one stream may wait for and hold.
+#[derive(Clone, Copy, Debug)]
+struct Limits {
+    idle_timeout: Option<Duration>,
+    max_event_size: usize,
+}
+
+/// The default of [`StreamRequest::max_event_size`]: 16 MiB.
+pub const DEFAULT_MAX_EVENT_SIZE: usize = 16 * 1024 * 1024;
 
 impl<O: fmt::Debug> fmt::Debug for StreamRequest<O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StreamRequest")
             .field("inner", &self.inner)
-            .field("idle_timeout", &self.idle_timeout)
+            .field("idle_timeout", &self.limits.idle_timeout)
+            .field("max_event_size", &self.limits.max_event_size)
             .finish()
     }
 }
@@ -120,7 +131,10 @@ impl<O> StreamRequest<O> {
     pub(crate) fn new(inner: Request<O>) -> Self {
         Self {
             inner,
-            idle_timeout: None,
+            limits: Limits {
+                idle_timeout: None,
+                max_event_size: DEFAULT_MAX_EVENT_SIZE,
+            },
         }
     }
 
@@ -133,7 +147,19 @@ impl<O> StreamRequest<O> {
     /// comments count): past it, the stream yields [`Error::Body`] with
     /// [`BodyFailure::TimedOut`] and ends. Unbounded by default.
     pub fn idle_timeout(mut self, timeout: Duration) -> Self {
-        self.idle_timeout = Some(timeout);
+        self.limits.idle_timeout = Some(timeout);
+        self
+    }
+
+    /// Bounds what the stream holds for one event (one line of JSON Lines)
+    /// while it arrives: once more than `bytes` of an event are received
+    /// without its end, the stream yields [`Error::Body`] with
+    /// [`BodyFailure::EventTooLarge`] and ends. Keep-alive comments between
+    /// events do not add up; an event that arrives whole in one read of the
+    /// connection is never held, so it passes whatever its size.
+    /// [`DEFAULT_MAX_EVENT_SIZE`] (16 MiB) by default.
+    pub fn max_event_size(mut self, bytes: usize) -> Self {
+        self.limits.max_event_size = bytes;
         self
     }
 
@@ -177,7 +203,7 @@ impl<O> StreamRequest<O> {
     fn map(self, change: impl FnOnce(Request<O>) -> Request<O>) -> Self {
         Self {
             inner: change(self.inner),
-            idle_timeout: self.idle_timeout,
+            limits: self.limits,
         }
     }
 }
@@ -196,7 +222,7 @@ impl<O: StreamOperation> IntoFuture for StreamRequest<O> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            let idle_timeout = self.idle_timeout;
+            let limits = self.limits;
             let (core, operation, options) = self.inner.into_parts();
             let validate = !(options.skip_validation || core.skips_validation());
             let prepared = operation.prepare_stream(validate);
@@ -219,7 +245,7 @@ impl<O: StreamOperation> IntoFuture for StreamRequest<O> {
                     if core.has_hooks() {
                         core.after_success(&ctx, &live.head());
                     }
-                    Ok(EventStream::new(live, O::FORMAT, idle_timeout))
+                    Ok(EventStream::new(live, O::FORMAT, limits))
                 }
                 Opened::Read(response) => {
                     ctx.attempt = response.attempts();
@@ -232,60 +258,6 @@ impl<O: StreamOperation> IntoFuture for StreamRequest<O> {
     }
 }
 
-/// The bytes the event-stream parser reads: chunks handed over by
-/// [`EventStream`] as it reads the body, one at a time.
-#[derive(Default)]
-struct Slot {
-    chunk: Option<Bytes>,
-    ended: bool,
-}
-
-/// The parser's input stream, reading the shared [`Slot`]. It is polled
-/// only right after a chunk was put in the slot (or the end marked), so a
-/// `Pending` from it never needs a wake-up.
-struct Feed(Arc<Mutex<Slot>>);
-
-impl Stream for Feed {
-    type Item = Result<Bytes, std::convert::Infallible>;
-
-    fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let mut slot = lock(&self.0);
-        match slot.chunk.take() {
-            Some(chunk) => Poll::Ready(Some(Ok(chunk))),
-            None if slot.ended => Poll::Ready(None),
-            None => Poll::Pending,
-        }
-    }
-}
-
-fn lock(slot: &Mutex<Slot>) -> std::sync::MutexGuard<'_, Slot> {
-    // Nothing panics while holding the lock; a poisoned one holds plain data.
-    slot.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// How the body is cut into records.
-enum Decoder {
-    Sse {
-        parser: SseByteStream<Feed>,
-        slot: Arc<Mutex<Slot>>,
-    },
-    /// JSON Lines (`b'\n'`) or JSON text sequences (`0x1E`): the bytes of
-    /// the record being received.
-    Records {
-        separator: u8,
-        pending: BytesMut,
-        /// How much of `pending` is known to hold no separator.
-        scanned: usize,
-    },
-}
-
-/// One record cut from the body.
-enum Record {
-    Event(Sse),
-    Line(Bytes),
-}
-
 /// A stream of decoded items from a streamed response: a
 /// [`Stream`](futures_core::Stream) of `Result<T, Error>`. Use
 /// `futures::TryStreamExt::try_next` (or `StreamExt::next`) to read it:
@@ -295,11 +267,13 @@ enum Record {
 /// ```
 ///
 /// The body is read as the stream is polled: nothing is buffered beyond
-/// the event being received, and dropping the stream closes the
-/// connection. An event that does not decode yields one [`Error::Decode`]
-/// (its `body` holds the raw event) and the stream goes on; a broken
-/// connection or an [idle timeout](StreamRequest::idle_timeout) yields
-/// [`Error::Body`] and ends the stream.
+/// the event being received (at most
+/// [`max_event_size`](StreamRequest::max_event_size) of it), and dropping
+/// the stream closes the connection. An event that does not decode yields
+/// one [`Error::Decode`] (its `body` holds the raw event) and the stream
+/// goes on; a broken connection, an
+/// [idle timeout](StreamRequest::idle_timeout) or an event past its size
+/// limit yields [`Error::Body`] and ends the stream.
 pub struct EventStream<T> {
     body: Pin<Box<reqwest::Body>>,
     status: StatusCode,
@@ -307,10 +281,8 @@ pub struct EventStream<T> {
     format: StreamFormat,
     decoder: Decoder,
     idle: Option<(Duration, Pin<Box<Sleep>>)>,
-    /// The chunks received since the last item, for the error of a body cut
-    /// off mid-event.
-    since_item: Vec<Bytes>,
-    body_done: bool,
+    /// The most bytes one event (or line) may hold while it arrives.
+    max_event_size: usize,
     finished: bool,
     item: PhantomData<fn() -> T>,
 }
@@ -326,27 +298,8 @@ impl<T> fmt::Debug for EventStream<T> {
 }
 
 impl<T> EventStream<T> {
-    fn new(live: LiveResponse, format: StreamFormat, idle_timeout: Option<Duration>) -> Self {
-        let decoder = match format.framing {
-            Framing::ServerSentEvents => {
-                let slot = Arc::new(Mutex::new(Slot::default()));
-                Decoder::Sse {
-                    parser: SseByteStream::new(Feed(Arc::clone(&slot))),
-                    slot,
-                }
-            }
-            Framing::JsonLines => Decoder::Records {
-                separator: b'\n',
-                pending: BytesMut::new(),
-                scanned: 0,
-            },
-            Framing::JsonSeq => Decoder::Records {
-                separator: 0x1E,
-                pending: BytesMut::new(),
-                scanned: 0,
-            },
-        };
-        let idle = idle_timeout.and_then(|limit| {
+    fn new(live: LiveResponse, format: StreamFormat, limits: Limits) -> Self {
+        let idle = limits.idle_timeout.and_then(|limit| {
             let at = Instant::now().checked_add(limit)?;
             Some((limit, Box::pin(tokio::time::sleep_until(at))))
         });
@@ -355,10 +308,9 @@ impl<T> EventStream<T> {
             status: live.status,
             headers: live.headers,
             format,
-            decoder,
+            decoder: Decoder::new(format.framing, limits.max_event_size),
             idle,
-            since_item: Vec::new(),
-            body_done: false,
+            max_event_size: limits.max_event_size,
             finished: false,
             item: PhantomData,
         }
@@ -372,72 +324,6 @@ impl<T> EventStream<T> {
     /// The headers of the stream's response.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
-    }
-
-    /// The next complete record already received, if any.
-    fn next_record(&mut self) -> Result<Option<Record>, Error> {
-        match &mut self.decoder {
-            Decoder::Sse { parser, .. } => {
-                // The feed never waits on a waker (see `Feed`).
-                let mut cx = Context::from_waker(Waker::noop());
-                match Pin::new(parser).poll_next(&mut cx) {
-                    Poll::Ready(Some(Ok(event))) => Ok(Some(Record::Event(event))),
-                    Poll::Ready(Some(Err(error))) => {
-                        self.finished = true;
-                        Err(self.decode_error(Bytes::new(), serde::de::Error::custom(error)))
-                    }
-                    Poll::Ready(None) => {
-                        self.finished = true;
-                        Ok(None)
-                    }
-                    Poll::Pending => Ok(None),
-                }
-            }
-            Decoder::Records {
-                separator,
-                pending,
-                scanned,
-            } => {
-                let unscanned = pending.get(*scanned..).unwrap_or_default();
-                if let Some(found) = unscanned.iter().position(|b| b == separator) {
-                    let at = scanned.saturating_add(found);
-                    *scanned = 0;
-                    let mut line = pending.split_to(at.saturating_add(1));
-                    line.truncate(at);
-                    return Ok(Some(Record::Line(line.freeze())));
-                }
-                *scanned = pending.len();
-                if self.body_done {
-                    self.finished = true;
-                    let rest = std::mem::take(pending);
-                    return Ok(Some(Record::Line(rest.freeze())));
-                }
-                Ok(None)
-            }
-        }
-    }
-
-    /// Hands a chunk of the body (or its end) to the decoder.
-    fn push(&mut self, chunk: Option<Bytes>) {
-        match &mut self.decoder {
-            Decoder::Sse { slot, .. } => {
-                let mut slot = lock(slot);
-                match chunk {
-                    Some(chunk) => slot.chunk = Some(chunk),
-                    None => {
-                        // An event without its closing blank line is still
-                        // dispatched at the end of the body.
-                        slot.chunk = Some(Bytes::from_static(b"\n\n"));
-                        slot.ended = true;
-                    }
-                }
-            }
-            Decoder::Records { pending, .. } => {
-                if let Some(chunk) = chunk {
-                    pending.extend_from_slice(&chunk);
-                }
-            }
-        }
     }
 
     /// Reads the next data chunk of the body: `Ready(Ok(None))` at its end.
@@ -473,12 +359,11 @@ impl<T> EventStream<T> {
         }
     }
 
-    fn body_error(&mut self, failure: BodyFailure) -> Error {
-        let received = self.since_item.concat();
+    fn body_error(&self, failure: BodyFailure) -> Error {
         Error::Body(Box::new(BodyError {
             status: self.status,
             headers: self.headers.clone(),
-            received: Bytes::from(received),
+            received: self.decoder.partial(),
             failure,
             hidden: false,
         }))
@@ -552,35 +437,33 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
             if this.finished {
                 return Poll::Ready(None);
             }
-            match this.next_record() {
-                Ok(Some(record)) => {
+            match this.decoder.next() {
+                Next::Record(record) => {
                     if let Some(item) = this.decode(record) {
-                        this.since_item.clear();
                         return Poll::Ready(Some(item));
                     }
                     continue;
                 }
-                Ok(None) if this.finished => return Poll::Ready(None),
-                Ok(None) => {}
-                Err(error) => return Poll::Ready(Some(Err(error))),
-            }
-            if this.body_done {
-                // The decoder has the end and gave every record: only a
-                // decoder that stopped on its own error gets here.
-                this.finished = true;
-                return Poll::Ready(None);
+                Next::NeedInput => {}
+                Next::End => {
+                    this.finished = true;
+                    return Poll::Ready(None);
+                }
+                Next::TooLarge => {
+                    this.finished = true;
+                    let limit = this.max_event_size;
+                    return Poll::Ready(Some(Err(
+                        this.body_error(BodyFailure::EventTooLarge(limit))
+                    )));
+                }
+                Next::Failed(error) => {
+                    this.finished = true;
+                    let error = serde::de::Error::custom(error);
+                    return Poll::Ready(Some(Err(this.decode_error(this.decoder.partial(), error))));
+                }
             }
             match this.poll_chunk(cx) {
-                Poll::Ready(Ok(Some(chunk))) => {
-                    this.since_item.push(chunk.clone());
-                    this.push(Some(chunk));
-                }
-                Poll::Ready(Ok(None)) => {
-                    // The SSE decoder takes the end as input; the records
-                    // decoder reads `body_done`.
-                    this.body_done = true;
-                    this.push(None);
-                }
+                Poll::Ready(Ok(chunk)) => this.decoder.push(chunk),
                 Poll::Ready(Err(error)) => {
                     this.finished = true;
                     return Poll::Ready(Some(Err(error)));

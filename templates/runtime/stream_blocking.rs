@@ -47,6 +47,12 @@ impl<O> StreamRequest<O> {
         self.map(|inner| inner.idle_timeout(timeout))
     }
 
+    /// Bounds what the stream holds for one event while it arrives; see the
+    /// async `StreamRequest::max_event_size`.
+    pub fn max_event_size(self, bytes: usize) -> Self {
+        self.map(|inner| inner.max_event_size(bytes))
+    }
+
     /// Overrides the retry configuration (before the stream starts only).
     pub fn retries(self, config: RetryConfig) -> Self {
         self.map(|inner| inner.retries(config))

@@ -332,6 +332,84 @@ async fn a_stalled_producer_trips_the_idle_timeout() {
 }
 
 #[tokio::test]
+async fn an_event_growing_past_the_limit_ends_the_stream() {
+    // The second event arrives in pieces of 10 bytes and never ends.
+    let mut pieces = vec![b"data: {\"id\":\"1\",\"text\":\"a\"}\n\n".to_vec()];
+    let big = format!("data: {{\"id\":\"2\",\"text\":\"{}", "x".repeat(200));
+    pieces.extend(big.as_bytes().chunks(10).map(<[u8]>::to_vec));
+    let (url, _server) = serve(200, "text/event-stream", pieces, End::Stall).await;
+    let mut stream = client(&url)
+        .chat()
+        .chat_stream(request())
+        .max_event_size(100)
+        .await
+        .expect("opens");
+    let first = stream.try_next().await.expect("first").expect("an item");
+    assert_eq!(first.text, "a");
+    match stream.next().await {
+        Some(Err(Error::Body(body))) => {
+            assert!(
+                matches!(body.failure, BodyFailure::EventTooLarge(100)),
+                "{body:?}"
+            );
+            // What was held when the limit was passed: the start of the
+            // second event, past the limit (by at most what one read got).
+            assert!(body.received.len() > 100, "{body:?}");
+            assert!(big.as_bytes().starts_with(&body.received), "{body:?}");
+        }
+        other => panic!("expected EventTooLarge, got {other:?}"),
+    }
+    assert!(stream.next().await.is_none(), "the stream ends");
+}
+
+#[tokio::test]
+async fn keep_alives_and_events_under_the_limit_never_add_up_to_it() {
+    // 2,000 bytes of keep-alives and events, each chunk of its own, with
+    // a limit of 64 bytes.
+    let mut pieces = Vec::new();
+    for i in 0..50 {
+        pieces.push(b": keep-alive\n\n".to_vec());
+        pieces.push(format!("data: {{\"id\":\"{i}\",\"text\":\"t\"}}\n\n").into_bytes());
+    }
+    let (url, _server) = serve(200, "text/event-stream", pieces, End::Finish).await;
+    let items: Vec<Chunk> = client(&url)
+        .chat()
+        .chat_stream(request())
+        .max_event_size(64)
+        .await
+        .expect("opens")
+        .try_collect()
+        .await
+        .expect("every event decodes");
+    assert_eq!(items.len(), 50);
+    assert_eq!(items[49].id, "49");
+}
+
+#[tokio::test]
+async fn a_json_line_growing_past_the_limit_ends_the_stream() {
+    let line = format!("{{\"level\":\"info\",\"message\":\"{}", "y".repeat(64));
+    let mut pieces = vec![b"{\"level\":\"info\",\"message\":\"a\"}\n".to_vec()];
+    pieces.extend(line.as_bytes().chunks(9).map(<[u8]>::to_vec));
+    let (url, _server) = serve(200, "application/jsonl", pieces, End::Stall).await;
+    let mut stream = client(&url)
+        .logs()
+        .logs()
+        .max_event_size(64)
+        .await
+        .expect("opens");
+    assert_eq!(stream.try_next().await.expect("first").expect("an item").message, "a");
+    match stream.next().await {
+        Some(Err(Error::Body(body))) => {
+            assert!(matches!(body.failure, BodyFailure::EventTooLarge(64)), "{body:?}");
+            assert!(body.received.len() > 64, "{body:?}");
+            assert!(line.as_bytes().starts_with(&body.received), "{body:?}");
+        }
+        other => panic!("expected EventTooLarge, got {other:?}"),
+    }
+    assert!(stream.next().await.is_none());
+}
+
+#[tokio::test]
 async fn dropping_the_stream_closes_the_connection() {
     // Far more than socket buffers hold: the server blocks until the client
     // reads, or closes.

@@ -268,7 +268,15 @@ pub fn run(args: &BreadthArgs) -> Result<(), Box<dyn Error>> {
         .filter(|name| names.iter().any(|n| n == name))
         .collect();
     if !streaming.is_empty() {
-        let mut wire = vec!["test", "--offline", "--all-features", "--test", "wire"];
+        // `--lib` runs the stream runtime's own unit tests (framing, limits).
+        let mut wire = vec![
+            "test",
+            "--offline",
+            "--all-features",
+            "--lib",
+            "--test",
+            "wire",
+        ];
         for name in &streaming {
             wire.extend(["-p", name]);
         }

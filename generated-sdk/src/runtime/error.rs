@@ -141,6 +141,9 @@ pub enum BodyFailure {
     Interrupted(reqwest::Error),
     /// The attempt's timeout ran out while the body was arriving.
     TimedOut(Duration),
+    /// One event of a streamed response grew past the stream's
+    /// `max_event_size` (the limit, in bytes) before it ended.
+    EventTooLarge(usize),
 }
 
 /// A response whose body did not match its schema.
@@ -319,7 +322,7 @@ impl std::error::Error for Error {
             Error::Decode(e) => Some(&e.source),
             Error::Body(e) => match &e.failure {
                 BodyFailure::Interrupted(source) => Some(source),
-                BodyFailure::TimedOut(_) => None,
+                BodyFailure::TimedOut(_) | BodyFailure::EventTooLarge(_) => None,
             },
             Error::Transport(e) => Some(e),
             Error::Validation(e) => Some(e.as_ref()),
@@ -420,6 +423,11 @@ impl fmt::Display for BodyError {
                 self.status,
                 self.received.len()
             )?,
+            BodyFailure::EventTooLarge(limit) => write!(
+                f,
+                "an event of the streamed response (HTTP {}) grew past {limit} bytes; received: ",
+                self.status
+            )?,
         }
         write_shown_body(f, &self.received, self.hidden)
     }
@@ -429,7 +437,7 @@ impl std::error::Error for BodyError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.failure {
             BodyFailure::Interrupted(source) => Some(source),
-            BodyFailure::TimedOut(_) => None,
+            BodyFailure::TimedOut(_) | BodyFailure::EventTooLarge(_) => None,
         }
     }
 }

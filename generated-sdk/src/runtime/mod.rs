@@ -32,6 +32,7 @@ pub(crate) mod nullable;
 pub(crate) mod params;
 mod redirect;
 mod request;
+mod response;
 mod retry;
 pub(crate) mod ser;
 mod tls;
@@ -51,8 +52,9 @@ pub use self::file::File;
 pub use self::hook::{Hook, HookContext};
 pub use self::nullable::Nullable;
 pub use self::request::{Body, CallOptions, Operation, Prepared, Request, ResponseFuture, Sealed};
+pub use self::response::Response;
 pub use self::retry::{Backoff, RetryConfig, RetryStrategy, StatusMatch};
-pub use self::transport::{ClientCore, Response, DEFAULT_CONNECT_TIMEOUT};
+pub use self::transport::{ClientCore, DEFAULT_CONNECT_TIMEOUT};
 pub use self::validate::{Loc, Number, Rule, ValidationError};
 
 // Walking paginated lists: only in crates with a paginated operation.

@@ -18,7 +18,8 @@ use super::error::{Error, PaginationError};
 use super::paginate::{PageInfo, Paginated, Paging};
 use super::request::{Operation, Prepared, Request, Sealed};
 use super::retry::RetryConfig;
-use super::transport::{ClientCore, Response};
+use super::response::Response;
+use super::transport::ClientCore;
 
 static API: ApiConfig = ApiConfig {
     user_agent: "paginate-test",

@@ -67,7 +67,8 @@ fn lib_rs(cx: &Context<'_>) -> TokenStream {
     let stream_exports = cx.streams.then(|| {
         quote!(
             pub use runtime::{
-                EventStream, Framing, ItemForm, StreamFormat, StreamOperation, StreamRequest,
+                DEFAULT_MAX_EVENT_SIZE, EventStream, Framing, ItemForm, StreamFormat,
+                StreamOperation, StreamRequest,
             };
         )
     });

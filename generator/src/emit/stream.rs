@@ -22,14 +22,18 @@ sse-stream = \"0.3\"\n";
 
 /// The lines added to the runtime's `mod.rs` in a crate that streams.
 pub(crate) const RUNTIME_MOD: &str = "\npub(crate) mod stream;\n\
+pub(crate) mod stream_decode;\n\
 #[cfg(feature = \"blocking\")]\n\
 pub(crate) mod stream_blocking;\n\
-pub use self::stream::{EventStream, Framing, ItemForm, StreamFormat, StreamOperation, StreamRequest};\n";
+pub use self::stream::{\n    DEFAULT_MAX_EVENT_SIZE, EventStream, Framing, ItemForm, StreamFormat, StreamOperation,\n    StreamRequest,\n};\n";
 
 /// Whether `name` is one of the runtime's stream files, copied only into
 /// crates that stream.
 pub(crate) fn is_stream_file(name: &str) -> bool {
-    matches!(name, "stream.rs" | "stream_blocking.rs")
+    matches!(
+        name,
+        "stream.rs" | "stream_decode.rs" | "stream_blocking.rs"
+    )
 }
 
 /// Whether any operation of `api` streams.
@@ -302,7 +306,7 @@ pub(crate) fn markdown_section(stream: &StreamBody, item: &str, program: Option<
         StreamFraming::JsonSeq => "JSON text sequences",
     };
     let mut out = format!(
-        "### Streaming\n\n`{}` asks for the answer as `{}` ({framing}) and gives an `EventStream` of {item} items once the response head has arrived (`blocking`: an iterator). The body is read as the stream is polled; dropping it closes the connection. An event that does not decode is one `Error::Decode` and the stream goes on; a broken connection, or a gap longer than `.idle_timeout(..)`, ends it with `Error::Body`.",
+        "### Streaming\n\n`{}` asks for the answer as `{}` ({framing}) and gives an `EventStream` of {item} items once the response head has arrived (`blocking`: an iterator). The body is read as the stream is polled; dropping it closes the connection. An event that does not decode is one `Error::Decode` and the stream goes on; a broken connection, a gap longer than `.idle_timeout(..)`, or an event growing past `.max_event_size(..)` (16 MiB by default) before its end, ends it with `Error::Body`.",
         stream.method_name, stream.content_type
     );
     if let Some(sentinel) = &stream.sentinel {
@@ -338,7 +342,7 @@ pub(crate) fn readme_section(cx: &super::Context<'_>) -> String {
             super::markdown::import_models(cx, &program)
         ));
     }
-    out.push_str("The body is read as the stream is polled (nothing is buffered beyond the event being received) and dropping the stream closes the connection. Retries happen only before the stream starts; `.timeout(..)` bounds the wait for the response head and `.idle_timeout(..)` the gap between chunks. An event that does not decode yields one `Error::Decode` holding the raw event, and the stream goes on; an event name this version does not know arrives as the item type's `Unknown` variant; a broken connection or an idle timeout yields `Error::Body` and ends the stream. With the `blocking` feature, `send()` gives an iterator.\n\n");
+    out.push_str("The body is read as the stream is polled (nothing is buffered beyond the event being received, and that up to `.max_event_size(..)`, 16 MiB by default) and dropping the stream closes the connection. Retries happen only before the stream starts; `.timeout(..)` bounds the wait for the response head and `.idle_timeout(..)` the gap between chunks. An event that does not decode yields one `Error::Decode` holding the raw event, and the stream goes on; an event name this version does not know arrives as the item type's `Unknown` variant; a broken connection, an idle timeout or an oversized event yields `Error::Body` and ends the stream. With the `blocking` feature, `send()` gives an iterator.\n\n");
     out.push_str("Streaming methods:\n\n");
     for (group, op) in &streaming {
         if let Some(stream) = &op.stream {
