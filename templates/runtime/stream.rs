@@ -387,7 +387,7 @@ impl<T: DeserializeOwned> EventStream<T> {
     fn decode(&mut self, record: Record) -> Option<Result<T, Error>> {
         match record {
             Record::Line(line) => {
-                let text = trim_ascii(&line);
+                let text = line.trim_ascii();
                 if text.is_empty() {
                     return None;
                 }
@@ -400,7 +400,7 @@ impl<T: DeserializeOwned> EventStream<T> {
             }
             Record::Event(event) => {
                 let data = event.data.as_deref()?;
-                if self.is_sentinel(data.trim().as_bytes()) {
+                if self.is_sentinel(data.as_bytes().trim_ascii()) {
                     return None;
                 }
                 let decoded = match self.format.form {
@@ -522,10 +522,6 @@ fn raw_event(event: &Sse) -> Bytes {
         text.push_str(&format!("data: {line}\n"));
     }
     Bytes::from(text)
-}
-
-fn trim_ascii(bytes: &[u8]) -> &[u8] {
-    bytes.trim_ascii()
 }
 
 /// Compile-time check: a stream and the future opening it can move to

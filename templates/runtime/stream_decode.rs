@@ -137,8 +137,10 @@ impl Decoder {
                 match Pin::new(&mut sse.parser).poll_next(&mut cx) {
                     Poll::Ready(Some(Ok(event))) => {
                         // What follows the event is the last chunk's unread tail.
-                        let before_last = sse.chunks.len().saturating_sub(1);
-                        sse.chunks.drain(..before_last);
+                        if sse.chunks.len() > 1 {
+                            let before_last = sse.chunks.len().saturating_sub(1);
+                            sse.chunks.drain(..before_last);
+                        }
                         let last = sse.chunks.first().map_or(0, Bytes::len);
                         sse.skip = last.saturating_sub(sse.unread.load(Ordering::Relaxed));
                         Next::Record(Record::Event(event))
