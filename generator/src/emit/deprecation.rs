@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust::mentions;
+use super::rust::mentions_any;
 use super::Context;
 use crate::ir::{Api, TypeKind};
 
@@ -64,11 +64,7 @@ pub fn allow_where_used(cx: &Context<'_>, path: &str, tokens: TokenStream) -> To
             .iter()
             .flat_map(|g| &g.operations)
             .any(|o| o.deprecated);
-    let uses = forwards_deprecated
-        || cx
-            .deprecated_owners
-            .iter()
-            .any(|name| mentions(&tokens, name));
+    let uses = forwards_deprecated || mentions_any(&tokens, &cx.deprecated_owners);
     if uses {
         quote! {
             // The document deprecates items this file must still use.

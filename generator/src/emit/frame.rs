@@ -365,15 +365,15 @@ fn models_mod(cx: &Context<'_>) -> TokenStream {
 }
 
 fn apis_mod(cx: &Context<'_>) -> TokenStream {
-    let mods = cx.api.groups.iter().map(|g| {
+    let mods = cx.api.groups.iter().enumerate().map(|(index, g)| {
         let module = ident(&g.module);
         let page = format!(
             "../../docs/sdks/{}/README.md",
             super::markdown::group_folder(g)
         );
         // Intra-doc definitions of the page's model links, read first.
-        let links = super::markdown::group_links(cx, g)
-            .into_iter()
+        let links = super::markdown::group_links(cx, index)
+            .iter()
             .map(|name| format!("[{name}]: crate::models::{name}"));
         let gate = cfg::for_group(cx, g);
         quote!(#gate #(#[doc = #links])* #[doc = include_str!(#page)] pub mod #module;)

@@ -45,10 +45,10 @@ pub fn group_folder(group: &OperationGroup) -> String {
 pub fn docs(cx: &Context<'_>) -> Vec<(String, String)> {
     let pages = model_pages(cx.api);
     let mut files = vec![("README.md".to_owned(), readme(cx))];
-    for group in &cx.api.groups {
+    for (group, (page, _)) in cx.api.groups.iter().zip(group_pages(cx)) {
         files.push((
             format!("docs/sdks/{}/README.md", group_folder(group)),
-            group_page(cx, group, &pages).0,
+            page.clone(),
         ));
     }
     for ty in &cx.api.types {
@@ -105,8 +105,23 @@ pub fn status_list(statuses: &[StatusMatch]) -> String {
 
 /// The models a group's page links to, by name: the module showing the page
 /// as its docs defines each as an intra-doc link before the page's text.
-pub fn group_links(cx: &Context<'_>, group: &OperationGroup) -> Vec<String> {
-    group_page(cx, group, &model_pages(cx.api)).1
+pub fn group_links<'c>(cx: &'c Context<'_>, index: usize) -> &'c [String] {
+    group_pages(cx)
+        .get(index)
+        .map_or(&[], |(_, links)| links.as_slice())
+}
+
+/// Each group's page with the models it links to, rendered once for the
+/// page's file and the links `apis/mod.rs` declares, whichever asks first.
+fn group_pages<'c>(cx: &'c Context<'_>) -> &'c [(String, Vec<String>)] {
+    cx.group_pages.get_or_init(|| {
+        let pages = model_pages(cx.api);
+        cx.api
+            .groups
+            .iter()
+            .map(|group| group_page(cx, group, &pages))
+            .collect()
+    })
 }
 
 /// Rewrites each inline link to a model page, `[Name](../../models/name.md)`,

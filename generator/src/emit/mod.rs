@@ -67,6 +67,9 @@ pub(crate) struct Context<'a> {
     pub pages: bool,
     /// Whether an operation streams (the crate gets the stream module).
     pub streams: bool,
+    /// Each group's docs page and the models it links to, rendered once
+    /// (see `markdown::group_pages`).
+    pub group_pages: std::sync::OnceLock<Vec<(String, Vec<String>)>>,
 }
 
 /// Builds every file of the generated crate.
@@ -91,6 +94,7 @@ pub fn emit_crate(
         secret_holders: apis::secret_holders(api),
         pages: pagination::any(api),
         streams: stream::streams(api),
+        group_pages: std::sync::OnceLock::new(),
     };
     custom::check(options, &crate_features(&cx))?;
     let mut files = BTreeMap::new();

@@ -264,9 +264,17 @@ fn space_items(formatted: &str, out: &mut String) {
 /// Whether `tokens` use the identifier `name` anywhere: imports are decided
 /// from the code itself, so they can never be unused or missing.
 pub fn mentions(tokens: &TokenStream, name: &str) -> bool {
-    tokens.clone().into_iter().any(|tree| match tree {
-        proc_macro2::TokenTree::Ident(ident) => ident == name,
-        proc_macro2::TokenTree::Group(group) => mentions(&group.stream(), name),
-        _ => false,
-    })
+    mentions_any(tokens, &[name])
+}
+
+/// Whether `tokens` use any of `names`, in one walk of the tokens (walking
+/// a token stream copies each of its levels, so one walk per name would
+/// cost that many copies).
+pub fn mentions_any(tokens: &TokenStream, names: &[&str]) -> bool {
+    !names.is_empty()
+        && tokens.clone().into_iter().any(|tree| match tree {
+            proc_macro2::TokenTree::Ident(ident) => names.iter().any(|name| ident == name),
+            proc_macro2::TokenTree::Group(group) => mentions_any(&group.stream(), names),
+            _ => false,
+        })
 }
