@@ -23,15 +23,23 @@ mod measure {
     use clerk_backend_api::Clerk;
     use clerk_backend_api::auth::VerifyOptions;
     use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+    use rsa::RsaPrivateKey;
+    use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+    use rsa::rand_core::OsRng;
     use serde_json::{Map, Value, json};
 
-    const PRIVATE: &str = include_str!("../tests/data/auth/instance_a.key.pem");
-    const PUBLIC: &str = include_str!("../tests/data/auth/instance_a.pub.pem");
     /// Verifications per side per round.
     const CALLS: u32 = 1_000;
     const ROUNDS: usize = 9;
 
     pub fn run() {
+        // A 2048-bit key pair standing for the instance, made for this run.
+        let key = RsaPrivateKey::new(&mut OsRng, 2048).expect("an RSA key pair");
+        let private = key.to_pkcs8_pem(LineEnding::LF).expect("a PKCS#8 PEM");
+        let public = key
+            .to_public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .expect("an SPKI PEM");
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap()
@@ -45,11 +53,11 @@ mod measure {
         });
         let mut header = Header::new(Algorithm::RS256);
         header.kid = Some("ins_key_a".into());
-        let signing = EncodingKey::from_rsa_pem(PRIVATE.as_bytes()).unwrap();
+        let signing = EncodingKey::from_rsa_pem(private.as_bytes()).unwrap();
         let token = jsonwebtoken::encode(&header, &claims, &signing).unwrap();
 
         let options = VerifyOptions::new()
-            .jwt_key(PUBLIC)
+            .jwt_key(public.as_str())
             .authorized_parties(["https://app.example.com"]);
         // Never called: the PEM key makes verification networkless.
         let clerk = Clerk::builder()
@@ -57,7 +65,7 @@ mod measure {
             .server_url("http://127.0.0.1:9")
             .build()
             .unwrap();
-        let key = DecodingKey::from_rsa_pem(PUBLIC.as_bytes()).unwrap();
+        let key = DecodingKey::from_rsa_pem(public.as_bytes()).unwrap();
         let validation = Validation::new(Algorithm::RS256);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()

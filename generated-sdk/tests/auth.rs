@@ -33,7 +33,7 @@ async fn offline() -> (MockServer, Clerk) {
 }
 
 fn pem_a() -> VerifyOptions {
-    VerifyOptions::new().jwt_key(PUBLIC_A)
+    VerifyOptions::new().jwt_key(public_a())
 }
 
 async fn verify(token: &str, options: &VerifyOptions) -> Result<Claims, AuthError> {
@@ -102,7 +102,7 @@ async fn a_v2_token_names_its_organization_in_o() {
 
 #[tokio::test]
 async fn the_pem_key_may_come_without_its_armour() {
-    let body: String = PUBLIC_A
+    let body: String = public_a()
         .lines()
         .filter(|line| !line.starts_with("-----"))
         .collect();
@@ -113,7 +113,7 @@ async fn the_pem_key_may_come_without_its_armour() {
 #[tokio::test]
 async fn rs384_and_rs512_are_accepted() {
     for algorithm in [Algorithm::RS384, Algorithm::RS512] {
-        let token = sign(&session_claims(), PRIVATE_A, algorithm, None);
+        let token = sign(&session_claims(), private_a(), algorithm, None);
         assert!(verify(&token, &pem_a()).await.is_ok(), "{algorithm:?}");
     }
 }
@@ -137,7 +137,7 @@ async fn alg_none_is_refused_before_any_key_is_used() {
 
 #[tokio::test]
 async fn an_hs256_token_signed_with_the_public_key_is_refused() {
-    let key = EncodingKey::from_secret(PUBLIC_A.as_bytes());
+    let key = EncodingKey::from_secret(public_a().as_bytes());
     let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &session_claims(), &key)
         .expect("the token signs");
     for options in [VerifyOptions::new(), pem_a()] {
@@ -163,7 +163,7 @@ async fn every_other_algorithm_is_refused() {
 #[tokio::test]
 async fn typ_when_present_is_jwt() {
     let claims = session_claims();
-    let key = EncodingKey::from_rsa_pem(PRIVATE_A.as_bytes()).unwrap();
+    let key = EncodingKey::from_rsa_pem(private_a().as_bytes()).unwrap();
     let typed = |typ: Option<&str>| {
         let mut header = Header::new(Algorithm::RS256);
         header.typ = typ.map(str::to_owned);
@@ -182,7 +182,7 @@ async fn the_signature_is_checked_before_any_claim() {
     // Expired, unauthorized and subject-less, but signed by instance B: the
     // signature fails first.
     let claims = json!({ "exp": now() - 3600, "azp": "https://evil.example" });
-    let token = sign(&claims, PRIVATE_B, Algorithm::RS256, Some(KID_A));
+    let token = sign(&claims, private_b(), Algorithm::RS256, Some(KID_A));
     let options = pem_a().authorized_parties(["https://app.example.com"]);
     assert_eq!(verify(&token, &options).await, Err(AuthError::BadSignature));
     // A valid token whose payload was swapped after signing.
@@ -200,7 +200,7 @@ async fn the_signature_is_checked_before_any_claim() {
 async fn exp_nbf_and_iat_allow_the_clock_skew_and_no_more() {
     let now = now();
     let skew = VerifyOptions::new()
-        .jwt_key(PUBLIC_A)
+        .jwt_key(public_a())
         .clock_skew(Duration::from_secs(120));
     let exact = pem_a().clock_skew(Duration::ZERO);
     let mut claims = session_claims();
@@ -308,7 +308,7 @@ async fn malformed_tokens_say_which_part_is_wrong() {
         );
     }
     // Signed, but the payload is not claims.
-    let key = EncodingKey::from_rsa_pem(PRIVATE_A.as_bytes()).unwrap();
+    let key = EncodingKey::from_rsa_pem(private_a().as_bytes()).unwrap();
     let signed =
         jsonwebtoken::encode(&Header::new(Algorithm::RS256), &json!(["list"]), &key).unwrap();
     assert_eq!(
@@ -471,14 +471,14 @@ fn options_and_results_can_cross_threads_and_be_cloned() {
 
 #[tokio::test]
 async fn no_error_repeats_the_token_or_a_key() {
-    let public_body: String = PUBLIC_A
+    let public_body: String = public_a()
         .lines()
         .filter(|l| !l.starts_with("-----"))
         .collect();
     let mut claims = session_claims();
     let tokens = [
         token_a(&with(&mut claims, "exp", json!(now() - 3600))),
-        sign(&session_claims(), PRIVATE_B, Algorithm::RS256, None),
+        sign(&session_claims(), private_b(), Algorithm::RS256, None),
         raw_token(&json!({ "alg": "none" }), &session_claims(), ""),
         raw_token(&json!({ "alg": "x".repeat(500) }), &session_claims(), ""),
         token_a(&with(&mut session_claims(), "azp", json!("z".repeat(500)))),

@@ -16,7 +16,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::test]
 async fn the_jwks_is_fetched_once_and_cached_by_the_client_and_its_clones() {
-    let server = JwksServer::start(vec![jwk(PRIVATE_A, KID_A)]).await;
+    let server = JwksServer::start(vec![jwk(private_a(), KID_A)]).await;
     let clerk = server.client();
     let token = token_a(&session_claims());
     let options = VerifyOptions::new();
@@ -40,11 +40,16 @@ async fn the_jwks_is_fetched_once_and_cached_by_the_client_and_its_clones() {
 #[tokio::test]
 async fn a_token_signed_by_another_instance_never_passes_on_a_cached_kid() {
     // Both instances name their key alike.
-    let instance_a = JwksServer::start(vec![jwk(PRIVATE_A, KID_A)]).await;
-    let instance_b = JwksServer::start(vec![jwk(PRIVATE_B, KID_A)]).await;
+    let instance_a = JwksServer::start(vec![jwk(private_a(), KID_A)]).await;
+    let instance_b = JwksServer::start(vec![jwk(private_b(), KID_A)]).await;
     let (clerk_a, clerk_b) = (instance_a.client(), instance_b.client());
     let token_of_a = token_a(&session_claims());
-    let token_of_b = sign(&session_claims(), PRIVATE_B, Algorithm::RS256, Some(KID_A));
+    let token_of_b = sign(
+        &session_claims(),
+        private_b(),
+        Algorithm::RS256,
+        Some(KID_A),
+    );
     let options = VerifyOptions::new();
     assert!(clerk_a.verify_token(&token_of_a, &options).await.is_ok());
     assert!(clerk_b.verify_token(&token_of_b, &options).await.is_ok());
@@ -62,7 +67,7 @@ async fn a_token_signed_by_another_instance_never_passes_on_a_cached_kid() {
 
 #[tokio::test]
 async fn an_unknown_kid_is_fetched_again_exactly_once() {
-    let server = JwksServer::start(vec![jwk(PRIVATE_A, KID_A)]).await;
+    let server = JwksServer::start(vec![jwk(private_a(), KID_A)]).await;
     let clerk = server.client();
     let options = VerifyOptions::new();
     clerk
@@ -73,7 +78,7 @@ async fn an_unknown_kid_is_fetched_again_exactly_once() {
     // A kid the instance does not have: one refetch, then refused.
     let stranger = sign(
         &session_claims(),
-        PRIVATE_B,
+        private_b(),
         Algorithm::RS256,
         Some("ins_key_x"),
     );
@@ -83,10 +88,10 @@ async fn an_unknown_kid_is_fetched_again_exactly_once() {
     );
     assert_eq!(server.requests(), 2);
     // The instance rotates in a new key: the refetch finds it.
-    server.serve(vec![jwk(PRIVATE_A, KID_A), jwk(PRIVATE_B, "ins_key_b")]);
+    server.serve(vec![jwk(private_a(), KID_A), jwk(private_b(), "ins_key_b")]);
     let rotated = sign(
         &session_claims(),
-        PRIVATE_B,
+        private_b(),
         Algorithm::RS256,
         Some("ins_key_b"),
     );
@@ -105,8 +110,8 @@ async fn an_unknown_kid_is_fetched_again_exactly_once() {
 
 #[tokio::test]
 async fn a_token_without_a_kid_is_refused_without_a_fetch() {
-    let server = JwksServer::start(vec![jwk(PRIVATE_A, KID_A)]).await;
-    let token = sign(&session_claims(), PRIVATE_A, Algorithm::RS256, None);
+    let server = JwksServer::start(vec![jwk(private_a(), KID_A)]).await;
+    let token = sign(&session_claims(), private_a(), Algorithm::RS256, None);
     assert_eq!(
         server
             .client()
@@ -119,10 +124,15 @@ async fn a_token_without_a_kid_is_refused_without_a_fetch() {
 
 #[tokio::test]
 async fn a_jwk_for_another_algorithm_does_not_verify() {
-    let mut key = jwk(PRIVATE_A, KID_A);
+    let mut key = jwk(private_a(), KID_A);
     key["alg"] = json!("RS256");
     let server = JwksServer::start(vec![key]).await;
-    let token = sign(&session_claims(), PRIVATE_A, Algorithm::RS512, Some(KID_A));
+    let token = sign(
+        &session_claims(),
+        private_a(),
+        Algorithm::RS512,
+        Some(KID_A),
+    );
     assert_eq!(
         server
             .client()
@@ -134,7 +144,7 @@ async fn a_jwk_for_another_algorithm_does_not_verify() {
 
 #[tokio::test]
 async fn a_hundred_verifications_on_an_empty_cache_share_one_fetch() {
-    let server = JwksServer::start(vec![jwk(PRIVATE_A, KID_A)]).await;
+    let server = JwksServer::start(vec![jwk(private_a(), KID_A)]).await;
     let clerk = server.client();
     let token = token_a(&session_claims());
     // Hold the JWKS answer until every verification has found the cache

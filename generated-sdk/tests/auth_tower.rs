@@ -29,7 +29,7 @@ fn app(
         .bearer_auth("sk_test_auth")
         .build()
         .unwrap();
-    let options = VerifyOptions::new().jwt_key(PUBLIC_A);
+    let options = VerifyOptions::new().jwt_key(public_a());
     ClerkAuthLayer::new(clerk, options).layer(service_fn(move |request: Request<String>| {
         calls.fetch_add(1, Ordering::SeqCst);
         let who = match request.extensions().get::<Authenticated>() {
@@ -73,7 +73,7 @@ async fn any_other_request_is_answered_401_without_reaching_the_service() {
     let calls = Arc::new(AtomicUsize::new(0));
     let forged = sign(
         &session_claims(),
-        PRIVATE_B,
+        private_b(),
         jsonwebtoken::Algorithm::RS256,
         None,
     );

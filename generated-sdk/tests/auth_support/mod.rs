@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -11,19 +11,60 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use clerk_backend_api::Clerk;
 use jsonwebtoken::jwk::Jwk;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use rsa::RsaPrivateKey;
+use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+use rsa::rand_core::OsRng;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
-/// Instance A's private key (see `tests/data/auth/README.md`).
-pub const PRIVATE_A: &str = include_str!("../data/auth/instance_a.key.pem");
-/// Instance A's public key, as Clerk's Dashboard shows it.
-pub const PUBLIC_A: &str = include_str!("../data/auth/instance_a.pub.pem");
+/// An RSA key pair standing for one Clerk instance, made for this test
+/// run: PKCS#8 private key and SPKI public key, both PEM (the public one as
+/// Clerk's Dashboard shows it).
+pub struct InstanceKey {
+    pub private_pem: String,
+    pub public_pem: String,
+}
+
+impl InstanceKey {
+    fn generate() -> Self {
+        let key = RsaPrivateKey::new(&mut OsRng, 2048).expect("an RSA key pair");
+        Self {
+            private_pem: key
+                .to_pkcs8_pem(LineEnding::LF)
+                .expect("a PKCS#8 PEM")
+                .to_string(),
+            public_pem: key
+                .to_public_key()
+                .to_public_key_pem(LineEnding::LF)
+                .expect("an SPKI PEM"),
+        }
+    }
+}
+
+static INSTANCE_A: LazyLock<InstanceKey> = LazyLock::new(InstanceKey::generate);
+static INSTANCE_B: LazyLock<InstanceKey> = LazyLock::new(InstanceKey::generate);
+
+/// Instance A's private key.
+pub fn private_a() -> &'static str {
+    &INSTANCE_A.private_pem
+}
+
+/// Instance A's public key.
+pub fn public_a() -> &'static str {
+    &INSTANCE_A.public_pem
+}
+
 /// Instance B's private key.
-pub const PRIVATE_B: &str = include_str!("../data/auth/instance_b.key.pem");
+pub fn private_b() -> &'static str {
+    &INSTANCE_B.private_pem
+}
+
 /// Instance B's public key.
-pub const PUBLIC_B: &str = include_str!("../data/auth/instance_b.pub.pem");
+pub fn public_b() -> &'static str {
+    &INSTANCE_B.public_pem
+}
 
 /// The kid of instance A's key in its JWKS.
 pub const KID_A: &str = "ins_key_a";
@@ -80,7 +121,7 @@ pub fn sign(claims: &Value, private_pem: &str, algorithm: Algorithm, kid: Option
 
 /// A session token of instance A (RS256, kid A) with `claims`.
 pub fn token_a(claims: &Value) -> String {
-    sign(claims, PRIVATE_A, Algorithm::RS256, Some(KID_A))
+    sign(claims, private_a(), Algorithm::RS256, Some(KID_A))
 }
 
 /// A token with the given raw header and claims, and `signature` as its

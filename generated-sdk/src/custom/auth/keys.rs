@@ -164,6 +164,9 @@ async fn fetch(clerk: &Clerk) -> Result<HashMap<String, Arc<Key>>, AuthError> {
 mod tests {
     use jsonwebtoken::jwk::Jwk;
     use jsonwebtoken::{Algorithm, EncodingKey};
+    use rsa::RsaPrivateKey;
+    use rsa::pkcs8::{EncodePrivateKey, LineEnding};
+    use rsa::rand_core::OsRng;
     use serde_json::json;
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -172,7 +175,10 @@ mod tests {
 
     #[tokio::test]
     async fn the_jwks_is_fetched_again_once_it_is_five_minutes_old() {
-        let private = include_str!("../../../tests/data/auth/instance_a.key.pem");
+        let private = RsaPrivateKey::new(&mut OsRng, 2048)
+            .unwrap()
+            .to_pkcs8_pem(LineEnding::LF)
+            .unwrap();
         let encoding = EncodingKey::from_rsa_pem(private.as_bytes()).unwrap();
         let mut jwk =
             serde_json::to_value(Jwk::from_encoding_key(&encoding, Algorithm::RS256).unwrap())
