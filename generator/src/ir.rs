@@ -94,6 +94,35 @@ impl Api {
             .ok()
             .map(|index| &self.types[index])
     }
+
+    /// `ty` with named aliases followed to the type they stand for (alias
+    /// cycles were refused when lowering; the bound is a second guard).
+    pub fn resolve_alias<'a>(&'a self, ty: &'a TypeRef) -> &'a TypeRef {
+        let mut current = ty;
+        for _ in 0..self.types.len() {
+            match current {
+                TypeRef::Named(name) => match self.find_type(name).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(target)) => current = target,
+                    _ => return current,
+                },
+                _ => return current,
+            }
+        }
+        current
+    }
+
+    /// The item type of `ty` when it is a list, inline or named, aliases
+    /// followed.
+    pub fn list_item<'a>(&'a self, ty: &'a TypeRef) -> Option<&'a TypeRef> {
+        match self.resolve_alias(ty) {
+            TypeRef::List(item) => Some(item),
+            TypeRef::Named(name) => match &self.find_type(name)?.kind {
+                TypeKind::List(item) => Some(item),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
 }
 
 /// One entry of `servers`, its variables replaced by their defaults.

@@ -143,11 +143,7 @@ impl<O: Paginated> Pager<O> {
             Next::Url(url) => options.page_url = Some(url),
         }
         let validate = !(options.skip_validation || self.core.skips_validation());
-        let mut prepared = self.operation.prepare(validate);
-        if let (Ok(prepared), Some(_)) = (&mut prepared, &options.page_url) {
-            // The next-page URL carries the query.
-            prepared.query.clear();
-        }
+        let prepared = self.operation.prepare(validate);
         if O::PAGING == Paging::Url {
             if let Ok(prepared) = &prepared {
                 self.last_url = self.core.call_url(prepared, &options).ok();

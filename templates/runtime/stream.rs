@@ -281,8 +281,6 @@ pub struct EventStream<T> {
     format: StreamFormat,
     decoder: Decoder,
     idle: Option<(Duration, Pin<Box<Sleep>>)>,
-    /// The most bytes one event (or line) may hold while it arrives.
-    max_event_size: usize,
     finished: bool,
     item: PhantomData<fn() -> T>,
 }
@@ -310,7 +308,6 @@ impl<T> EventStream<T> {
             format,
             decoder: Decoder::new(format.framing, limits.max_event_size),
             idle,
-            max_event_size: limits.max_event_size,
             finished: false,
             item: PhantomData,
         }
@@ -449,9 +446,8 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
                     this.finished = true;
                     return Poll::Ready(None);
                 }
-                Next::TooLarge => {
+                Next::TooLarge(limit) => {
                     this.finished = true;
-                    let limit = this.max_event_size;
                     return Poll::Ready(Some(Err(
                         this.body_error(BodyFailure::EventTooLarge(limit))
                     )));

@@ -33,8 +33,8 @@ pub(crate) enum Next {
     NeedInput,
     /// The body ended and every record was given.
     End,
-    /// The record still arriving holds more bytes than the limit.
-    TooLarge,
+    /// The record still arriving holds more bytes than the limit (given).
+    TooLarge(usize),
     /// The event-stream parser failed; it gives nothing after this.
     Failed(sse_stream::Error),
 }
@@ -155,7 +155,7 @@ impl Decoder {
                             .sum::<usize>()
                             .saturating_sub(sse.skip);
                         if !sse.at_boundary && held > self.limit {
-                            Next::TooLarge
+                            Next::TooLarge(self.limit)
                         } else {
                             Next::NeedInput
                         }
@@ -177,7 +177,7 @@ impl Decoder {
                 }
                 *scanned = pending.len();
                 if pending.len() > self.limit {
-                    Next::TooLarge
+                    Next::TooLarge(self.limit)
                 } else if !self.ended {
                     Next::NeedInput
                 } else if pending.is_empty() {
@@ -305,7 +305,7 @@ mod tests {
                 }
                 Next::NeedInput => decoder.push(input.next()),
                 Next::End => return out,
-                Next::TooLarge => {
+                Next::TooLarge(_) => {
                     out.push(format!("too large: {:?}", decoder.partial()));
                     return out;
                 }

@@ -138,7 +138,7 @@ impl ClientCore {
     pub(crate) fn call_url(&self, prepared: &Prepared, options: &CallOptions) -> Result<Url, Error> {
         let mut url = match (&options.page_url, &options.server_url) {
             // A next-page URL carries its own path and query.
-            (Some(url), _) => url.clone(),
+            (Some(url), _) => return Ok(url.clone()),
             (None, Some(url)) => request_url(&parse_base_url(url)?, &prepared.path)?,
             (None, None) => request_url(&self.base_url, &prepared.path)?,
         };

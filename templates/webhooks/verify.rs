@@ -29,7 +29,8 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 /// `Debug` never shows the secret.
 #[derive(Clone)]
 pub struct Webhook {
-    key: Vec<u8>,
+    /// The HMAC keyed once with the secret's key; each delivery clones it.
+    mac: Hmac<Sha256>,
     tolerance: Duration,
 }
 
@@ -64,8 +65,11 @@ impl Webhook {
             .map_err(|_| WebhookError::InvalidSecret {
                 reason: "the secret after `whsec_` is not base64",
             })?;
+        // HMAC takes keys of any length, so this cannot fail.
+        let mac = Hmac::<Sha256>::new_from_slice(&key)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
         Ok(Webhook {
-            key,
+            mac,
             tolerance: DEFAULT_TOLERANCE,
         })
     }
@@ -143,9 +147,7 @@ impl Webhook {
 
     /// The MAC of the signed content `{id}.{timestamp}.{body}`.
     fn mac(&self, id: &str, timestamp: i64, body: &[u8]) -> Hmac<Sha256> {
-        // HMAC takes keys of any length, so this cannot fail.
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key)
-            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+        let mut mac = self.mac.clone();
         mac.update(id.as_bytes());
         mac.update(b".");
         mac.update(timestamp.to_string().as_bytes());

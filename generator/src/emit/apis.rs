@@ -27,7 +27,10 @@ pub fn group_file(
 ) -> TokenStream {
     let group_type = ident(&group.type_name);
     let docs = doc_attrs(&group_docs(group));
-    let methods = group.operations.iter().map(|op| group_method(api, op));
+    let methods = group
+        .operations
+        .iter()
+        .map(|op| group_method(api, &group.module, op));
     let methods = quote!(#(#methods)*);
     let operations = group
         .operations
@@ -55,10 +58,7 @@ pub fn group_file(
     });
     let params_import = uses_params.then(|| quote!(params,));
     // A group whose operations all only stream has no `Operation` impl.
-    let answers_json = group
-        .operations
-        .iter()
-        .any(|op| !op.stream.as_ref().is_some_and(|s| s.only));
+    let answers_json = group.operations.iter().any(|op| !op.stream_only());
     let operation_import = answers_json.then(|| quote!(Operation,));
     let runtime_imports = quote!(
         use crate::runtime::{#params_import ClientCore, #operation_import Prepared, Sealed};
@@ -214,7 +214,7 @@ pub fn method_docs(api: &Api, op: &Operation, blocking: bool) -> String {
 
 /// Required inputs are arguments, in order: path, query, header, cookie
 /// parameters, then the body.
-fn group_method(api: &Api, op: &Operation) -> TokenStream {
+fn group_method(api: &Api, group: &str, op: &Operation) -> TokenStream {
     let docs = doc_attrs(&method_docs(api, op, false));
     let deprecated = operation_deprecation(op);
     let docs = quote!(#docs #deprecated);
@@ -246,9 +246,9 @@ fn group_method(api: &Api, op: &Operation) -> TokenStream {
             inits.push(quote!(body: None));
         }
     }
-    let stream = super::stream::method_docs(api, op, false)
+    let stream = super::stream::method_docs(api, group, op, false)
         .and_then(|text| super::stream::async_method(op, &text, &args, &inits));
-    if op.stream.as_ref().is_some_and(|s| s.only) {
+    if op.stream_only() {
         return stream.unwrap_or_default();
     }
     quote! {
@@ -308,7 +308,7 @@ fn operation_items(
         }
     }
     let setters = optional_setters(op);
-    let stream_only = op.stream.as_ref().is_some_and(|s| s.only);
+    let stream_only = op.stream_only();
     let setters_impl = (!setters.is_empty()).then(|| {
         let json = (!stream_only).then(|| {
             quote! {

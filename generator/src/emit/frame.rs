@@ -431,9 +431,9 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
             let docs = doc_attrs(&super::apis::method_docs(cx.api, op, true));
             let deprecated = super::apis::operation_deprecation(op);
             let (args, names) = super::apis::method_arguments(op);
-            let stream = super::stream::method_docs(cx.api, op, true)
+            let stream = super::stream::method_docs(cx.api, &g.module, op, true)
                 .and_then(|text| super::stream::blocking_method(op, &module, &text, &args, &names));
-            if op.stream.as_ref().is_some_and(|s| s.only) {
+            if op.stream_only() {
                 return stream.unwrap_or_default();
             }
             quote! {
@@ -449,7 +449,7 @@ fn blocking_rs(cx: &Context<'_>) -> TokenStream {
         let setters = g.operations.iter().filter_map(|op| {
             let setters = super::apis::optional_setters(op);
             let op_type = ident(&op.type_name);
-            let json = !op.stream.as_ref().is_some_and(|s| s.only);
+            let json = !op.stream_only();
             let json = json.then(|| {
                 quote! {
                     impl Request<apis::#module::#op_type> {

@@ -200,7 +200,7 @@ fn group_page(
                 item,
             )
         });
-        if !op.stream.as_ref().is_some_and(|s| s.only) {
+        if !op.stream_only() {
             let _ = writeln!(
                 out,
                 "### Example Usage\n\n```rust,no_run\n{}```\n",
@@ -213,7 +213,7 @@ fn group_page(
         let _ = writeln!(out, "### Parameters\n");
         out.push_str(&parameter_table(op, pages));
         let response = match &streaming {
-            Some((_, item)) if op.stream.as_ref().is_some_and(|s| s.only) => {
+            Some((_, item)) if op.stream_only() => {
                 format!("**`EventStream`** of **{item}** items.")
             }
             _ => response_line(op, pages),

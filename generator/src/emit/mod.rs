@@ -114,14 +114,15 @@ pub fn emit_crate(
         );
         let text = match *name {
             // The runtime's module list, with the optional modules the crate needs.
-            "mod.rs" if cx.streams => {
-                format!(
-                    "{}{}",
-                    pagination::runtime_mod(cx.pages, text),
-                    stream::RUNTIME_MOD
-                )
+            "mod.rs" => {
+                let paging = if cx.pages {
+                    pagination::RUNTIME_MOD
+                } else {
+                    ""
+                };
+                let streaming = if cx.streams { stream::RUNTIME_MOD } else { "" };
+                format!("{text}{paging}{streaming}")
             }
-            "mod.rs" => pagination::runtime_mod(cx.pages, text),
             _ => (*text).to_owned(),
         };
         files.insert(format!("src/runtime/{name}"), header + &text);
@@ -409,7 +410,10 @@ fn cargo_toml(cx: &Context<'_>) -> String {
         .replace("{{module_dev_dependencies}}", &custom::dev_dependencies(cx))
         .replace("{{docs_rs}}", docs_rs(cx))
         .replace("{{regex}}", if uses_regex { "regex = \"1\"\n" } else { "" })
-        .replace("{{pagination}}", pagination::dependency(cx.pages))
+        .replace(
+            "{{pagination}}",
+            if cx.pages { pagination::DEPENDENCY } else { "" },
+        )
         .replace("{{futures_dev}}", futures_dev(cx))
         .replace(
             "{{streaming}}",

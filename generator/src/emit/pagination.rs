@@ -23,25 +23,11 @@ pub(crate) fn any(api: &Api) -> bool {
         .any(|op| op.pagination.is_some())
 }
 
-/// The runtime's `mod.rs` with the paging module declared, when the crate
-/// `pages`; as it is otherwise.
-pub(crate) fn runtime_mod(pages: bool, text: &str) -> String {
-    if !pages {
-        return text.to_owned();
-    }
-    format!(
-        "{text}\n// Walking paginated lists: only in crates with a paginated operation.\npub(crate) mod paginate;\n#[cfg(test)]\nmod paginate_tests;\npub use self::paginate::Paginated;\n"
-    )
-}
+/// The lines added to the runtime's `mod.rs` in a crate that pages.
+pub(crate) const RUNTIME_MOD: &str = "\n// Walking paginated lists: only in crates with a paginated operation.\npub(crate) mod paginate;\n#[cfg(test)]\nmod paginate_tests;\npub use self::paginate::Paginated;\n";
 
-/// The manifest's paging dependency line, when the crate `pages`.
-pub(crate) fn dependency(pages: bool) -> &'static str {
-    if pages {
-        "# Paging: the `Stream` of `Request::items` and `Request::pages`.\nfutures-util = { version = \"0.3\", default-features = false }\n"
-    } else {
-        ""
-    }
-}
+/// The manifest's paging dependency, in a crate that pages.
+pub(crate) const DEPENDENCY: &str = "# Paging: the `Stream` of `Request::items` and `Request::pages`.\nfutures-util = { version = \"0.3\", default-features = false }\n";
 
 /// The crate root's runtime re-exports, `Paginated` among them when the
 /// crate `pages` (in rustfmt's order).

@@ -94,9 +94,15 @@ pub(crate) fn blocking_method(
     })
 }
 
-/// The docs of the method opening `op`'s stream: the operation's, what
-/// the stream yields, and how to read it.
-pub(crate) fn method_docs(api: &Api, op: &Operation, blocking: bool) -> Option<String> {
+/// The docs of the method opening `op`'s stream (an operation of the
+/// group with module `group`): the operation's, what the stream yields,
+/// and how to read it.
+pub(crate) fn method_docs(
+    api: &Api,
+    group: &str,
+    op: &Operation,
+    blocking: bool,
+) -> Option<String> {
     let stream = op.stream.as_ref()?;
     let mut text = super::apis::operation_docs(op);
     let item = item_type(stream)
@@ -110,11 +116,7 @@ pub(crate) fn method_docs(api: &Api, op: &Operation, blocking: bool) -> Option<S
         }
         _ => format!("`{item}`"),
     };
-    let framing = match stream.framing {
-        StreamFraming::ServerSentEvents => "server-sent events",
-        StreamFraming::JsonLines => "JSON Lines",
-        StreamFraming::JsonSeq => "JSON text sequences",
-    };
+    let framing = framing_name(stream.framing);
     if blocking {
         text.push_str(&format!(
             "\n\nAsks for the answer as a stream (`{}`, {framing}): [`send`](crate::blocking::StreamRequest::send) gives a [`blocking::EventStream`](crate::blocking::EventStream), an iterator of {item} items, once the response head has arrived.",
@@ -124,7 +126,7 @@ pub(crate) fn method_docs(api: &Api, op: &Operation, blocking: bool) -> Option<S
         text.push_str(&format!(
             "\n\nAsks for the answer as a stream (`{}`, {framing}): awaiting the request gives an [`EventStream`](crate::EventStream) of {item} items once the response head has arrived; read it as it comes:\n\n```ignore\nuse futures::TryStreamExt;\n\nlet mut stream = client.{}().{}(..).await?;\nwhile let Some(event) = stream.try_next().await? {{\n    println!(\"{{event:?}}\");\n}}\n```",
             stream.content_type,
-            api_group_of(api, op).unwrap_or("group"),
+            group,
             stream.method_name,
         ));
     }
@@ -136,11 +138,13 @@ pub(crate) fn method_docs(api: &Api, op: &Operation, blocking: bool) -> Option<S
     Some(text)
 }
 
-fn api_group_of<'a>(api: &'a Api, op: &Operation) -> Option<&'a str> {
-    api.groups
-        .iter()
-        .find(|g| g.operations.iter().any(|o| o.id == op.id))
-        .map(|g| g.module.as_str())
+/// How a framing is called in docs.
+fn framing_name(framing: StreamFraming) -> &'static str {
+    match framing {
+        StreamFraming::ServerSentEvents => "server-sent events",
+        StreamFraming::JsonLines => "JSON Lines",
+        StreamFraming::JsonSeq => "JSON text sequences",
+    }
 }
 
 /// The name of the request body's boolean `stream` property, when it has
@@ -171,7 +175,7 @@ pub(crate) fn sets_body_flags(api: &Api, ops: &[Operation]) -> bool {
 }
 
 /// For a streaming operation: the inherent `build_request` holding the
-/// request building (`prepare_body`), `Operation::prepare`'s body when the
+/// request building (`prepare_body`, which asks for the JSON answer), `Operation::prepare`'s body when the
 /// operation also answers JSON, and the `StreamOperation` impl.
 /// `None` for an operation that does not stream.
 pub(crate) fn operation_impls(
@@ -192,20 +196,16 @@ pub(crate) fn operation_impls(
         flag.as_ref()
             .map(|name| quote!(stream::set_body_flag(&mut prepared, #name, #value)?;))
     };
-    let json_accept = op
-        .responses
-        .iter()
-        .filter(|r| super::apis::is_success(r.status))
-        .find_map(|r| r.body.as_ref())
-        .map(|body| body.content_type.clone())
-        .unwrap_or_else(|| "application/json".to_owned());
-    let unstreamed = set_flag(false);
     let streamed = set_flag(true);
-    let json_prepare = quote! {
-        let mut prepared = self.build_request(validate)?;
-        prepared.accept(#json_accept);
-        #unstreamed
-        Ok(prepared)
+    // `build_request` already asks for the JSON answer (its `Accept` is the
+    // first success body's); only the body flag is left to set.
+    let json_prepare = match set_flag(false) {
+        Some(unstreamed) => quote! {
+            let mut prepared = self.build_request(validate)?;
+            #unstreamed
+            Ok(prepared)
+        },
+        None => quote!(self.build_request(validate)),
     };
     let media_type = &stream.content_type;
     let item = item_type(stream);
@@ -245,8 +245,8 @@ pub(crate) fn operation_impls(
             /// `StreamOperation`'s).
             const OPERATION_ID: &'static str = #op_id;
 
-            /// The request, before the `Accept` header and body flag that
-            /// choose between the JSON answer and the stream.
+            /// The request, accepting the first success body's type;
+            /// `prepare_stream` asks for the stream instead.
             #[inline]
             fn build_request(&self, #validate: bool) -> Result<Prepared, Error> {
                 #prepare_body
@@ -300,11 +300,7 @@ pub(crate) fn example_program(
 /// The "Streaming" section of an operation's docs page: what the stream
 /// method asks for and yields, and `program` reading it.
 pub(crate) fn markdown_section(stream: &StreamBody, item: &str, program: Option<&str>) -> String {
-    let framing = match stream.framing {
-        StreamFraming::ServerSentEvents => "server-sent events",
-        StreamFraming::JsonLines => "JSON Lines",
-        StreamFraming::JsonSeq => "JSON text sequences",
-    };
+    let framing = framing_name(stream.framing);
     let mut out = format!(
         "### Streaming\n\n`{}` asks for the answer as `{}` ({framing}) and gives an `EventStream` of {item} items once the response head has arrived (`blocking`: an iterator). The body is read as the stream is polled; dropping it closes the connection. An event that does not decode is one `Error::Decode` and the stream goes on; a broken connection, a gap longer than `.idle_timeout(..)`, or an event growing past `.max_event_size(..)` (16 MiB by default) before its end, ends it with `Error::Body`.",
         stream.method_name, stream.content_type

@@ -127,7 +127,7 @@ fn module(cx: &Context<'_>) -> TokenStream {
     });
     let map_import = events
         .iter()
-        .any(|event| mentions_map(&event.payload))
+        .any(|event| super::rust::uses_map(&event.payload))
         .then(|| {
             quote!(
                 use std::collections::BTreeMap;
@@ -377,14 +377,6 @@ fn mentions_named(ty: &TypeRef) -> bool {
     let mut names = Vec::new();
     ty.push_named(&mut names);
     !names.is_empty()
-}
-
-fn mentions_map(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Map(_) => true,
-        TypeRef::List(inner) | TypeRef::Nullable(inner) => mentions_map(inner),
-        _ => false,
-    }
 }
 
 /// The README's `## Webhooks` section: what the module holds, and an axum

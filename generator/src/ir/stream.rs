@@ -2,7 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::TypeRef;
+use super::{Operation, TypeRef};
+
+impl Operation {
+    /// Whether the operation's only success body is a stream: it has no
+    /// method for a JSON answer.
+    pub fn stream_only(&self) -> bool {
+        self.stream.as_ref().is_some_and(|s| s.only)
+    }
+}
 
 /// A streamed success body: each event becomes an item of an `EventStream`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ use openapiv3::{PathItem, ReferenceOr};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::repair::METHODS;
 use crate::diagnostics::{child, Warning};
 
 /// The document's webhook events, by their key, in document order.
@@ -100,9 +101,6 @@ pub(super) fn fill_missing_paths(value: &mut Value, warnings: &mut Vec<Warning>)
 /// list: `openapiv3` requires one, and what a receiver answers does not
 /// shape the event (Clerk's events list none).
 fn allow_missing_responses(item: &mut Value) {
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
     let Some(item) = item.as_object_mut() else {
         return;
     };

@@ -130,7 +130,7 @@ fn read(
             "`outputs.results` is missing: paging needs the results".to_owned(),
         )
     })?;
-    let item = match list_item(api, &results.ty) {
+    let item = match api.list_item(&results.ty) {
         Some(item) => item.clone(),
         None => {
             return Err((
@@ -355,23 +355,8 @@ fn success_type(op: &crate::ir::Operation) -> Option<&TypeRef> {
         .then_some(&first.ty)
 }
 
-/// `ty` with named aliases followed (at most a few levels: alias cycles
-/// were refused before).
-fn resolved<'t>(api: &'t Api, mut ty: &'t TypeRef) -> &'t TypeRef {
-    for _ in 0..32 {
-        match ty {
-            TypeRef::Named(name) => match api.find_type(name).map(|t| &t.kind) {
-                Some(TypeKind::Alias(target)) => ty = target,
-                _ => return ty,
-            },
-            _ => return ty,
-        }
-    }
-    ty
-}
-
 fn struct_fields<'t>(api: &'t Api, ty: &'t TypeRef) -> Option<&'t [crate::ir::Field]> {
-    match resolved(api, ty) {
+    match api.resolve_alias(ty) {
         TypeRef::Named(name) => match &api.find_type(name)?.kind {
             TypeKind::Struct(s) => Some(&s.fields),
             _ => None,
@@ -380,19 +365,8 @@ fn struct_fields<'t>(api: &'t Api, ty: &'t TypeRef) -> Option<&'t [crate::ir::Fi
     }
 }
 
-fn list_item<'t>(api: &'t Api, ty: &'t TypeRef) -> Option<&'t TypeRef> {
-    match resolved(api, ty) {
-        TypeRef::List(item) => Some(item),
-        TypeRef::Named(name) => match &api.find_type(name)?.kind {
-            TypeKind::List(item) => Some(item),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 fn scalar(api: &Api, ty: &TypeRef) -> Option<Primitive> {
-    match resolved(api, ty) {
+    match api.resolve_alias(ty) {
         TypeRef::Primitive(p) => Some(*p),
         _ => None,
     }
@@ -442,7 +416,8 @@ fn resolve(api: &Api, root: &TypeRef, expression: &str, at: &str) -> Result<Valu
                 ty = &field.ty;
             }
             Segment::Index(index) => {
-                let item = list_item(api, ty)
+                let item = api
+                    .list_item(ty)
                     .ok_or_else(|| cannot(format!("index [{index}] of something not a list")))?;
                 let (item, nullable_items) = match item {
                     TypeRef::Nullable(inner) => (inner.as_ref(), true),

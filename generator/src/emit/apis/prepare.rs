@@ -70,7 +70,7 @@ pub(super) fn prepare(
         let explode = p.explode;
         let add = match p.location {
             ParamLocation::Path => continue,
-            ParamLocation::Query if is_list(api, &p.ty) => {
+            ParamLocation::Query if api.list_item(&p.ty).is_some() => {
                 quote!(params::query_list(&mut prepared, #wire, value, #explode);)
             }
             ParamLocation::Query => quote!(prepared.query(#wire, params::to_text(value));),
@@ -228,31 +228,6 @@ fn path_expression(op: &Operation, method: &proc_macro2::Ident) -> TokenStream {
         pieces.push(quote!(#rest));
     }
     quote!(Prepared::with_path(Self::OPERATION_ID, Method::#method, [#(#pieces),*].concat()))
-}
-
-fn is_list(api: &Api, ty: &TypeRef) -> bool {
-    match resolve_alias(api, ty) {
-        TypeRef::List(_) => true,
-        TypeRef::Named(name) => api
-            .find_type(name)
-            .is_some_and(|t| matches!(t.kind, TypeKind::List(_))),
-        _ => false,
-    }
-}
-
-/// Follows named aliases to the type they stand for.
-fn resolve_alias<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
-    let mut current = ty;
-    for _ in 0..api.types.len() {
-        match current {
-            TypeRef::Named(name) => match api.find_type(name).map(|t| &t.kind) {
-                Some(TypeKind::Alias(target)) => current = target,
-                _ => return current,
-            },
-            _ => return current,
-        }
-    }
-    current
 }
 
 /// Statements writing a `multipart/form-data` body from `body`: a part per
