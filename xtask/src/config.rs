@@ -236,9 +236,21 @@ impl Config {
     /// `source`, an upstream document, with the config's overlays applied.
     pub fn overlaid(&self, source: &str, strict: bool) -> Result<String, Box<dyn Error>> {
         let upstream = self.upstream()?;
-        let files: Vec<PathBuf> = upstream.overlays.iter().map(|o| self.resolve(o)).collect();
+        self.apply_overlays(source, &upstream.file, &upstream.overlays, strict)
+    }
+
+    /// `source`, the document `file`, with `overlays` (config-relative
+    /// paths) applied in order.
+    fn apply_overlays(
+        &self,
+        source: &str,
+        file: &Path,
+        overlays: &[PathBuf],
+        strict: bool,
+    ) -> Result<String, Box<dyn Error>> {
+        let files: Vec<PathBuf> = overlays.iter().map(|o| self.resolve(o)).collect();
         let overlays = crate::overlay::read_all(&files)?;
-        crate::overlay::apply_all(source, &self.resolve(&upstream.file), &overlays, strict)
+        crate::overlay::apply_all(source, &self.resolve(file), &overlays, strict)
     }
 
     /// The slice of `overlaid` (an upstream document with the overlays
@@ -295,17 +307,11 @@ impl Config {
     /// applied.
     pub fn webhooks_overlaid(&self, source: &str, strict: bool) -> Result<String, Box<dyn Error>> {
         let upstream = self.upstream()?;
-        let files: Vec<PathBuf> = upstream
-            .webhooks_overlays
-            .iter()
-            .map(|o| self.resolve(o))
-            .collect();
-        let overlays = crate::overlay::read_all(&files)?;
         let file = upstream
             .webhooks
             .as_deref()
             .unwrap_or(Path::new("webhooks"));
-        crate::overlay::apply_all(source, &self.resolve(file), &overlays, strict)
+        self.apply_overlays(source, file, &upstream.webhooks_overlays, strict)
     }
 
     /// What the committed spec must be: the upstream file on disk, with the
