@@ -3,7 +3,7 @@
 //! only when some operation pages: the runtime's `paginate` module, its
 //! dependency, and the crate root's re-export.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::rust::{ident, type_tokens, Scope};
@@ -221,192 +221,123 @@ enum Chain {
 
 /// The steps of `path` from `output: &Output`, by reference.
 fn borrowed(path: &ValuePath) -> Chain {
+    walk(path, false)
+}
+
+/// The steps of `path` from `output: Output`, taking the value out.
+fn owned(path: &ValuePath) -> Chain {
+    walk(path, true)
+}
+
+/// The steps of `path` from `output`, taking each value out (`take`) or
+/// borrowing it.
+fn walk(path: &ValuePath, take: bool) -> Chain {
     let mut chain = Chain::Place(quote!(output));
     for step in &path.steps {
-        chain = match (chain, step) {
-            (
-                Chain::Place(place),
-                PathStep::Field {
-                    rust_name,
-                    nullable: true,
-                    ..
-                },
-            ) => {
-                let name = ident(rust_name);
-                Chain::Maybe(quote!(#place.#name.as_ref().and_then(|inner| inner.as_option())))
-            }
-            (
-                Chain::Maybe(maybe),
-                PathStep::Field {
-                    rust_name,
-                    nullable: true,
-                    ..
-                },
-            ) => {
-                let name = ident(rust_name);
-                Chain::Maybe(
-                    quote!(#maybe.and_then(|value| value.#name.as_ref()).and_then(|inner| inner.as_option())),
-                )
-            }
-            (
-                Chain::Place(place),
-                PathStep::Field {
-                    rust_name,
-                    optional,
-                    boxed,
-                    ..
-                },
-            ) => {
-                let name = ident(rust_name);
-                match (optional, boxed) {
-                    (false, _) => Chain::Place(quote!(#place.#name)),
-                    (true, false) => Chain::Maybe(quote!(#place.#name.as_ref())),
-                    (true, true) => Chain::Maybe(quote!(#place.#name.as_deref())),
-                }
-            }
-            (
-                Chain::Maybe(maybe),
-                PathStep::Field {
-                    rust_name,
-                    optional,
-                    boxed,
-                    ..
-                },
-            ) => {
-                let name = ident(rust_name);
-                Chain::Maybe(match (optional, boxed) {
-                    (false, false) => quote!(#maybe.map(|value| &value.#name)),
-                    (false, true) => quote!(#maybe.map(|value| &*value.#name)),
-                    (true, false) => quote!(#maybe.and_then(|value| value.#name.as_ref())),
-                    (true, true) => quote!(#maybe.and_then(|value| value.#name.as_deref())),
-                })
-            }
-            (
-                chain,
-                PathStep::Index {
-                    index,
-                    nullable_items,
-                },
-            ) => {
-                let found = match (
-                    chain,
-                    usize::try_from(*index).map(proc_macro2::Literal::usize_unsuffixed),
-                ) {
-                    (Chain::Place(place), Ok(at)) => quote!(#place.get(#at)),
-                    (Chain::Maybe(maybe), Ok(at)) => quote!(#maybe.and_then(|list| list.get(#at))),
-                    (Chain::Place(place), Err(_)) => {
-                        let back = from_end(*index);
-                        quote!(#place.len().checked_sub(#back).and_then(|at| #place.get(at)))
-                    }
-                    (Chain::Maybe(maybe), Err(_)) => {
-                        let back = from_end(*index);
-                        quote!(#maybe.and_then(|list| list.len().checked_sub(#back).and_then(|at| list.get(at))))
-                    }
-                };
-                Chain::Maybe(if *nullable_items {
-                    quote!(#found.and_then(Option::as_ref))
-                } else {
-                    found
-                })
-            }
+        chain = match step {
+            PathStep::Field {
+                rust_name,
+                optional,
+                nullable,
+                boxed,
+            } => field(chain, &ident(rust_name), *optional, *nullable, *boxed, take),
+            PathStep::Index {
+                index,
+                nullable_items,
+            } => element(chain, *index, *nullable_items, take),
         };
     }
     chain
 }
 
-/// The steps of `path` from `output: Output`, taking the value out.
-fn owned(path: &ValuePath) -> Chain {
-    let mut chain = Chain::Place(quote!(output));
-    for step in &path.steps {
-        chain = match (chain, step) {
-            (
-                Chain::Place(place),
-                PathStep::Field {
-                    rust_name,
-                    nullable: true,
-                    ..
-                },
-            ) => {
-                let name = ident(rust_name);
-                Chain::Maybe(quote!(#place.#name.and_then(|inner| inner.into_option())))
+/// The field `name` of the value `chain` reaches.
+fn field(
+    chain: Chain,
+    name: &Ident,
+    optional: bool,
+    nullable: bool,
+    boxed: bool,
+    take: bool,
+) -> Chain {
+    if nullable {
+        // `Option<Nullable<T>>`: absent and `null` are both nothing.
+        let (field, unwrap) = if take {
+            (quote!(value.#name), quote!(into_option))
+        } else {
+            (quote!(value.#name.as_ref()), quote!(as_option))
+        };
+        return Chain::Maybe(match chain {
+            Chain::Place(place) if take => quote!(#place.#name.and_then(|inner| inner.#unwrap())),
+            Chain::Place(place) => {
+                quote!(#place.#name.as_ref().and_then(|inner| inner.#unwrap()))
             }
-            (
-                Chain::Maybe(maybe),
-                PathStep::Field {
-                    rust_name,
-                    nullable: true,
-                    ..
-                },
-            ) => {
-                let name = ident(rust_name);
-                Chain::Maybe(
-                    quote!(#maybe.and_then(|value| value.#name).and_then(|inner| inner.into_option())),
-                )
+            Chain::Maybe(maybe) => {
+                quote!(#maybe.and_then(|value| #field).and_then(|inner| inner.#unwrap()))
             }
-            (
-                Chain::Place(place),
-                PathStep::Field {
-                    rust_name,
-                    optional,
-                    boxed,
-                    ..
-                },
-            ) => {
-                let name = ident(rust_name);
-                match (optional, boxed) {
-                    (false, false) => Chain::Place(quote!(#place.#name)),
-                    (false, true) => Chain::Place(quote!((*#place.#name))),
-                    (true, false) => Chain::Maybe(quote!(#place.#name)),
-                    (true, true) => Chain::Maybe(quote!(#place.#name.map(|value| *value))),
-                }
-            }
-            (
-                Chain::Maybe(maybe),
-                PathStep::Field {
-                    rust_name,
-                    optional,
-                    boxed,
-                    ..
-                },
-            ) => {
-                let name = ident(rust_name);
-                Chain::Maybe(match (optional, boxed) {
-                    (false, false) => quote!(#maybe.map(|value| value.#name)),
-                    (false, true) => quote!(#maybe.map(|value| *value.#name)),
-                    (true, false) => quote!(#maybe.and_then(|value| value.#name)),
-                    (true, true) => {
-                        quote!(#maybe.and_then(|value| value.#name.map(|inner| *inner)))
-                    }
-                })
-            }
-            (
-                chain,
-                PathStep::Index {
-                    index,
-                    nullable_items,
-                },
-            ) => {
-                let take = match usize::try_from(*index).map(proc_macro2::Literal::usize_unsuffixed)
-                {
-                    Ok(at) => quote!(list.into_iter().nth(#at)),
-                    Err(_) => {
-                        let back = from_end(*index);
-                        quote!(list.len().checked_sub(#back).and_then(|at| list.into_iter().nth(at)))
-                    }
-                };
-                let found = match chain {
-                    Chain::Place(place) => quote!(Some(#place).and_then(|list| #take)),
-                    Chain::Maybe(maybe) => quote!(#maybe.and_then(|list| #take)),
-                };
-                Chain::Maybe(if *nullable_items {
-                    quote!(#found.flatten())
-                } else {
-                    found
-                })
+        });
+    }
+    match (chain, take) {
+        (Chain::Place(place), false) => match (optional, boxed) {
+            (false, _) => Chain::Place(quote!(#place.#name)),
+            (true, false) => Chain::Maybe(quote!(#place.#name.as_ref())),
+            (true, true) => Chain::Maybe(quote!(#place.#name.as_deref())),
+        },
+        (Chain::Place(place), true) => match (optional, boxed) {
+            (false, false) => Chain::Place(quote!(#place.#name)),
+            (false, true) => Chain::Place(quote!((*#place.#name))),
+            (true, false) => Chain::Maybe(quote!(#place.#name)),
+            (true, true) => Chain::Maybe(quote!(#place.#name.map(|value| *value))),
+        },
+        (Chain::Maybe(maybe), false) => Chain::Maybe(match (optional, boxed) {
+            (false, false) => quote!(#maybe.map(|value| &value.#name)),
+            (false, true) => quote!(#maybe.map(|value| &*value.#name)),
+            (true, false) => quote!(#maybe.and_then(|value| value.#name.as_ref())),
+            (true, true) => quote!(#maybe.and_then(|value| value.#name.as_deref())),
+        }),
+        (Chain::Maybe(maybe), true) => Chain::Maybe(match (optional, boxed) {
+            (false, false) => quote!(#maybe.map(|value| value.#name)),
+            (false, true) => quote!(#maybe.map(|value| *value.#name)),
+            (true, false) => quote!(#maybe.and_then(|value| value.#name)),
+            (true, true) => quote!(#maybe.and_then(|value| value.#name.map(|inner| *inner))),
+        }),
+    }
+}
+
+/// The element at `index` (negative: from the end) of the list `chain`
+/// reaches.
+fn element(chain: Chain, index: i64, nullable_items: bool, take: bool) -> Chain {
+    let at = usize::try_from(index).map(proc_macro2::Literal::usize_unsuffixed);
+    let found = if take {
+        let take = match at {
+            Ok(at) => quote!(list.into_iter().nth(#at)),
+            Err(_) => {
+                let back = from_end(index);
+                quote!(list.len().checked_sub(#back).and_then(|at| list.into_iter().nth(at)))
             }
         };
-    }
-    chain
+        match chain {
+            Chain::Place(place) => quote!(Some(#place).and_then(|list| #take)),
+            Chain::Maybe(maybe) => quote!(#maybe.and_then(|list| #take)),
+        }
+    } else {
+        match (chain, at) {
+            (Chain::Place(place), Ok(at)) => quote!(#place.get(#at)),
+            (Chain::Maybe(maybe), Ok(at)) => quote!(#maybe.and_then(|list| list.get(#at))),
+            (Chain::Place(place), Err(_)) => {
+                let back = from_end(index);
+                quote!(#place.len().checked_sub(#back).and_then(|at| #place.get(at)))
+            }
+            (Chain::Maybe(maybe), Err(_)) => {
+                let back = from_end(index);
+                quote!(#maybe.and_then(|list| list.len().checked_sub(#back).and_then(|at| list.get(at))))
+            }
+        }
+    };
+    Chain::Maybe(match (nullable_items, take) {
+        (false, _) => found,
+        (true, false) => quote!(#found.and_then(Option::as_ref)),
+        (true, true) => quote!(#found.flatten()),
+    })
 }
 
 /// How far from the end a negative index counts (`-1` is 1), as a literal.
